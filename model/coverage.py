@@ -1,0 +1,32 @@
+"""Per-benchmark coverage of a dataset: how many open and closed models, over which dates."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from model.openness import open_groups
+
+
+def coverage_table(scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None, definition: str = "any") -> pd.DataFrame:
+    """One row per benchmark: open/closed counts, first and last release, estimated values."""
+    g = open_groups(scores, definition)
+    df = scores.assign(group=g.to_numpy())
+    out = df.groupby("benchmark").agg(
+        n_open=("group", lambda s: int((s == "open").sum())),
+        n_closed=("group", lambda s: int((s == "closed").sum())),
+        n_excluded=("group", lambda s: int((s == "excluded").sum())),
+        first_release=("release_date", "min"),
+        last_release=("release_date", "max"),
+        n_estimated=("is_estimated", "sum"),
+    )
+    first_open = df[df["group"] == "open"].groupby("benchmark")["release_date"].min().rename("first_open_release")
+    out = out.join(first_open)
+    out["usable"] = (out["n_open"] > 0) & (out["n_closed"] > 0)
+    out = out.reset_index()
+    if benchmarks is not None:
+        meta = benchmarks[["benchmark", "display_name", "category"]]
+        out = meta.merge(out, on="benchmark", how="right")
+    for c in ("first_release", "last_release", "first_open_release"):
+        out[c] = pd.to_datetime(out[c]).dt.date
+    out["n_estimated"] = out["n_estimated"].astype(int)
+    return out

@@ -1,0 +1,108 @@
+"""Data page: pick a source or upload, see coverage and models, download the tidy table."""
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from model.coverage import coverage_table
+from model.export import safe_csv
+from model.loaders import csv_template, load_aa_api, load_aa_page, load_epoch_export, load_user_csv
+from model.schema import DataError
+from pages.common import current_dataset, embedded, empty_overrides, footer, open_definition_picker, settings
+
+SOURCES = {
+    "aa": "Artificial Analysis (embedded, 2026-08-22)",
+    "epoch": "Epoch AI (embedded, 2026-04-29)",
+    "csv": "Upload a CSV",
+    "aa_api": "Upload an AA API response (JSON)",
+    "aa_page": "Upload an AA leaderboard payload (llms.json)",
+    "epoch_zip": "Upload an Epoch export (zip)",
+}
+
+
+@st.cache_data(show_spinner="Reading your file…", max_entries=16)
+def _load_upload(kind: str, data: bytes, name: str):
+    if kind == "csv":
+        return load_user_csv(data, name=name)
+    if kind == "aa_api":
+        return load_aa_api(data)
+    if kind == "aa_page":
+        return load_aa_page(data)
+    return load_epoch_export(data)
+
+
+st.title("Frontier Lag")
+st.markdown(
+    "**How many months do open-weights LLMs trail closed LLMs, benchmark by benchmark, and when, if ever, "
+    "does the gap reach zero?** Start by choosing the data. The embedded Artificial Analysis snapshot is loaded by default."
+)
+
+s = settings()
+keys = list(SOURCES)
+choice = st.radio("Source", keys, index=keys.index(s["source"]) if s["source"] in keys else 0,
+                  format_func=SOURCES.get, horizontal=True)
+c1, c2, c3 = st.columns([2, 1, 1])
+with c1:
+    open_definition_picker()
+with c2:
+    include_estimated = st.checkbox("Include AA estimated index values", value=s["include_estimated"],
+                                    help="AA estimates many index values (434 of 603 in the current index).")
+with c3:
+    corrections = st.checkbox("Apply shipped open/closed corrections", value=s["corrections"],
+                              help="data/open_overrides.csv: e.g. Grok 2's weights came 8 months after its release.")
+
+try:
+    if choice in ("aa", "epoch"):
+        ds = embedded(choice, include_estimated, corrections)
+        st.session_state["dataset"] = ds
+        s.update(source=choice, include_estimated=include_estimated, corrections=corrections)
+    else:
+        upload = st.file_uploader(SOURCES[choice], type={"csv": ["csv", "txt"], "epoch_zip": ["zip"]}.get(choice, ["json"]))
+        if choice == "csv":
+            st.download_button("Download a CSV template (long format)", csv_template(), "frontier_lag_template.csv", "text/csv")
+        if choice == "aa_api" and os.environ.get("AA_API_KEY"):
+            st.caption("An AA API key is set in the environment; live fetching comes with the reliability work.")
+        if upload is not None:
+            ds = _load_upload(choice, upload.getvalue(), upload.name)
+            st.session_state["dataset"] = ds
+            s.update(source=choice)
+        elif "dataset" in st.session_state:
+            st.info("No file yet: the data below are the last good data set.")
+except DataError as exc:
+    st.error(f"Could not load this input: {exc} The previous data are kept.")
+
+ds = current_dataset()
+
+for notice in ds.notices:
+    st.info(notice)
+if ds.report.issues:
+    with st.expander(f"Validation report: {len(ds.report.issues)} finding(s), {ds.report.n_excluded_rows} row(s) left out",
+                     expanded=bool(ds.report.errors)):
+        for line in ds.report.lines():
+            st.text(line)
+
+st.subheader(f"Coverage per benchmark · {ds.label}")
+cov = coverage_table(ds.scores, ds.benchmarks, s["open_definition"])
+m1, m2, m3 = st.columns(3)
+m1.metric("Models", f"{ds.scores['model_id'].nunique():,}")
+m2.metric("Benchmarks with open and closed models", int(cov["usable"].sum()))
+m3.metric("Score rows", f"{len(ds.scores):,}")
+st.dataframe(cov, hide_index=True, width="stretch")
+
+st.subheader("Models")
+query = st.text_input("Search models by name, creator or licence", "")
+models = (ds.scores.groupby(["model_id", "model_name", "creator", "release_date", "open_weights", "openness"], dropna=False)
+          .agg(benchmarks=("benchmark", "size")).reset_index().sort_values("release_date", ascending=False))
+if query:
+    hay = models["model_name"].astype(str) + " " + models["creator"].astype(str) + " " + models["openness"].astype(str)
+    models = models[hay.str.contains(query, case=False, regex=False)]
+st.dataframe(models, hide_index=True, width="stretch", height=320)
+
+with st.expander("Your open/closed overrides"):
+    st.caption("Add rows to re-label models (model_id from the table above). They apply on every page of this session.")
+    edited = st.data_editor(st.session_state.get("user_overrides", empty_overrides()), num_rows="dynamic", key="overrides_editor")
+    st.session_state["user_overrides"] = pd.DataFrame(edited).dropna(subset=["model_id"])
+
+st.download_button("Download the tidy data (CSV)", safe_csv(ds.scores), "frontier_lag_scores.csv", "text/csv")
+footer(ds)

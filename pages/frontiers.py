@@ -1,0 +1,70 @@
+"""Frontiers page: both frontiers for one benchmark, the lag as an arrow, and the lag curve."""
+
+import pandas as pd
+import streamlit as st
+
+from model.charts import frontier_figure, lag_curve_figure
+from model.lags import GRIDS, event_lags, frontier_lag, frontier_table
+from model.openness import open_groups
+from model.schema import DataError
+from pages.common import benchmark_picker, current_dataset, footer, settings
+
+st.title("Frontiers")
+ds = current_dataset()
+s = settings()
+c1, c2, c3 = st.columns([3, 1, 1])
+with c1:
+    bench = benchmark_picker(ds)
+meta = ds.benchmarks.set_index("benchmark").loc[bench]
+with c2:
+    grid = st.selectbox("Grid", list(GRIDS), index=0)
+with c3:
+    s["tolerance"] = st.number_input("Tolerance (score units)", min_value=0.0, value=float(s["tolerance"]), step=0.005,
+                                     format="%.3f", help="A closed score within this much of the open frontier counts as caught up.")
+if meta["caveats"]:
+    st.caption(f"Caveat: {meta['caveats']}")
+
+rows = ds.scores[ds.scores["benchmark"] == bench]
+try:
+    lags = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, grid=grid, tolerance=s["tolerance"],
+                        definition=s["open_definition"])
+    events = event_lags(ds.scores, bench, benchmarks=ds.benchmarks, tolerance=s["tolerance"], definition=s["open_definition"])
+except DataError as exc:
+    st.error(f"{exc} Pick another benchmark, or change what counts as open on the Data page.")
+    st.stop()
+
+groups = open_groups(rows, s["open_definition"])
+hib = bool(meta["higher_is_better"])
+dates = lags["date"]
+pick = st.slider("Show the lag at", min_value=dates.min().date(), max_value=dates.max().date(), value=dates.max().date(),
+                 format="YYYY-MM-DD")
+at = lags[lags["date"] <= pd.Timestamp(pick)].iloc[-1]
+arrow = {"date": at["date"], "match_date": at["closed_match_date"], "score": at["open_frontier"], "lag_months": at["lag_months"]}
+fig = frontier_figure(rows, groups, frontier_table(rows[groups == "open"], hib), frontier_table(rows[groups == "closed"], hib),
+                      title=f"{meta['display_name']}: open vs closed frontier", end=rows["release_date"].max(), arrow=arrow,
+                      score_label=f"score ({meta['scale'] or 'native units'})")
+st.plotly_chart(fig, width="stretch")
+
+if at["status"] == "ok":
+    st.markdown(f"On **{at['date'].date()}** the best open model, **{at['open_model']}** ({at['open_frontier']:.3g}), "
+                f"matched what the closed frontier first reached on **{at['closed_match_date'].date()}** "
+                f"(**{at['closed_match_model']}**): a lag of **{at['lag_months']:.1f} months**.")
+elif at["status"] == "left_censored":
+    st.markdown(f"On **{at['date'].date()}** the open frontier was at or below the first closed model in the data, so the lag "
+                f"of **{at['lag_months']:.1f} months** is only a lower bound.")
+elif at["status"] == "open_ahead":
+    later = "" if pd.isna(at["lead_months"]) else f"; the closed side caught up {at['lead_months']:.1f} months later"
+    st.markdown(f"On **{at['date'].date()}** the open frontier (**{at['open_model']}**) was **ahead** of every closed model "
+                f"by {at['lead_score']:.3g} score units{later}. The lag counts as 0.")
+else:
+    st.markdown(f"No open model yet on {at['date'].date()}.")
+
+st.plotly_chart(lag_curve_figure(lags, events, title="Lag of the open frontier (months); points = open releases that set a new open best"),
+                width="stretch")
+st.caption("The grid lag is a sawtooth: between open releases it grows one month per month. The event points are the "
+           "non-redundant observations; the Bayesian fits use them by default.")
+with st.expander("Event table"):
+    st.dataframe(events, hide_index=True, width="stretch")
+with st.expander("Grid table"):
+    st.dataframe(lags, hide_index=True, width="stretch")
+footer(ds)

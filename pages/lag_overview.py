@@ -1,0 +1,56 @@
+"""Lag overview page: lags across benchmarks per month, the mean line, the OLS line, small multiples."""
+
+import pandas as pd
+import streamlit as st
+
+from model.charts import overview_figure, small_multiples_figure
+from model.lags import lag_summary_by_date, lags_by_benchmark, ols_crossing
+from model.schema import DataError
+from pages.common import current_dataset, footer, settings, titles
+
+st.title("Lag overview")
+ds = current_dataset()
+s = settings()
+cats = sorted(ds.benchmarks["category"].unique())
+c1, c2 = st.columns([1, 2])
+with c1:
+    chosen_cats = st.multiselect("Categories", cats, default=cats)
+pool = ds.benchmarks[ds.benchmarks["category"].isin(chosen_cats)]
+with c2:
+    chosen = st.multiselect("Benchmarks", list(pool["benchmark"]), default=list(pool["benchmark"]),
+                            format_func=lambda b: titles(ds).get(b, b))
+if not chosen:
+    st.warning("Choose at least one benchmark.")
+    st.stop()
+try:
+    long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, names=chosen, definition=s["open_definition"],
+                             tolerance=s["tolerance"])
+except DataError as exc:
+    st.error(f"{exc} Change the selection or the open definition.")
+    st.stop()
+summary = lag_summary_by_date(long)
+first, last = summary["date"].min().date(), summary["date"].max().date()
+default_start = max(first, pd.Timestamp("2025-01-01").date()) if first < pd.Timestamp("2025-01-01").date() < last else first
+ols_start = st.slider("Least-squares line from", min_value=first, max_value=last, value=default_start, format="YYYY-MM")
+try:
+    ols = ols_crossing(summary.rename(columns={"mean_lag": "lag_months"}), ols_start)
+except DataError as exc:
+    ols = None
+    st.warning(str(exc))
+
+st.plotly_chart(overview_figure(long, summary, title=f"Lag across {long['benchmark'].nunique()} benchmarks, per month", ols=ols),
+                width="stretch")
+recent = summary.tail(12)
+st.markdown(
+    f"Over the last 12 months the mean lag ranged from **{recent['mean_lag'].min():.1f}** to **{recent['mean_lag'].max():.1f}** "
+    f"months (latest {recent['mean_lag'].iloc[-1]:.1f}; median {recent['median_lag'].iloc[-1]:.1f})."
+)
+if ols is not None:
+    st.caption(ols.describe() + ". This is the June 2026 analysis's method, shown for comparison: it treats monthly sawtooth "
+               "points as independent and gives no uncertainty.")
+
+st.subheader("Every benchmark")
+st.plotly_chart(small_multiples_figure(long, titles(ds)), width="stretch")
+with st.expander("Summary per month"):
+    st.dataframe(summary, hide_index=True, width="stretch")
+footer(ds)
