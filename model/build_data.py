@@ -79,6 +79,23 @@ def build_epoch(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return scores[SCORE_COLUMNS], ds.benchmarks
 
 
+def third_party_sources(raw_dir: Path, kept: set[str]) -> pd.DataFrame:
+    """The ``Source`` values of every Epoch external file that the dataset keeps (for attribution)."""
+    from model.catalog import epoch_benchmark_id
+
+    rows = []
+    for f in sorted((raw_dir / "epoch" / "benchmark_data_2026-04-29").glob("*_external.csv")):
+        bench = epoch_benchmark_id(f.stem)
+        if bench not in kept:
+            continue
+        d = pd.read_csv(f)
+        for col in ("Source", "Source link"):
+            if col in d:
+                for v in sorted(set(d[col].dropna().astype(str).str.strip())):
+                    rows.append({"benchmark": bench, "kind": col.lower().replace(" ", "_"), "value": v})
+    return pd.DataFrame(rows).drop_duplicates()
+
+
 def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
     aa_scores, aa_bench = build_aa(raw_dir)
     ep_scores, ep_bench = build_epoch(raw_dir)
@@ -97,6 +114,7 @@ def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
     out_dir.mkdir(parents=True, exist_ok=True)
     clean.to_csv(out_dir / "scores.csv", index=False, lineterminator="\n")
     bench.to_csv(out_dir / "benchmarks.csv", index=False, lineterminator="\n")
+    third_party_sources(raw_dir, set(bench["benchmark"])).to_csv(out_dir / "third_party_sources.csv", index=False, lineterminator="\n")
     return clean
 
 

@@ -179,6 +179,14 @@ def lag_at(follower: Frontier, leader: Frontier, dates: np.ndarray, *, tolerance
     })
 
 
+def _aligned(scores: pd.DataFrame, groups: pd.Series | None) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Fresh 0..n-1 index (callers may pass duplicated indices); ``groups`` aligned by position."""
+    if groups is not None and len(groups) != len(scores):
+        raise DataError("The group labels must have one entry per score row.")
+    scores = scores.reset_index(drop=True)
+    return scores, (None if groups is None else pd.Series(np.asarray(groups), index=scores.index))
+
+
 def _split(rows: pd.DataFrame, groups: pd.Series | None, definition: str, benchmark: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     g = open_groups(rows, definition) if groups is None else groups.reindex(rows.index)
     follower, leader = rows[g == "open"], rows[g == "closed"]
@@ -204,6 +212,7 @@ def frontier_lag(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFra
     anything else (ignored), replacing the open-weights definition.
     Default grid: from the first open release (month start) to the last release in the benchmark.
     """
+    scores, groups = _aligned(scores, groups)
     rows = scores[scores["benchmark"] == benchmark]
     if rows.empty:
         raise DataError(f"Unknown benchmark {benchmark!r}.")
@@ -218,6 +227,7 @@ def frontier_lag(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFra
 def event_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None,
                tolerance: float = 0.0, definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
     """One row per open model that raised the open frontier, with its lag at release."""
+    scores, groups = _aligned(scores, groups)
     rows = scores[scores["benchmark"] == benchmark]
     if rows.empty:
         raise DataError(f"Unknown benchmark {benchmark!r}.")
@@ -245,6 +255,7 @@ def lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None =
     names = names if names is not None else sorted(scores["benchmark"].unique())
     if not names:
         raise DataError("No benchmarks selected.")
+    scores, groups = _aligned(scores, groups)
     sub = scores[scores["benchmark"].isin(names)]
     g_all = open_groups(sub, definition) if groups is None else groups.reindex(sub.index)
     start = pd.Timestamp(start) if start is not None else sub.loc[g_all == "open", "release_date"].min()
@@ -273,11 +284,13 @@ def lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None =
     return pd.concat(out, ignore_index=True)
 
 
-def lag_summary_by_date(long: pd.DataFrame) -> pd.DataFrame:
+def lag_summary_by_date(long: pd.DataFrame, min_benchmarks: int = 1) -> pd.DataFrame:
     """Across-benchmark mean, median, quartiles and count of the lag per grid date.
 
     Open-ahead dates count as 0; left-censored lags count at their (lower-bound)
     value, as in the June 2026 analysis; ``n_censored`` says how many those are.
+    Dates with fewer than ``min_benchmarks`` usable benchmarks are left out (an
+    "average" of one early benchmark is not an average).
     """
     usable = long[long["status"] != "no_open_yet"]
     g = usable.groupby("date")["lag_months"]
@@ -287,6 +300,7 @@ def lag_summary_by_date(long: pd.DataFrame) -> pd.DataFrame:
         "n_censored": usable.assign(c=usable["status"] == "left_censored").groupby("date")["c"].sum(),
         "n_open_ahead": usable.assign(c=usable["status"] == "open_ahead").groupby("date")["c"].sum(),
     })
+    out = out[out["n_benchmarks"] >= min_benchmarks]
     return out.reset_index()
 
 

@@ -143,7 +143,14 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     # Timezone-aware ISO strings are reduced to their calendar date.
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
-    return parsed.dt.normalize().astype("datetime64[ns]"), repaired
+    return parsed.dt.normalize(), repaired
+
+
+def to_ns_dates(parsed: pd.Series) -> pd.Series:
+    """Cast parsed dates to nanosecond precision; dates outside 1900..2200 become NaT."""
+    lo, hi = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
+    inside = (parsed >= lo) & (parsed <= hi)
+    return parsed.where(inside).astype("datetime64[ns]")
 
 
 def validate_scores(
@@ -213,10 +220,12 @@ def validate_scores(
     flag(repaired & release.notna(), "release_date", "date read from a non-ISO format", level="repair")
     future = release > pd.Timestamp(today)
     flag(future, "release_date", f"date is in the future (after {today.isoformat()})")
-    df["release_date"] = release
+    ancient = release < pd.Timestamp("1950-01-01")
+    flag(ancient, "release_date", "date is before 1950")
+    df["release_date"] = to_ns_dates(release)
     if "snapshot_date" in df:
         snap, _ = parse_dates(df["snapshot_date"])
-        df["snapshot_date"] = snap
+        df["snapshot_date"] = to_ns_dates(snap)
     else:
         df["snapshot_date"] = pd.Series(pd.Timestamp(today), index=df.index).astype("datetime64[ns]")
 

@@ -97,7 +97,11 @@ models = (ds.scores.groupby(["model_id", "model_name", "creator", "release_date"
 if query:
     hay = models["model_name"].astype(str) + " " + models["creator"].astype(str) + " " + models["openness"].astype(str)
     models = models[hay.str.contains(query, case=False, regex=False)]
-st.dataframe(models, hide_index=True, width="stretch", height=320)
+models = models[["model_name", "creator", "release_date", "open_weights", "openness", "benchmarks", "model_id"]]
+st.dataframe(models, hide_index=True, width="stretch", height=320,
+             column_config={"release_date": st.column_config.DateColumn("release date", format="YYYY-MM-DD"),
+                            "open_weights": st.column_config.CheckboxColumn("open weights"),
+                            "benchmarks": st.column_config.NumberColumn("scores")})
 
 with st.expander("Your open/closed overrides"):
     st.caption("Add rows to re-label models (model_id from the table above). They apply on every page of this session.")

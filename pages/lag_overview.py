@@ -28,7 +28,8 @@ try:
 except DataError as exc:
     st.error(f"{exc} Change the selection or the open definition.")
     st.stop()
-summary = lag_summary_by_date(long)
+n_sel = long["benchmark"].nunique()
+summary = lag_summary_by_date(long, min_benchmarks=max(1, -(-n_sel // 4)))  # dates where at least a quarter report
 first, last = summary["date"].min().date(), summary["date"].max().date()
 default_start = max(first, pd.Timestamp("2025-01-01").date()) if first < pd.Timestamp("2025-01-01").date() < last else first
 ols_start = st.slider("Least-squares line from", min_value=first, max_value=last, value=default_start, format="YYYY-MM")
@@ -43,7 +44,8 @@ st.plotly_chart(overview_figure(long, summary, title=f"Lag across {long['benchma
 recent = summary.tail(12)
 st.markdown(
     f"Over the last 12 months the mean lag ranged from **{recent['mean_lag'].min():.1f}** to **{recent['mean_lag'].max():.1f}** "
-    f"months (latest {recent['mean_lag'].iloc[-1]:.1f}; median {recent['median_lag'].iloc[-1]:.1f})."
+    f"months (latest {recent['mean_lag'].iloc[-1]:.1f}; median {recent['median_lag'].iloc[-1]:.1f}). "
+    f"Months where fewer than a quarter of the chosen benchmarks have data are not averaged."
 )
 if ols is not None:
     st.caption(ols.describe() + ". This is the June 2026 analysis's method, shown for comparison: it treats monthly sawtooth "

@@ -1,0 +1,166 @@
+"""Hand-computed lag cases, and agreement with a brute-force implementation."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.lags import DAYS_PER_MONTH, event_lags, frontier_lag, frontier_table, lag_summary_by_date, lags_by_benchmark, ols_crossing
+from model.schema import DataError
+
+
+def frame(rows, benchmark="b"):
+    """rows: (name, date, open, score)."""
+    return pd.DataFrame({
+        "model_id": [r[0] for r in rows], "model_name": [r[0] for r in rows], "creator": "lab",
+        "release_date": pd.to_datetime([r[1] for r in rows]), "open_weights": [r[2] for r in rows],
+        "openness": ["MIT" if r[2] else "Proprietary" for r in rows], "benchmark": benchmark,
+        "score": [float(r[3]) for r in rows], "is_estimated": False, "source": "test", "snapshot_date": pd.Timestamp("2025-06-01"),
+    })
+
+
+BASE = [("A", "2024-01-01", False, 50), ("B", "2024-07-01", False, 70), ("Y", "2024-03-01", True, 40),
+        ("X", "2024-10-01", True, 60), ("Z", "2024-12-01", True, 80), ("C", "2025-03-01", False, 85)]
+
+
+def lag_on(scores, date, **kw):
+    g = frontier_lag(scores, "b", start=date, end=date, grid="daily", **kw)
+    return g.iloc[0]
+
+
+def months(a, b):
+    return (pd.Timestamp(a) - pd.Timestamp(b)).days / DAYS_PER_MONTH
+
+
+def test_ok_case_matches_hand_computation():
+    r = lag_on(frame(BASE), "2024-10-01")
+    assert r["status"] == "ok" and r["open_model"] == "X" and r["closed_match_model"] == "B"
+    assert r["closed_match_date"] == pd.Timestamp("2024-07-01")
+    assert r["lag_months"] == pytest.approx(months("2024-10-01", "2024-07-01"))
+    assert r["gap_score"] == pytest.approx(10.0)
+
+
+def test_left_censored_when_open_is_below_first_closed_model():
+    r = lag_on(frame(BASE), "2024-05-01")
+    assert r["status"] == "left_censored" and r["closed_match_model"] == "A"
+    assert r["lag_months"] == pytest.approx(months("2024-05-01", "2024-01-01"))
+
+
+def test_open_ahead_reports_lead_in_score_and_months():
+    r = lag_on(frame(BASE), "2025-01-01")
+    assert r["status"] == "open_ahead" and r["lag_months"] == 0.0
+    assert r["lead_score"] == pytest.approx(10.0)
+    assert r["lead_months"] == pytest.approx(months("2025-03-01", "2025-01-01"))
+    never = lag_on(frame(BASE[:-1]), "2025-01-01")
+    assert never["status"] == "open_ahead" and np.isnan(never["lead_months"])
+
+
+def test_no_open_yet_before_first_open_release():
+    r = lag_on(frame(BASE), "2024-02-01")
+    assert r["status"] == "no_open_yet" and np.isnan(r["lag_months"])
+
+
+def test_ties_count_as_reached_and_first_to_reach_holds_frontier():
+    rows = [("A", "2024-01-01", False, 50), ("B", "2024-03-01", False, 70), ("B2", "2024-05-01", False, 70),
+            ("X", "2024-09-01", True, 70)]
+    r = lag_on(frame(rows), "2024-09-01")
+    assert r["closed_match_model"] == "B" and r["lag_months"] == pytest.approx(months("2024-09-01", "2024-03-01"))
+    table = frontier_table(frame(rows)[lambda d: ~d["open_weights"]])
+    assert list(table["model_name"]) == ["A", "B"]
+
+
+def test_same_day_releases_take_the_best():
+    rows = [("A", "2024-01-01", False, 50), ("A2", "2024-01-01", False, 55), ("X", "2024-02-01", True, 52)]
+    table = frontier_table(frame(rows)[lambda d: ~d["open_weights"]])
+    assert list(table["model_name"]) == ["A2"]
+
+
+def test_lower_is_better_mirrors_higher_is_better():
+    flipped = frame([(n, d, o, -s) for n, d, o, s in BASE])
+    meta = pd.DataFrame({"benchmark": ["b"], "higher_is_better": [False]})
+    for date in ("2024-05-01", "2024-10-01", "2025-01-01", "2025-04-01"):
+        a, b = lag_on(frame(BASE), date), lag_on(flipped, date, benchmarks=meta)
+        assert a["status"] == b["status"]
+        assert a["lag_months"] == pytest.approx(b["lag_months"], nan_ok=True)
+        assert b["open_frontier"] == pytest.approx(-a["open_frontier"])
+
+
+def test_tolerance_lets_near_ties_count():
+    rows = [("A", "2024-01-01", False, 50), ("B", "2024-07-01", False, 70), ("C", "2024-09-01", False, 72),
+            ("X", "2024-10-01", True, 71)]
+    assert lag_on(frame(rows), "2024-10-01")["closed_match_model"] == "C"
+    assert lag_on(frame(rows), "2024-10-01", tolerance=1.5)["closed_match_model"] == "B"
+    with pytest.raises(DataError):
+        lag_on(frame(rows), "2024-10-01", tolerance=-1)
+
+
+def test_single_model_and_no_open_models_give_clear_messages():
+    with pytest.raises(DataError, match="no open models"):
+        frontier_lag(frame([("A", "2024-01-01", False, 50)]), "b")
+    with pytest.raises(DataError, match="no closed models"):
+        frontier_lag(frame([("X", "2024-01-01", True, 50)]), "b")
+    with pytest.raises(DataError, match="Unknown benchmark"):
+        frontier_lag(frame(BASE), "nope")
+
+
+def test_event_table_has_one_row_per_new_open_best():
+    ev = event_lags(frame(BASE), "b")
+    assert list(ev["model_name"]) == ["Y", "X", "Z"]
+    assert list(ev["status"]) == ["left_censored", "ok", "open_ahead"]
+
+
+def test_many_benchmarks_summary_and_truncation():
+    s = pd.concat([frame(BASE, "b1"), frame([(n, d, o, s + 1) for n, d, o, s in BASE[:-1]], "b2")])
+    long = lags_by_benchmark(s)
+    assert set(long["benchmark"]) == {"b1", "b2"}
+    assert long[long["benchmark"] == "b2"]["date"].max() <= pd.Timestamp("2024-12-01")
+    summ = lag_summary_by_date(long)
+    one = long[long["date"] == pd.Timestamp("2024-11-01")]
+    assert summ.set_index("date").at[pd.Timestamp("2024-11-01"), "mean_lag"] == pytest.approx(one["lag_months"].mean())
+
+
+def test_ols_crossing_known_line():
+    dates = pd.date_range("2024-01-01", periods=24, freq="MS")
+    yrs = (dates - dates[0]).days / 365.25
+    series = pd.DataFrame({"date": dates, "lag_months": 12 - 4 * yrs})
+    res = ols_crossing(series)
+    assert res.slope_months_per_year == pytest.approx(-4)
+    assert abs((res.crossing_date - (dates[0] + pd.Timedelta(days=3 * 365.25))).days) <= 1
+    up = ols_crossing(series.assign(lag_months=3 + 2 * yrs))
+    assert up.crossing_date is None and "never" in up.describe()
+    with pytest.raises(DataError):
+        ols_crossing(series.head(1))
+
+
+def brute_force_lag(scores, t, tolerance=0.0):
+    """A direct, loop-based reading of the definition, for cross-checking."""
+    o = scores[scores["open_weights"] & (scores["release_date"] <= t)]
+    if o.empty:
+        return "no_open_yet", np.nan
+    target = o["score"].max() - tolerance
+    closed = scores[~scores["open_weights"]].sort_values("release_date")
+    first_closed = closed["release_date"].min()
+    for d in sorted(closed["release_date"].unique()):
+        if closed[closed["release_date"] <= d]["score"].max() >= target:
+            if d > t:
+                return "open_ahead", 0.0
+            status = "left_censored" if d == first_closed else "ok"
+            return status, (t - d).days / DAYS_PER_MONTH
+    return "open_ahead", 0.0
+
+
+def test_agrees_with_brute_force_on_real_data(aa):
+    for bench in ("intelligence_index_2026_06_15", "coding_index_2026_06_15", "gpqa", "livecodebench"):
+        rows = aa.scores[aa.scores["benchmark"] == bench]
+        grid = frontier_lag(aa.scores, bench, benchmarks=aa.benchmarks)
+        for _, r in grid.iloc[::3].iterrows():
+            status, lag = brute_force_lag(rows, r["date"])
+            assert status == r["status"], (bench, r["date"])
+            assert lag == pytest.approx(r["lag_months"], nan_ok=True)
+
+
+def test_coding_lag_fell_on_aa(aa):
+    """The data's headline: coding lags dropped from about a year to a few months."""
+    long = lags_by_benchmark(aa.scores, benchmarks=aa.benchmarks, names=["coding_index_2026_06_15"])
+    early = long[(long["date"] >= "2025-06-01") & (long["date"] <= "2025-10-01")]["lag_months"].max()
+    late = long[long["date"] >= "2026-04-01"]["lag_months"].min()
+    assert early > 10 and late < 6
