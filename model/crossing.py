@@ -1,0 +1,85 @@
+"""When does the gap reach zero? Crossing dates from posterior draws.
+
+For each draw the trend's zero is ``x* = -alpha / beta`` years from the reference date
+when the current slope ``beta`` is negative, and "never" otherwise. A draw whose trend
+is already at or below zero at the reference date with a non-negative slope counts as
+crossed at the reference date. The crossing is a ratio of parameters with heavy tails,
+so only quantiles and probabilities are reported, never a mean date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+HORIZON_END = pd.Timestamp("2035-12-31")
+
+
+def crossing_years(alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Years from the reference date at which ``alpha + beta * x`` reaches 0; +inf for never."""
+    alpha, beta = np.asarray(alpha, dtype=float), np.asarray(beta, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(beta < 0, -alpha / beta, np.inf)
+    return np.where((beta >= 0) & (alpha <= 0), 0.0, x)
+
+
+def first_passage_years(paths: np.ndarray, x_grid: np.ndarray) -> np.ndarray:
+    """First grid time at which each simulated path is <= 0; +inf if it never is."""
+    hit = paths <= 0
+    first = np.argmax(hit, axis=1)
+    return np.where(hit.any(axis=1), np.asarray(x_grid)[first], np.inf)
+
+
+@dataclass(frozen=True)
+class CrossingSummary:
+    """Quantiles among crossing draws, and probabilities over all draws."""
+
+    reference: pd.Timestamp
+    median: pd.Timestamp | None
+    lo50: pd.Timestamp | None
+    hi50: pd.Timestamp | None
+    lo90: pd.Timestamp | None
+    hi90: pd.Timestamp | None
+    p_never: float
+    p_by: dict[str, float]
+    n_draws: int
+
+    def sentence(self) -> str:
+        """One plain-language reading of the posterior."""
+        if self.median is None:
+            return f"No posterior draw crosses zero: the gap does not close on the current trend (P(never) = {self.p_never:.0%})."
+        return (f"Among draws where the gap closes, 90% of closing dates fall between {self.lo90:%Y-%m} and {self.hi90:%Y-%m} "
+                f"(median {self.median:%Y-%m}); {self.p_never:.0%} probability it never closes on the current trend.")
+
+
+def _date(reference: pd.Timestamp, years: float) -> pd.Timestamp | None:
+    if not np.isfinite(years):
+        return None
+    return (reference + pd.to_timedelta(years * 365.25, unit="D")).normalize()
+
+
+def summarise_crossing(x_star: np.ndarray, reference: pd.Timestamp, *, by=("2026-12-31", "2027-12-31")) -> CrossingSummary:
+    """Summarise crossing draws (years from ``reference``; +inf = never)."""
+    x_star = np.asarray(x_star, dtype=float)
+    finite = x_star[np.isfinite(x_star)]
+    p_never = float(np.mean(~np.isfinite(x_star))) if len(x_star) else float("nan")
+    p_by = {}
+    for d in by:
+        yrs = (pd.Timestamp(d) - reference).days / 365.25
+        p_by[str(pd.Timestamp(d).date())] = float(np.mean(x_star <= yrs))
+    if len(finite) == 0:
+        return CrossingSummary(reference, None, None, None, None, None, p_never, p_by, len(x_star))
+    q = np.quantile(finite, [0.5, 0.25, 0.75, 0.05, 0.95])
+    return CrossingSummary(reference, *(_date(reference, v) for v in q), p_never, p_by, len(x_star))
+
+
+def p_cross_by_curve(x_star: np.ndarray, reference: pd.Timestamp, *, start=None, end=HORIZON_END, freq="MS") -> pd.DataFrame:
+    """P(crossed by D) for D on a monthly grid to the horizon (2035 by default)."""
+    start = pd.Timestamp(start) if start is not None else reference
+    dates = pd.date_range(start, end, freq=freq)
+    yrs = (dates - reference).days.to_numpy() / 365.25
+    x_sorted = np.sort(np.asarray(x_star, dtype=float))
+    p = np.searchsorted(x_sorted, yrs, side="right") / max(len(x_sorted), 1)
+    return pd.DataFrame({"date": dates, "p_crossed": p})

@@ -1,0 +1,73 @@
+"""Sampler diagnostics and a plain-language verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+RHAT_OK, RHAT_BAD = 1.01, 1.05
+ESS_OK, ESS_BAD = 400, 100
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    rhat_max: float
+    ess_bulk_min: float
+    ess_tail_min: float
+    divergences: int
+    n_draws: int
+    verdict: str
+
+    @property
+    def trustworthy(self) -> bool:
+        return self.verdict == "trustworthy"
+
+    def as_dict(self) -> dict:
+        return {"rhat_max": self.rhat_max, "ess_bulk_min": self.ess_bulk_min, "ess_tail_min": self.ess_tail_min,
+                "divergences": self.divergences, "verdict": self.verdict}
+
+
+def verdict(rhat_max: float, ess_bulk_min: float, ess_tail_min: float, divergences: int) -> str:
+    """"trustworthy", "caution: …" or "do not trust: …", with what to try."""
+    bad, caution = [], []
+    if divergences > 0:
+        bad.append(f"{divergences} divergence{'s' if divergences > 1 else ''} — try a Student-t likelihood, tighter priors, "
+                   "or a simpler model")
+    if not np.isfinite(rhat_max) or rhat_max > RHAT_BAD:
+        bad.append(f"R-hat {rhat_max:.3f} > {RHAT_BAD} — chains disagree; run more draws or simplify the model")
+    elif rhat_max > RHAT_OK:
+        caution.append(f"R-hat {rhat_max:.3f} > {RHAT_OK}")
+    ess = min(ess_bulk_min, ess_tail_min)
+    if not np.isfinite(ess) or ess < ESS_BAD:
+        bad.append(f"effective sample size {ess:.0f} < {ESS_BAD} — run more draws")
+    elif ess < ESS_OK:
+        caution.append(f"effective sample size {ess:.0f} < {ESS_OK}; intervals are rough")
+    if bad:
+        return "do not trust: " + "; ".join(bad)
+    if caution:
+        return "caution: " + "; ".join(caution)
+    return "trustworthy"
+
+
+def diagnose(trace, var_names: list[str], per_group: dict[str, int] | None = None) -> Diagnostics:
+    """R-hat (rank-normalised), bulk and tail ESS over ``var_names``, and the divergence count."""
+    from arviz_stats import ess, rhat
+
+    names = list(var_names) + list((per_group or {}).keys())
+    post = trace.posterior.to_dataset()[names]
+    if per_group:  # padded groups carry prior-only draws; keep the real ones
+        post = post.assign({k: post[k].isel({post[k].dims[-1]: slice(0, n)}) for k, n in per_group.items()})
+    r = rhat(post)
+    eb = ess(post, method="bulk")
+    et = ess(post, method="tail")
+
+    def extreme(ds, fn):
+        vals = [np.asarray(ds[v].values, dtype=float).ravel() for v in ds.data_vars]
+        allv = np.concatenate(vals) if vals else np.array([np.nan])
+        return float(fn(allv))
+
+    div = int(np.asarray(trace.sample_stats["diverging"].values).sum()) if "sample_stats" in trace.children else 0
+    n_draws = int(post.sizes["chain"] * post.sizes["draw"])
+    rmax, ebmin, etmin = extreme(r, np.nanmax), extreme(eb, np.nanmin), extreme(et, np.nanmin)
+    return Diagnostics(rmax, ebmin, etmin, div, n_draws, verdict(rmax, ebmin, etmin, div))

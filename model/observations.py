@@ -1,0 +1,158 @@
+"""What a trend model is fitted to: event lags or the monthly grid, with censoring from the lag status.
+
+Time is in years from the reference date (the end of the window, so the intercept is
+"the lag now"); the lag is in months. Censoring follows :mod:`model.lags`:
+
+* ``open_ahead``: the latent lag is <= 0 (stored as y = 0, lower bound = 0);
+* ``left_censored``: the latent lag is >= the observed value (upper bound = y);
+* ``no_open_yet``: dropped (there is no lag to observe).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.lags import event_lags, frontier_lag, lag_summary_by_date, lags_by_benchmark
+from model.schema import DataError
+
+OBSERVATION_KINDS = ("events", "monthly")
+MIN_OBSERVATIONS = 3
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Lag observations of one series (a benchmark, or the across-benchmark mean)."""
+
+    name: str
+    kind: str
+    dates: np.ndarray  # datetime64[ns]
+    y: np.ndarray
+    status: np.ndarray
+    reference: pd.Timestamp
+    window_start: pd.Timestamp
+    window_end: pd.Timestamp
+
+    @property
+    def x(self) -> np.ndarray:
+        """Years from the reference date (<= 0 inside the window)."""
+        return (pd.to_datetime(self.dates) - self.reference).days.to_numpy(dtype=float) / 365.25
+
+    @property
+    def lower(self) -> np.ndarray:
+        """Censoring bound for ``pm.Censored``: 0 where open was ahead (latent <= 0), else -inf."""
+        return np.where(self.status == "open_ahead", 0.0, -np.inf)
+
+    @property
+    def upper(self) -> np.ndarray:
+        """Censoring bound: y where left-censored (latent >= y), else +inf."""
+        return np.where(self.status == "left_censored", self.y, np.inf)
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"date": pd.to_datetime(self.dates), "x_years": self.x, "lag_months": self.y, "status": self.status})
+
+    def up_to(self, cutoff: pd.Timestamp) -> Observations:
+        """The observations strictly before ``cutoff``, re-referenced to the cutoff (for backtests)."""
+        keep = pd.to_datetime(self.dates) < cutoff
+        return Observations(self.name, self.kind, self.dates[keep], self.y[keep], self.status[keep], pd.Timestamp(cutoff),
+                            self.window_start, pd.Timestamp(cutoff))
+
+
+def _from_table(name: str, kind: str, table: pd.DataFrame, date_col: str, start, end, reference) -> Observations:
+    t = table[table["status"] != "no_open_yet"]
+    if start is not None:
+        t = t[t[date_col] >= pd.Timestamp(start)]
+    if end is not None:
+        t = t[t[date_col] <= pd.Timestamp(end)]
+    if len(t) < MIN_OBSERVATIONS:
+        raise DataError(f"{name}: only {len(t)} lag observation(s) in the window; a trend needs at least {MIN_OBSERVATIONS}. "
+                        "Choose an earlier start date or the monthly observations.")
+    dates = t[date_col].to_numpy(dtype="datetime64[ns]")
+    ref = pd.Timestamp(reference) if reference is not None else pd.Timestamp(end) if end is not None else pd.Timestamp(dates.max())
+    return Observations(
+        name=name, kind=kind, dates=dates, y=t["lag_months"].to_numpy(dtype=float), status=t["status"].to_numpy(dtype=object),
+        reference=ref, window_start=pd.Timestamp(start) if start is not None else pd.Timestamp(dates.min()),
+        window_end=pd.Timestamp(end) if end is not None else pd.Timestamp(dates.max()),
+    )
+
+
+def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = "events", start=None, end=None,
+                           reference=None, benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                           tolerance: float = 0.0) -> Observations:
+    """Event lags (default) or the monthly grid of one benchmark, from ``start`` to ``end``.
+
+    The reference date defaults to the benchmark's last release in the data, so the
+    intercept is the trend's lag at the end of the data.
+    """
+    if kind not in OBSERVATION_KINDS:
+        raise DataError(f"Unknown observations {kind!r}; use one of {', '.join(OBSERVATION_KINDS)}.")
+    rows = scores[scores["benchmark"] == benchmark]
+    if rows.empty:
+        raise DataError(f"Unknown benchmark {benchmark!r}.")
+    data_end = rows["release_date"].max()
+    end = pd.Timestamp(end) if end is not None else data_end
+    if kind == "events":
+        table = event_lags(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance)
+        return _from_table(benchmark, kind, table, "release_date", start, end, reference or end)
+    table = frontier_lag(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance, end=end)
+    return _from_table(benchmark, kind, table, "date", start, end, reference or end)
+
+
+def mean_observations(scores: pd.DataFrame, names: list[str], *, start=None, end=None, benchmarks: pd.DataFrame | None = None,
+                      definition: str = "any", tolerance: float = 0.0) -> Observations:
+    """The across-benchmark mean monthly lag (the June 2026 analysis's series), as uncensored observations."""
+    long = lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition, tolerance=tolerance)
+    summary = lag_summary_by_date(long, min_benchmarks=max(1, -(-len(names) // 4)))
+    table = summary.rename(columns={"mean_lag": "lag_months"}).assign(status="ok")
+    return _from_table("mean of " + str(len(names)) + " benchmarks", "monthly_mean", table, "date", start, end, end)
+
+
+@dataclass(frozen=True)
+class PooledObservations:
+    """Observations of several benchmarks on one reference date, for the hierarchical model."""
+
+    series: tuple[Observations, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.series]
+
+    @property
+    def group(self) -> np.ndarray:
+        return np.concatenate([np.full(len(s), i) for i, s in enumerate(self.series)]).astype("int64")
+
+    def stacked(self, attr: str) -> np.ndarray:
+        return np.concatenate([getattr(s, attr) for s in self.series])
+
+    @property
+    def reference(self) -> pd.Timestamp:
+        return self.series[0].reference
+
+
+def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "events", start=None, end=None,
+                        benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                        tolerance: float = 0.0) -> tuple[PooledObservations, list[str]]:
+    """Observations of each named benchmark on a shared reference date (the latest data end).
+
+    Returns the pooled observations and a list of one-line notes for benchmarks left out.
+    """
+    if not names:
+        raise DataError("Choose at least two benchmarks to pool.")
+    ends = scores[scores["benchmark"].isin(names)].groupby("benchmark")["release_date"].max()
+    reference = pd.Timestamp(end) if end is not None else ends.max()
+    series, notes = [], []
+    for name in names:
+        try:
+            series.append(benchmark_observations(scores, name, kind=kind, start=start, end=min(ends.get(name, reference), reference),
+                                                 reference=reference, benchmarks=benchmarks, definition=definition,
+                                                 tolerance=tolerance))
+        except DataError as exc:
+            notes.append(f"left out: {exc}")
+    if len(series) < 2:
+        raise DataError("Pooling needs at least two benchmarks with enough observations. " + " ".join(notes)[:300])
+    return PooledObservations(tuple(series)), notes
