@@ -38,7 +38,7 @@ def build_aa(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         "model_id": merged["aa_id"], "model_name": merged["name"], "creator": merged["creator"],
         "release_date": merged["release_date"], "open_weights": merged["is_open_weights"].astype(bool),
         "openness": [aa_openness(o, lic if isinstance(lic, str) else None)
-                     for o, lic in zip(merged["is_open_weights"].astype(bool), merged["license_name"])],
+                     for o, lic in zip(merged["is_open_weights"].astype(bool), merged["license_name"], strict=False)],
     })
     legacy_snap = merged["legacy_source"].astype("string").str.extract(r"api_(\d{4}-\d{2}-\d{2})")[0]
     frames = []

@@ -127,7 +127,7 @@ def _runs(mask: np.ndarray, dates: pd.Series) -> list[tuple]:
     """Start and end dates of consecutive True runs in ``mask``."""
     out, d = [], dates.to_numpy()
     edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(int), [0]))))
-    for a, b in zip(edges[::2], edges[1::2]):
+    for a, b in zip(edges[::2], edges[1::2], strict=False):
         out.append((d[a], d[b - 1]))
     return out
 

@@ -2,8 +2,10 @@
 
 Commands
 --------
-data    write the tidy table (or print coverage) for a source or a file
-lags    write grid lags or event lags for one benchmark or all
+data     write the tidy table (or print coverage) for a source or a file
+lags     write grid lags or event lags for one benchmark or all
+fit      fit a Bayesian trend (per benchmark, or pooled) and write the posterior summary
+compare  compare the trend models of one benchmark (PSIS-LOO and leave-future-out)
 
 Bad input exits with status 2 and one line on stderr.
 """
@@ -66,7 +68,66 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("--events", action="store_true", help="write the event table instead of the grid")
     lg.add_argument("--ols-from", help="print the least-squares zero-crossing date from this date")
     lg.add_argument("--out", help="output CSV (default: stdout)")
+
+    f = sub.add_parser("fit", help="fit a Bayesian trend and write the posterior summary")
+    _common(f)
+    _fit_args(f)
+    f.add_argument("--pooling", choices=["none", "partial", "complete"], default="none")
+    f.add_argument("--correlated", action="store_true", help="partial pooling: correlated intercepts and slopes (LKJ)")
+    f.add_argument("--settings", help="a settings JSON (from the app's Downloads page); other fit options are then ignored")
+    f.add_argument("--out", help="summary CSV, or .json (default: stdout CSV)")
+    f.add_argument("--netcdf", help="write the full posterior(s) as NetCDF (one file per fit; suffixed when several)")
+
+    c = sub.add_parser("compare", help="compare models of one benchmark: PSIS-LOO and leave-future-out")
+    _common(c)
+    _fit_args(c)
+    c.add_argument("--no-lfo", action="store_true", help="skip the leave-future-out refits")
+    c.add_argument("--out", help="output CSV (default: print)")
     return parser
+
+
+def _fit_args(p: argparse.ArgumentParser) -> None:
+    from model.priors import PoolingPriors, TrendPriors
+
+    p.add_argument("--benchmark", default="intelligence_index_2026_06_15", help="benchmark id, comma-separated ids, or 'all'")
+    p.add_argument("--model", choices=["constant", "linear", "linear_ar1", "changepoint"], default="linear")
+    p.add_argument("--likelihood", choices=["normal", "student"], default="normal")
+    p.add_argument("--observations", choices=["events", "monthly"], default="events")
+    p.add_argument("--start", help="window start YYYY-MM-DD")
+    p.add_argument("--end", help="window end YYYY-MM-DD")
+    p.add_argument("--tolerance", type=float, default=0.0)
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--tune", type=int, default=500)
+    p.add_argument("--chains", type=int, default=4)
+    p.add_argument("--seed", type=int, default=1)
+    for name, info in TrendPriors.model_fields.items():
+        p.add_argument("--prior-" + name.replace("_", "-"), type=float, dest="prior_" + name,
+                       help=f"trend prior (default {info.default})")
+    for name, info in PoolingPriors.model_fields.items():
+        p.add_argument("--pool-" + name.replace("_", "-"), type=float, dest="pool_" + name,
+                       help=f"pooling hyperprior (default {info.default})")
+
+
+def settings_from_args(args):
+    """Build :class:`model.analysis.FitSettings` from CLI arguments (or the --settings file)."""
+    from model.analysis import FitSettings
+    from model.priors import PoolingPriors, TrendPriors
+
+    if getattr(args, "settings", None):
+        return FitSettings.from_json(Path(args.settings).read_text())
+    priors = {k: v for k in TrendPriors.model_fields if (v := getattr(args, "prior_" + k)) is not None}
+    pool = {k: v for k in PoolingPriors.model_fields if (v := getattr(args, "pool_" + k)) is not None}
+    try:
+        return FitSettings(
+            source=args.source if not args.file else "file", benchmarks=[b.strip() for b in args.benchmark.split(",") if b.strip()],
+            model=args.model, likelihood=args.likelihood, observations=args.observations, start=args.start, end=args.end,
+            pooling=getattr(args, "pooling", "none"), correlated=getattr(args, "correlated", False),
+            open_definition=args.open_definition, tolerance=args.tolerance, include_estimated=not args.exclude_estimated,
+            priors=TrendPriors(**priors), pooling_priors=PoolingPriors(**pool), draws=args.draws, tune=args.tune,
+            chains=args.chains, seed=args.seed,
+        )
+    except ValueError as exc:
+        raise DataError("Invalid option: " + " ".join(str(exc).splitlines()[:3])) from None
 
 
 def _emit(frame: pd.DataFrame, out: str | None) -> None:
@@ -132,7 +193,50 @@ def run(args) -> int:
                 return 0
         _emit(table, args.out)
         return 0
+    if args.command == "fit":
+        return run_fit(args, ds)
+    if args.command == "compare":
+        from model.compare import compare_models
+        from model.observations import benchmark_observations
+
+        st = settings_from_args(args)
+        obs = benchmark_observations(ds.scores, st.benchmarks[0], kind=st.observations, start=st.start, end=st.end,
+                                     benchmarks=ds.benchmarks, definition=st.open_definition, tolerance=st.tolerance)
+        table = compare_models(obs, likelihood=st.likelihood, priors=st.priors, sampler=st.sampler(), with_lfo=not args.no_lfo)
+        if args.out:
+            _emit(table, args.out)
+        else:
+            print(table.to_string(index=False))
+        return 0
     raise DataError(f"Unknown command {args.command}")
+
+
+def run_fit(args, ds: Dataset) -> int:
+    from model.analysis import run_analysis
+
+    st = settings_from_args(args)
+    if args.settings and not args.file:  # a settings file names its own embedded source
+        ds = load_embedded(st.source, include_estimated=st.include_estimated) if st.source in SOURCES else ds
+    result = run_analysis(ds, st)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    bad = result.summary[result.summary["verdict"] != "trustworthy"]
+    for _, r in bad.iterrows():
+        print(f"warning: {r['benchmark']}: {r['verdict']}", file=sys.stderr)
+    if args.netcdf:
+        base = Path(args.netcdf)
+        for _i, (name, fit) in enumerate(result.fits.items()):
+            path = base if len(result.fits) == 1 else base.with_name(f"{base.stem}_{name}{base.suffix}")
+            fit.trace.to_netcdf(path)
+            print(f"wrote posterior {path}", file=sys.stderr)
+    if args.out and args.out.endswith(".json"):
+        from model.export import neutralise_formulas
+
+        Path(args.out).write_text(neutralise_formulas(result.summary).to_json(orient="records", indent=1))
+        print(f"wrote {len(result.summary)} rows to {args.out}", file=sys.stderr)
+    else:
+        _emit(result.summary, args.out)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

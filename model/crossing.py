@@ -50,14 +50,28 @@ class CrossingSummary:
         """One plain-language reading of the posterior."""
         if self.median is None:
             return f"No posterior draw crosses zero: the gap does not close on the current trend (P(never) = {self.p_never:.0%})."
-        return (f"Among draws where the gap closes, 90% of closing dates fall between {self.lo90:%Y-%m} and {self.hi90:%Y-%m} "
-                f"(median {self.median:%Y-%m}); {self.p_never:.0%} probability it never closes on the current trend.")
+        return (f"Among draws where the gap closes, 90% of closing dates fall between {fmt_month(self.lo90)} and "
+                f"{fmt_month(self.hi90)} (median {fmt_month(self.median)}); {self.p_never:.0%} probability it never closes "
+                "on the current trend.")
+
+
+#: Crossing quantiles later than this are reported as this date ("2200 or later"): the ratio
+#: -alpha/beta can put them centuries out, past what a date type can hold.
+FAR_FUTURE = pd.Timestamp("2200-01-01")
 
 
 def _date(reference: pd.Timestamp, years: float) -> pd.Timestamp | None:
     if not np.isfinite(years):
         return None
+    if years > (FAR_FUTURE - reference).days / 365.25:
+        return FAR_FUTURE
     return (reference + pd.to_timedelta(years * 365.25, unit="D")).normalize()
+
+
+def fmt_month(ts: pd.Timestamp | None) -> str:
+    if ts is None:
+        return "never"
+    return "2200 or later" if ts >= FAR_FUTURE else f"{ts:%Y-%m}"
 
 
 def summarise_crossing(x_star: np.ndarray, reference: pd.Timestamp, *, by=("2026-12-31", "2027-12-31")) -> CrossingSummary:

@@ -92,7 +92,7 @@ def build_frontier(rows: pd.DataFrame, higher_is_better: bool = True) -> Frontie
     dates = rows["release_date"].to_numpy(dtype="datetime64[D]")
     oriented = rows["score"].to_numpy(dtype=float) * (1.0 if higher_is_better else -1.0)
     order = np.lexsort((-oriented, dates))  # by date, best first within a date
-    d, v = dates[order], oriented[order]
+    _d, v = dates[order], oriented[order]
     running = np.maximum.accumulate(v)
     prev = np.concatenate(([-np.inf], running[:-1]))
     rec = order[v > prev]

@@ -34,7 +34,7 @@ LICENCE_CLASSES = ("permissive", "restricted", "non_commercial", "unknown")
 @lru_cache(maxsize=1)
 def _licence_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     table = pd.read_csv(DATA_DIR / "licence_classes.csv")
-    return tuple((re.compile(p, re.IGNORECASE), c) for p, c in zip(table["pattern"], table["licence_class"]))
+    return tuple((re.compile(p, re.IGNORECASE), c) for p, c in zip(table["pattern"], table["licence_class"], strict=False))
 
 
 def licence_class(openness: str | None) -> str:
@@ -86,12 +86,12 @@ def apply_overrides(scores: pd.DataFrame, overrides: pd.DataFrame) -> tuple[pd.D
     if "source" in ov:
         ov = ov[ov["source"].isna() | ov["source"].isin(out["source"].unique())]
     flag = ov["open_weights"].map(lambda v: str(v).strip().lower() in {"true", "1", "yes", "open"})
-    new_open = dict(zip(ov["model_id"].astype(str), flag))
+    new_open = dict(zip(ov["model_id"].astype(str), flag, strict=False))
     hit = out["model_id"].astype(str).isin(new_open)
     before = out.loc[hit, "open_weights"].copy()
     out.loc[hit, "open_weights"] = out.loc[hit, "model_id"].astype(str).map(new_open).astype(bool)
     if "openness" in ov:
-        new_openness = {k: v for k, v in zip(ov["model_id"].astype(str), ov["openness"]) if isinstance(v, str) and v}
+        new_openness = {k: v for k, v in zip(ov["model_id"].astype(str), ov["openness"], strict=False) if isinstance(v, str) and v}
         mask = hit & out["model_id"].astype(str).isin(new_openness)
         out.loc[mask, "openness"] = out.loc[mask, "model_id"].astype(str).map(new_openness)
     changed = int((before != out.loc[hit, "open_weights"]).sum())

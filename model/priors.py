@@ -19,6 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 MIN_SD = 1e-3
 
 
+def _floor(v: float) -> float:
+    v = float(v)
+    if not math.isfinite(v) or v < 0:
+        raise ValueError("must be a finite number >= 0")
+    return max(v, MIN_SD)
+
+
 class TrendPriors(BaseModel):
     """Priors of the per-benchmark trend models (``constant``, ``linear``, ``linear_ar1``, ``changepoint``).
 
@@ -54,10 +61,7 @@ class TrendPriors(BaseModel):
     @classmethod
     def _floor_sd(cls, v: float) -> float:
         """A zero sd from a slider becomes :data:`MIN_SD` (a near-point prior), never a crash."""
-        v = float(v)
-        if not math.isfinite(v):
-            raise ValueError("must be a finite number")
-        return max(v, MIN_SD)
+        return _floor(v)
 
     def as_data(self) -> dict[str, float]:
         """Values fed to the compiled model (names of its ``pm.Data`` nodes)."""
@@ -94,10 +98,7 @@ class PoolingPriors(BaseModel):
     @field_validator("pop_intercept_sd", "pop_slope_sd", "tau_intercept", "tau_slope", "noise_sd", mode="before")
     @classmethod
     def _floor_sd(cls, v: float) -> float:
-        v = float(v)
-        if not math.isfinite(v):
-            raise ValueError("must be a finite number")
-        return max(v, MIN_SD)
+        return _floor(v)
 
     def as_data(self) -> dict[str, float]:
         return {f"prior_{k}": float(v) for k, v in self.model_dump().items()}

@@ -66,7 +66,7 @@ def open_definition_picker() -> str:
 def benchmark_picker(ds: Dataset, label: str = "Benchmark", key: str = "benchmark") -> str:
     s = settings()
     names = list(ds.benchmarks["benchmark"])
-    titles = dict(zip(ds.benchmarks["benchmark"], ds.benchmarks["display_name"]))
+    titles = dict(zip(ds.benchmarks["benchmark"], ds.benchmarks["display_name"], strict=False))
     current = s.get(key) if s.get(key) in names else names[0]
     choice = st.selectbox(label, names, index=names.index(current), format_func=lambda b: f"{titles.get(b, b)}  ·  {b}")
     s[key] = choice
@@ -78,7 +78,7 @@ def footer(ds: Dataset) -> None:
 
 
 def titles(ds: Dataset) -> dict[str, str]:
-    return dict(zip(ds.benchmarks["benchmark"], ds.benchmarks["display_name"]))
+    return dict(zip(ds.benchmarks["benchmark"], ds.benchmarks["display_name"], strict=False))
 
 
 def empty_overrides() -> pd.DataFrame:

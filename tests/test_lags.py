@@ -4,7 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.lags import DAYS_PER_MONTH, event_lags, frontier_lag, frontier_table, lag_summary_by_date, lags_by_benchmark, ols_crossing
+from model.lags import (
+    DAYS_PER_MONTH,
+    event_lags,
+    frontier_lag,
+    frontier_table,
+    lag_summary_by_date,
+    lags_by_benchmark,
+    ols_crossing,
+)
 from model.schema import DataError
 
 

@@ -188,7 +188,7 @@ def test_binary_file_is_refused():
 
 
 def test_upload_is_never_modified():
-    data = bytearray("model_name,release_date,open_weights,benchmark,score\nA,2024-01-01,no,b,0.5\nB,2024-02-01,yes,b,0.4\n".encode())
+    data = bytearray(b"model_name,release_date,open_weights,benchmark,score\nA,2024-01-01,no,b,0.5\nB,2024-02-01,yes,b,0.4\n")
     before = hashlib.sha256(data).hexdigest()
     load_user_csv(bytes(data))
     assert hashlib.sha256(data).hexdigest() == before

@@ -1,0 +1,137 @@
+"""Model comparison: PSIS-LOO where valid, and leave-future-out (LFO) checks for time series.
+
+LOO treats observations as exchangeable, which lag series are not; it is reported with
+its Pareto-k warnings. LFO refits on data before several cutoff dates and scores the
+later lags: coverage of the 50% and 90% predictive intervals, and the CRPS (lower is better).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model.observations import Observations
+from model.schema import DataError
+from model.trend import MODELS, FitSpec, TrendFit, fit_trend, predictive_paths, trend_mean
+
+
+def pointwise_loglik(fit: TrendFit) -> np.ndarray:
+    """Log-likelihood of each observation under each draw (draws, n), with censoring."""
+    obs = fit.obs
+    order = np.argsort(obs.x, kind="stable")
+    x, y, status = obs.x[order], obs.y[order], obs.status[order]
+    mu = trend_mean(fit, x)
+    sd = np.repeat(fit.draws["sigma"][:, None], len(x), axis=1)
+    if fit.spec.model == "linear_ar1":
+        dt = np.concatenate([[1e3], np.maximum(np.diff(x), 0.0)])
+        rho = np.exp(-dt[None, :] / fit.draws["ell"][:, None])
+        resid_prev = np.concatenate([np.zeros((mu.shape[0], 1)), (y[None, :] - mu)[:, :-1]], axis=1)
+        mu = mu + rho * resid_prev
+        sd = sd * np.sqrt(np.maximum(1 - rho**2, 1e-6))
+    dist = stats.norm(mu, sd) if fit.spec.likelihood == "normal" else stats.t(fit.spec.priors.student_nu, mu, sd)
+    ll = dist.logpdf(y[None, :])
+    ahead, cens = status == "open_ahead", status == "left_censored"
+    if ahead.any():
+        ll[:, ahead] = dist.logcdf(np.zeros_like(y)[None, :])[:, ahead]
+    if cens.any():
+        ll[:, cens] = dist.logsf(y[None, :])[:, cens]
+    return ll
+
+
+def loo(fit: TrendFit) -> dict:
+    """PSIS-LOO via ArviZ: elpd, its standard error, p_loo and the worst Pareto k."""
+    from arviz_base import from_dict
+    from arviz_stats import loo as az_loo
+
+    ll = pointwise_loglik(fit)
+    chains = fit.spec.sampler.chains
+    ll = ll.reshape(chains, -1, ll.shape[1])
+    post = {"alpha": fit.draws["alpha"].reshape(chains, -1)}
+    res = az_loo(from_dict({"posterior": post, "log_likelihood": {"lag": ll}}), pointwise=True)
+    k = np.asarray(res.pareto_k).ravel()
+    return {"elpd_loo": float(res.elpd), "elpd_se": float(res.se), "p_loo": float(res.p), "pareto_k_max": float(np.nanmax(k)),
+            "loo_warning": bool(np.nanmax(k) > 0.7)}
+
+
+def crps_samples(samples: np.ndarray, y: float) -> float:
+    """CRPS of a predictive sample against one outcome (energy form)."""
+    s = np.sort(np.asarray(samples, dtype=float))
+    n = len(s)
+    term1 = np.mean(np.abs(s - y))
+    term2 = np.sum((2 * np.arange(1, n + 1) - n - 1) * s) / (n * n)
+    return float(term1 - term2)
+
+
+def score_forecast(fit: TrendFit, future: Observations, *, seed: int = 0) -> pd.DataFrame:
+    """Score predictive draws of the observed lag (floored at 0) against later observations."""
+    x = (pd.to_datetime(future.dates) - fit.obs.reference).days.to_numpy() / 365.25
+    keep = future.status != "left_censored"
+    if not keep.any():
+        return pd.DataFrame()
+    order = np.argsort(x[keep])
+    xs, ys = x[keep][order], future.y[keep][order]
+    pred = np.maximum(predictive_paths(fit, xs, seed=seed), 0.0)  # the observed lag cannot be negative
+    q = np.quantile(pred, [0.05, 0.25, 0.75, 0.95], axis=0)
+    return pd.DataFrame({
+        "date": pd.to_datetime(future.dates)[keep][order], "horizon_months": xs * 12, "observed": ys,
+        "pred_median": np.median(pred, axis=0), "lo90": q[0], "hi90": q[3], "lo50": q[1], "hi50": q[2],
+        "in50": (ys >= q[1]) & (ys <= q[2]), "in90": (ys >= q[0]) & (ys <= q[3]),
+        "crps": [crps_samples(pred[:, i], ys[i]) for i in range(len(ys))],
+    })
+
+
+def leave_future_out(obs: Observations, spec: FitSpec, *, cutoffs: list | None = None, horizon_months: float = 12.0) -> pd.DataFrame:
+    """Refit before each cutoff and score the lags of the following ``horizon_months``."""
+    dates = pd.to_datetime(obs.dates)
+    if cutoffs is None:
+        end = dates.max()
+        cutoffs = [end - pd.DateOffset(months=m) for m in (12, 9, 6)]
+    rows = []
+    for c in cutoffs:
+        c = pd.Timestamp(c)
+        past = obs.up_to(c)
+        later = (dates >= c) & (dates < c + pd.DateOffset(months=int(horizon_months)))
+        if len(past) < 3 or not later.any():
+            continue
+        try:
+            fit = fit_trend(past, spec)
+        except DataError:
+            continue
+        fut = Observations(obs.name, obs.kind, obs.dates[later], obs.y[later], obs.status[later], c, c, dates[later].max())
+        scored = score_forecast(fit, fut)
+        if not scored.empty:
+            rows.append(scored.assign(cutoff=c.date().isoformat(), n_train=len(past)))
+    if not rows:
+        return pd.DataFrame(columns=["cutoff", "n_train", "date", "observed", "in50", "in90", "crps"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def compare_models(obs: Observations, *, likelihood: str = "normal", priors=None, sampler=None,
+                   models=MODELS, with_lfo: bool = True) -> pd.DataFrame:
+    """One row per model: LOO (elpd, se, Δ vs best, p_loo, Pareto k) and LFO (coverage, CRPS)."""
+    rows = []
+    for m in models:
+        kw = {"model": m, "likelihood": likelihood}
+        if priors is not None:
+            kw["priors"] = priors
+        if sampler is not None:
+            kw["sampler"] = sampler
+        spec = FitSpec(**kw)
+        try:
+            fit = fit_trend(obs, spec)
+        except DataError as exc:
+            rows.append({"model": m, "note": str(exc)})
+            continue
+        row = {"model": m, **loo(fit), "verdict": fit.diagnostics.verdict}
+        if with_lfo:
+            lfo = leave_future_out(obs, spec)
+            row.update({"lfo_n": len(lfo), "lfo_cover50": float(lfo["in50"].mean()) if len(lfo) else np.nan,
+                        "lfo_cover90": float(lfo["in90"].mean()) if len(lfo) else np.nan,
+                        "lfo_crps": float(lfo["crps"].mean()) if len(lfo) else np.nan})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if "elpd_loo" in table:
+        table["elpd_diff"] = table["elpd_loo"].max() - table["elpd_loo"]
+        table = table.sort_values("elpd_loo", ascending=False, na_position="last").reset_index(drop=True)
+    return table

@@ -1,0 +1,138 @@
+"""Bayesian trend models: parameter recovery, censoring, seeds, priors without recompiling. Real sampling."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.crossing import crossing_years, summarise_crossing
+from model.observations import Observations, benchmark_observations, mean_observations
+from model.priors import PoolingPriors, TrendPriors
+from model.schema import DataError
+from model.summaries import SUMMARY_COLUMNS, crossing_draws, summarise_fit
+from model.trend import COMPILE_COUNT, FitSpec, PooledSpec, SamplerSettings, fit_pooled, fit_trend, structure_key
+from tests.sim import simulate_pooled, simulate_series
+
+FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=3)
+pytestmark = pytest.mark.slow
+
+
+def covers(fit, truth_years, target=None):
+    x = crossing_draws(fit, target)
+    lo = np.quantile(x, 0.05, method="lower")  # no interpolation: "never" (inf) sits above every date
+    hi = np.quantile(x, 0.95, method="higher")
+    return lo <= truth_years <= hi
+
+
+def test_linear_recovers_known_crossing_in_8_of_10_seeds():
+    alpha, beta = 6.0, -3.0  # truth: crossing 2 years after the reference date
+    hits = sum(covers(fit_trend(simulate_series(alpha, beta, seed=s), FitSpec(sampler=FAST)), -alpha / beta) for s in range(10))
+    assert hits >= 8, hits
+
+
+def test_pooled_partial_recovers_population_crossing_in_8_of_10_seeds():
+    mu_a, mu_b = 5.0, -2.5
+    hits = 0
+    for s in range(10):
+        pooled, _, _ = simulate_pooled(mu_a, mu_b, seed=s)
+        fit = fit_pooled(pooled, PooledSpec(sampler=SamplerSettings(draws=400, tune=400, chains=2, seed=3, target_accept=0.9)))
+        hits += covers(fit, -mu_a / mu_b, "population")
+    assert hits >= 8, hits
+
+
+def test_pooled_summary_has_benchmark_population_and_new_rows():
+    pooled, a, b = simulate_pooled(5.0, -2.5, seed=11)
+    fit = fit_pooled(pooled, PooledSpec(sampler=FAST))
+    table = summarise_fit(fit, data_source="sim")
+    assert list(table.columns) == SUMMARY_COLUMNS
+    assert list(table["benchmark"]) == [f"b{j}" for j in range(6)] + ["population", "new benchmark"]
+    new = table.set_index("benchmark").loc["new benchmark"]
+    pop = table.set_index("benchmark").loc["population"]
+    # A new benchmark is more uncertain than the population mean.
+    assert new["slope_hi90"] - new["slope_lo90"] > pop["slope_hi90"] - pop["slope_lo90"]
+    # Shrinkage: each partially pooled slope lies within the range of the truths, give or take noise.
+    assert np.all(np.abs(table["slope_median"].iloc[:6] - b) < 3)
+
+
+def test_positive_trend_gives_high_p_never():
+    fit = fit_trend(simulate_series(3.0, 2.0, seed=1), FitSpec(sampler=FAST))
+    assert summarise_crossing(crossing_draws(fit), fit.obs.reference).p_never > 0.9
+
+
+def test_censoring_treats_open_ahead_as_at_most_zero_and_naive_is_biased():
+    alpha, beta = -2.0, -4.0  # crossed zero half a year before the reference: many open-ahead points
+    obs = simulate_series(alpha, beta, n=40, sigma=0.8, years=2.0, seed=5)
+    assert (obs.status == "open_ahead").sum() >= 8
+    fit = fit_trend(obs, FitSpec(sampler=FAST))
+    naive_obs = Observations(obs.name, obs.kind, obs.dates, obs.y, np.full(len(obs), "ok", dtype=object), obs.reference,
+                             obs.window_start, obs.window_end)
+    naive = fit_trend(naive_obs, FitSpec(sampler=FAST))
+    lo, hi = np.quantile(fit.draws["beta"], [0.05, 0.95])
+    assert lo <= beta <= hi
+    # Treating the zeros as observed flattens the slope: biased towards 0.
+    assert np.median(naive.draws["beta"]) > np.median(fit.draws["beta"]) + 0.5
+    assert not (np.quantile(naive.draws["beta"], 0.05) <= beta <= np.quantile(naive.draws["beta"], 0.95))
+
+
+def test_same_seed_same_summary():
+    obs = simulate_series(6.0, -2.0, seed=2)
+    a = summarise_fit(fit_trend(obs, FitSpec(sampler=FAST)))
+    b = summarise_fit(fit_trend(obs, FitSpec(sampler=FAST)))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_prior_change_moves_posterior_without_recompiling():
+    obs = simulate_series(6.0, -2.0, n=8, sigma=2.0, seed=4)
+    spec = FitSpec(sampler=FAST)
+    base = fit_trend(obs, spec)
+    key = structure_key(spec, len(obs))
+    compiled_before = COMPILE_COUNT[key]
+    tight = fit_trend(obs, FitSpec(priors=TrendPriors(slope_mean=-15, slope_sd=0.5), sampler=FAST))
+    assert COMPILE_COUNT[key] == compiled_before == 1
+    assert not tight.compiled_now
+    assert np.median(tight.draws["beta"]) < np.median(base.draws["beta"]) - 5
+    # Zero sd from a slider is floored, not a crash.
+    fit_trend(obs, FitSpec(priors=TrendPriors(slope_sd=0, intercept_sd=0), sampler=FAST))
+
+
+@pytest.mark.parametrize("model", ["constant", "changepoint", "linear_ar1"])
+def test_other_models_fit_and_summarise(model):
+    obs = simulate_series(6.0, -2.0, n=30, seed=7)
+    fit = fit_trend(obs, FitSpec(model=model, likelihood="student", sampler=FAST))
+    row = summarise_fit(fit).iloc[0]
+    assert row["model"] == model and row["divergences"] >= 0 and row["rhat_max"] < 1.1
+    if model == "constant":
+        assert row["p_never"] > 0.99
+    if model == "linear_ar1":
+        assert row["first_passage_median"] is not None and 0 < row["p_first_passage_by_horizon"] <= 1
+    if model == "changepoint":
+        assert row["slope_median"] < 0
+
+
+def test_too_few_observations_is_a_clear_error():
+    obs = simulate_series(6.0, -2.0, n=2, seed=1)
+    with pytest.raises(DataError, match="at least 3"):
+        fit_trend(obs, FitSpec(sampler=FAST))
+
+
+def test_real_data_fit_and_complete_pooling(aa):
+    obs = benchmark_observations(aa.scores, "intelligence_index_2026_06_15", benchmarks=aa.benchmarks)
+    assert obs.kind == "events" and len(obs) >= 10 and obs.x.max() <= 0
+    fit = fit_trend(obs, FitSpec(sampler=FAST))
+    row = summarise_fit(fit, data_source="aa").iloc[0]
+    assert 0 < row["current_lag_median"] < 12
+    mean_obs = mean_observations(aa.scores, ["gpqa", "hle", "scicode"], benchmarks=aa.benchmarks, start="2024-06-01")
+    assert mean_obs.kind == "monthly_mean" and len(mean_obs) >= 20
+
+
+def test_crossing_years_rules():
+    x = crossing_years(np.array([6.0, 6.0, -1.0, 2.0]), np.array([-3.0, 1.0, 0.5, 0.0]))
+    assert x[0] == pytest.approx(2.0) and np.isinf(x[1]) and x[2] == 0.0 and np.isinf(x[3])
+    s = summarise_crossing(np.array([1.0, 2.0, 3.0, np.inf]), pd.Timestamp("2026-01-01"))
+    assert s.p_never == 0.25 and s.median == pd.Timestamp("2028-01-01")
+    assert "25% probability it never closes" in s.sentence()
+
+
+def test_pooling_priors_validate():
+    with pytest.raises(ValueError):
+        PoolingPriors(tau_slope=-1)
+    assert PoolingPriors(tau_slope=0).tau_slope > 0
