@@ -8,5 +8,9 @@ pages = [
     st.Page("pages/data.py", title="Data", icon=":material/table:", default=True),
     st.Page("pages/frontiers.py", title="Frontiers", icon=":material/stacked_line_chart:"),
     st.Page("pages/lag_overview.py", title="Lag overview", icon=":material/insights:"),
+    st.Page("pages/trend_fit.py", title="Trend fit", icon=":material/trending_down:"),
+    st.Page("pages/pooled.py", title="Pooled", icon=":material/hub:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
 ]
 st.navigation(pages).run()

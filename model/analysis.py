@@ -85,7 +85,7 @@ def run_analysis(ds: Dataset, settings: FitSettings) -> AnalysisResult:
         pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, start=settings.start,
                                             end=settings.end, **common)
         spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
-                          sampler=settings.sampler(0.8))
+                          sampler=settings.sampler(0.9))
         fit = fit_pooled(pooled, spec)
         return AnalysisResult(settings, summarise_fit(fit, data_source=src, snapshot_date=snap), {"pooled": fit}, notes)
     spec = FitSpec(model=settings.model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
@@ -110,3 +110,23 @@ def run_analysis(ds: Dataset, settings: FitSettings) -> AnalysisResult:
     if not rows:
         raise DataError("No benchmark could be fitted. " + " ".join(notes)[:300])
     return AnalysisResult(settings, pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS], fits, notes)
+
+
+def what_changes_the_answer(ds: Dataset, settings: FitSettings, benchmark: str, *,
+                            observations=("events", "monthly"),
+                            starts=("2023-07-01", "2024-07-01", "2025-01-01")) -> pd.DataFrame:
+    """The same fit under each observation choice and start date: one summary row each, labelled.
+
+    Choices that leave too few observations are reported in a ``note`` row instead of failing.
+    """
+    rows = []
+    for kind in observations:
+        for start in starts:
+            label = f"{kind} from {start[:7]}"
+            st = settings.model_copy(update={"benchmarks": [benchmark], "observations": kind, "start": start, "pooling": "none"})
+            try:
+                table = run_analysis(ds, st).summary
+                rows.append(table.assign(choice=label))
+            except DataError as exc:
+                rows.append(pd.DataFrame({"choice": [label], "benchmark": [benchmark], "verdict": [f"not fitted: {exc}"]}))
+    return pd.concat(rows, ignore_index=True)

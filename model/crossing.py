@@ -2,8 +2,8 @@
 
 For each draw the trend's zero is ``x* = -alpha / beta`` years from the reference date
 when the current slope ``beta`` is negative, and "never" otherwise. A draw whose trend
-is already at or below zero at the reference date with a non-negative slope counts as
-crossed at the reference date. The crossing is a ratio of parameters with heavy tails,
+is already at or below zero at the reference date (``alpha <= 0``) counts as crossed at
+the reference date: a forecast cannot close a gap before the data end. The crossing is a ratio of parameters with heavy tails,
 so only quantiles and probabilities are reported, never a mean date.
 """
 
@@ -22,7 +22,7 @@ def crossing_years(alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
     alpha, beta = np.asarray(alpha, dtype=float), np.asarray(beta, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.where(beta < 0, -alpha / beta, np.inf)
-    return np.where((beta >= 0) & (alpha <= 0), 0.0, x)
+    return np.where(alpha <= 0, 0.0, x)  # already at or below zero at the reference date: closed "now"
 
 
 def first_passage_years(paths: np.ndarray, x_grid: np.ndarray) -> np.ndarray:

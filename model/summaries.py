@@ -97,3 +97,63 @@ def summarise_fit(fit: TrendFit, *, data_source: str = "", snapshot_date: str = 
         targets = [None]
     rows = [summary_row(fit, target=t, data_source=data_source, snapshot_date=snapshot_date) for t in targets]
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def trend_band(fit: TrendFit, *, start=None, horizon="2030-12-31", target: str | int | None = None,
+               freq: str = "MS") -> pd.DataFrame:
+    """Quantiles (5, 25, 50, 75, 95%) of the fitted trend on a monthly date grid out to ``horizon``."""
+    from model.trend import trend_mean
+
+    ref = fit.obs.reference
+    if start is None:
+        first = fit.obs.series[0].window_start if fit.pooling == "partial" else fit.obs.window_start
+        start = first
+    dates = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(horizon), freq=freq)
+    x = (dates - ref).days.to_numpy() / 365.25
+    if fit.pooling == "partial":
+        alpha, beta = parameter_draws(fit, target)
+        mu = alpha[:, None] + beta[:, None] * x[None, :]
+    else:
+        mu = trend_mean(fit, x)
+    q = np.quantile(mu, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    return pd.DataFrame({"date": dates, "q05": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q95": q[4]})
+
+
+def prior_band(priors, model: str, reference: pd.Timestamp, *, start, horizon="2030-12-31", seed: int = 0) -> pd.DataFrame:
+    """The same quantiles for the prior-predictive trend (what the priors alone say)."""
+    from model.trend import prior_predictive
+
+    dates = pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(horizon), freq="MS")
+    x = (dates - reference).days.to_numpy() / 365.25
+    draws = prior_predictive(priors, model, x, n=400, seed=seed)
+    q = np.quantile(draws, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    return pd.DataFrame({"date": dates, "q05": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q95": q[4]})
+
+
+def crossing_dates(fit: TrendFit, target: str | int | None = None, *, horizon=HORIZON_END) -> tuple[np.ndarray, float]:
+    """Crossing dates of the draws that cross by ``horizon`` (datetime64), and P(no crossing by the horizon)."""
+    x = crossing_draws(fit, target)
+    ref = fit.obs.reference
+    limit = (pd.Timestamp(horizon) - ref).days / 365.25
+    inside = np.isfinite(x) & (x <= limit)
+    dates = (ref + pd.to_timedelta(x[inside] * 365.25, unit="D")).to_numpy()
+    return dates, float(1 - inside.mean())
+
+
+def readings(row: pd.Series | dict) -> dict[str, str]:
+    """One plain-language sentence per figure, from a summary row."""
+    r = dict(row)
+    p_never = r["p_never"]
+    if r.get("crossing_median"):
+        cross = (f"90% probability that, if the gap closes on this trend, it closes between {r['crossing_lo90'][:7]} and "
+                 f"{r['crossing_hi90'][:7]} (median {r['crossing_median'][:7]}); {p_never:.0%} probability it never closes "
+                 "on the current trend.")
+    else:
+        cross = f"No draw of the trend reaches zero: {p_never:.0%} probability it never closes on the current trend."
+    slope = (f"The lag changes by {r['slope_median']:+.1f} months per year (90% interval {r['slope_lo90']:+.1f} to "
+             f"{r['slope_hi90']:+.1f}); {r['p_slope_negative']:.0%} probability the gap is shrinking.")
+    trend = (f"The trend puts the lag at {r['current_lag_median']:.1f} months on {r['reference_date']} "
+             f"(the end of the data), fitted to {r['n_obs']} {r['observations']} observations.")
+    by = (f"{r['p_cross_by_2026_12_31']:.0%} probability the trend reaches zero by the end of 2026, "
+          f"{r['p_cross_by_2027_12_31']:.0%} by the end of 2027.")
+    return {"trend": trend, "crossing": cross, "p_cross": by, "slope": slope}

@@ -84,3 +84,98 @@ def titles(ds: Dataset) -> dict[str, str]:
 def empty_overrides() -> pd.DataFrame:
     return pd.DataFrame({"model_id": pd.Series(dtype="string"), "open_weights": pd.Series(dtype="bool"),
                          "note": pd.Series(dtype="string")})
+
+
+# --------------------------------------------------------------------------- fits
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _cached_analysis(data_hash: str, settings_json: str, _ds: Dataset):
+    """Fits are cached per data hash and settings (failures raise, so they are never cached)."""
+    from model.analysis import FitSettings, run_analysis
+
+    return run_analysis(_ds, FitSettings.from_json(settings_json))
+
+
+def run_fit(ds: Dataset, fit_settings, label: str):
+    """Run (or fetch) a fit with visible progress; keep the last good result on failure.
+
+    Returns the result, or the previous good one (with an error shown) when the fit fails.
+    """
+    from model.schema import DataError
+
+    key = f"result:{label}"
+    try:
+        with st.status(f"Fitting {label}…", expanded=False) as status:
+            status.write("Building or reusing the compiled model (the first fit of a model structure compiles it, ~10 s).")
+            result = _cached_analysis(ds.content_hash, fit_settings.to_json(), ds)
+            status.update(label=f"Fitted {label}", state="complete")
+    except DataError as exc:
+        st.error(f"Could not fit: {exc} Hint: choose an earlier start date, another benchmark, or the monthly observations. "
+                 "The previous result is kept.")
+        return st.session_state.get(key)
+    st.session_state[key] = result
+    st.session_state.setdefault("results", {})[label] = result
+    return result
+
+
+def diagnostics_panel(row) -> None:
+    """R-hat, ESS and divergences, with the verdict as a coloured box."""
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("max R-hat", f"{row['rhat_max']:.3f}")
+    c2.metric("min bulk ESS", f"{row['ess_bulk_min']:.0f}")
+    c3.metric("min tail ESS", f"{row['ess_tail_min']:.0f}")
+    c4.metric("divergences", int(row["divergences"]))
+    verdict = str(row["verdict"])
+    if verdict == "trustworthy":
+        st.success("Sampler diagnostics: trustworthy (R-hat ≤ 1.01, ESS ≥ 400, no divergences).")
+    elif verdict.startswith("caution"):
+        st.warning(f"Sampler diagnostics: {verdict}")
+    else:
+        st.error(f"Sampler diagnostics: {verdict}. Do not rely on this fit.")
+
+
+def start_warmup() -> None:
+    """Compile the common model structures in a background thread, once per server process.
+
+    Set FRONTIER_LAG_NO_WARMUP=1 to skip (the tests do, to keep timings clean)."""
+    import os
+
+    if not os.environ.get("FRONTIER_LAG_NO_WARMUP"):
+        _warmup_thread()
+
+
+@st.cache_resource(show_spinner=False)
+def _warmup_thread():
+    import threading
+
+    from model.warmup import warm_common_models
+
+    t = threading.Thread(target=warm_common_models, name="frontier-lag-warmup", daemon=True)
+    t.start()
+    return t
+
+
+def apply_query_params(fit_form: dict) -> None:
+    """Load settings from a shared link once per session (?benchmark=…&model=…&p_slope_mean=…)."""
+    qp = st.query_params
+    if "benchmark" not in qp or st.session_state.get("query_applied"):
+        return
+    st.session_state["query_applied"] = True
+    settings()["benchmark"] = qp["benchmark"]
+    for k in ("model", "likelihood", "observations"):
+        if k in qp:
+            fit_form[k] = qp[k]
+    if qp.get("start"):
+        fit_form["start"] = qp["start"]
+    if "seed" in qp:
+        try:
+            fit_form["seed"] = int(qp["seed"])
+        except ValueError:
+            pass
+    for k in list(fit_form["priors"]):
+        if f"p_{k}" in qp:
+            try:
+                fit_form["priors"][k] = float(qp[f"p_{k}"])
+            except ValueError:
+                pass

@@ -52,9 +52,10 @@ def served_app(timeout: float = 60.0):
             proc.kill()
 
 
-def wait_rendered(page, text: str, timeout_ms: int = 60000) -> None:
+def wait_rendered(page, text: str, timeout_ms: int = 60_000) -> None:
     """Wait until ``text`` is visible and Streamlit has stopped running the script."""
     page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout_ms)
+    page.wait_for_timeout(400)  # the running indicator can appear a moment after the first elements
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )

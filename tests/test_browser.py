@@ -1,4 +1,5 @@
-"""One real-browser smoke test: serve the app, open every page in headless Chromium, save screenshots."""
+"""One real-browser smoke test: serve the app, visit every page in headless Chromium, move a prior slider on
+Trend fit, wait for the new crossing-date text, download the summary CSV, and save screenshots of every page."""
 
 import os
 from pathlib import Path
@@ -8,6 +9,8 @@ import pytest
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, served_app, wait_rendered
 
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts" / "screenshots"))
+PAGES = [("Data", "Coverage per benchmark", "data"), ("Frontiers", "open vs closed frontier", "frontiers"),
+         ("Lag overview", "Every benchmark", "lag_overview")]
 
 pytestmark = pytest.mark.browser
 
@@ -23,24 +26,64 @@ def browser():
         b.close()
 
 
-def test_every_page_renders_in_chromium(browser):
+def shot(page, name):
+    page.wait_for_timeout(1200)  # let Plotly and the data grids finish drawing
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def go(page, link: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=link, exact=True).click()
+
+
+def crossing_sentence(page) -> str:
+    loc = page.get_by_text("probability it never closes", exact=False).first
+    loc.wait_for(state="visible", timeout=180_000)
+    return loc.inner_text()
+
+
+def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with served_app() as (url, startup):
-        page = browser.new_page(viewport={"width": 1400, "height": 2400})
+        page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url, wait_until="domcontentloaded")
-        wait_rendered(page, "Coverage per benchmark")
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(ARTIFACTS / "data.png"), full_page=True)
-        for path, marker, name in (("frontiers", "open vs closed frontier", "frontiers"),
-                                   ("lag_overview", "Every benchmark", "lag_overview")):
-            page.goto(f"{url}/{path}", wait_until="domcontentloaded")
+        for link, marker, name in PAGES:  # navigate in-app, so the session (and its fits) persists
+            go(page, link)
             wait_rendered(page, marker)
-            page.wait_for_timeout(1500)  # let Plotly and the data grids finish drawing
-            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            shot(page, name)
+
+        # Trend fit: wait for the first posterior, move the slope-prior slider, wait for the new text.
+        go(page, "Trend fit")
+        before = crossing_sentence(page)
+        wait_rendered(page, "Diagnostics", timeout_ms=180_000)
+        shot(page, "trend_fit")
+        slider = page.get_by_role("slider", name="Slope prior mean (months of lag per year)")
+        slider.focus()
+        page.keyboard.press("Home")  # to the slider's minimum: a strongly "closing" prior
+        page.wait_for_function(
+            "before => [...document.querySelectorAll('strong')].some(e => e.innerText.includes('probability it never closes')"
+            " && e.innerText.trim() !== before.trim())", arg=before, timeout=120_000)
+        after = crossing_sentence(page)
+        assert after != before
+
+        for link, marker, name in (("Pooled", "Population and a new benchmark", "pooled"),
+                                   ("Compare", "What changes the answer?", "compare")):
+            go(page, link)
+            wait_rendered(page, marker, timeout_ms=300_000)
+            shot(page, name)
+
+        go(page, "Downloads")
+        wait_rendered(page, "Posterior summaries")
+        shot(page, "downloads")
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="Summary table (CSV)").click()
+        target = tmp_path / "summary.csv"
+        info.value.save_as(target)
+        text = target.read_text()
+        assert text.startswith("benchmark,model") and "intelligence_index_2026_06_15" in text
         assert page.locator("[data-testid='stException']").count() == 0
         assert not errors, errors
     assert startup < 30
-    for name in ("data", "frontiers", "lag_overview"):
+    for name in ("data", "frontiers", "lag_overview", "trend_fit", "pooled", "compare", "downloads"):
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000

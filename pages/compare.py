@@ -1,0 +1,67 @@
+"""Compare page: 2-6 benchmarks side by side, a forest plot, and what changes the answer."""
+
+import pandas as pd
+import streamlit as st
+
+from model.analysis import FitSettings, what_changes_the_answer
+from model.charts import forest_figure, small_fits_figure
+from model.summaries import trend_band
+from pages.common import current_dataset, footer, run_fit, settings, titles
+
+st.title("Compare benchmarks")
+ds = current_dataset()
+s = settings()
+fs = st.session_state.setdefault("fit_form", FitSettings(source=s["source"]).model_dump())
+st.caption(f"Model settings come from the Trend fit page: {fs['model']} trend, {fs['likelihood']} likelihood, "
+           f"{fs['observations']} observations, window from {fs.get('start') or 'the first open release'}.")
+names = list(ds.benchmarks["benchmark"])
+default = [b for b in ("intelligence_index_2026_06_15", "coding_index_2026_06_15", "gpqa", "hle") if b in names] or names[:2]
+chosen = st.multiselect("Benchmarks (2 to 6)", names, default=st.session_state.get("compare_chosen", default), max_selections=6,
+                        format_func=lambda b: titles(ds).get(b, b))
+st.session_state["compare_chosen"] = chosen
+if len(chosen) < 2:
+    st.warning("Pick at least two benchmarks.")
+    st.stop()
+
+fit_settings = FitSettings.model_validate({**fs, "benchmarks": chosen, "pooling": "none", "source": s["source"],
+                                           "open_definition": s["open_definition"], "tolerance": s["tolerance"]})
+result = run_fit(ds, fit_settings, f"compare · {', '.join(chosen)}")
+if result is None:
+    st.stop()
+for note in result.notes:
+    st.info(note)
+horizon = pd.Timestamp("2030-12-31")
+panels = [{"title": titles(ds).get(n, n), "obs": f.obs.frame(), "band": trend_band(f, horizon=horizon)} for n, f in result.fits.items()]
+figs = {"small_multiples": small_fits_figure(panels, horizon=horizon)}
+st.plotly_chart(figs["small_multiples"], width="stretch")
+st.caption("Shared axes: observed lags (dots) and the fitted trend with its 90% band, per benchmark.")
+
+table = result.summary.assign(benchmark=lambda t: t["benchmark"].map(lambda b: titles(ds).get(b, b)))
+figs["forest"] = forest_figure(table)
+st.plotly_chart(figs["forest"], width="stretch")
+earliest = table.sort_values("crossing_median", na_position="last").iloc[0]
+st.caption(f"Earliest median crossing: {earliest['benchmark']} ({earliest['crossing_median'] or 'never'}). Where intervals "
+           "barely overlap, the benchmarks disagree about the trend, not just about noise.")
+cols = ["benchmark", "current_lag_median", "slope_median", "p_slope_negative", "crossing_median", "crossing_lo90",
+        "crossing_hi90", "p_cross_by_2027_12_31", "p_never", "n_obs", "verdict"]
+st.dataframe(table[cols], hide_index=True, width="stretch")
+
+st.subheader("What changes the answer?")
+target = st.selectbox("Benchmark", chosen, format_func=lambda b: titles(ds).get(b, b))
+if st.button("Refit under each observation choice and start date (6 fits)"):
+    with st.status("Refitting under 6 analytic choices…") as status:
+        st.session_state[f"wcta:{target}"] = what_changes_the_answer(ds, fit_settings, target)
+        status.update(label="Done", state="complete")
+if f"wcta:{target}" in st.session_state:
+    w = st.session_state[f"wcta:{target}"]
+    fitted = w[w["verdict"].astype(str).str.startswith("not fitted") == False]  # noqa: E712
+    if not fitted.empty:
+        figs["what_changes"] = forest_figure(fitted, label_col="choice", title="Crossing date under each analytic choice")
+        st.plotly_chart(figs["what_changes"], width="stretch")
+        spread = pd.to_datetime(fitted["crossing_median"]).dropna()
+        if len(spread) > 1:
+            st.caption(f"Median crossing dates range from {spread.min():%Y-%m} to {spread.max():%Y-%m} across these choices.")
+    for _, r in w[w["verdict"].astype(str).str.startswith("not fitted")].iterrows():
+        st.caption(f"{r['choice']}: {r['verdict']}")
+st.session_state.setdefault("figures", {}).update({f"compare_{k}": v for k, v in figs.items()})
+footer(ds)

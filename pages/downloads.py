@@ -1,0 +1,89 @@
+"""Downloads page: summaries, lag tables, posteriors, figures, settings, and a shareable link."""
+
+import json
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from model.export import neutralise_formulas, safe_csv
+from model.export_figures import figure_bytes
+from model.lags import event_lags, lags_by_benchmark
+from model.schema import DataError
+from pages.common import current_dataset, footer, settings
+
+st.title("Downloads")
+ds = current_dataset()
+s = settings()
+results = st.session_state.get("results", {})
+
+st.subheader("Posterior summaries")
+if results:
+    summary = pd.concat([r.summary.assign(fit=label) for label, r in results.items()], ignore_index=True)
+    st.dataframe(summary, hide_index=True, width="stretch", height=220)
+    c1, c2 = st.columns(2)
+    c1.download_button("Summary table (CSV)", safe_csv(summary), "frontier_lag_summary.csv", "text/csv")
+    c2.download_button("Summary table (JSON)", neutralise_formulas(summary).to_json(orient="records", indent=1),
+                       "frontier_lag_summary.json", "application/json")
+else:
+    st.info("Nothing fitted yet in this session: fit on the Trend fit, Pooled or Compare page first.")
+
+st.subheader("Lag tables")
+try:
+    grid = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, definition=s["open_definition"], tolerance=s["tolerance"])
+    events = []
+    for b in grid["benchmark"].unique():
+        events.append(event_lags(ds.scores, b, benchmarks=ds.benchmarks, definition=s["open_definition"],
+                                 tolerance=s["tolerance"]).assign(benchmark=b))
+    c1, c2 = st.columns(2)
+    c1.download_button("Monthly lags, every benchmark (CSV)", safe_csv(grid), "frontier_lag_monthly.csv", "text/csv")
+    c2.download_button("Event lags, every benchmark (CSV)", safe_csv(pd.concat(events, ignore_index=True)),
+                       "frontier_lag_events.csv", "text/csv")
+except DataError as exc:
+    st.error(str(exc))
+
+st.subheader("Full posteriors (NetCDF)")
+fits = {f"{label} · {name}": fit for label, r in results.items() for name, fit in r.fits.items()}
+if fits:
+    which = st.selectbox("Fit", list(fits))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "posterior.nc"
+        fits[which].trace.to_netcdf(path)
+        st.download_button("Posterior (NetCDF)", path.read_bytes(), "frontier_lag_posterior.nc", "application/x-netcdf")
+else:
+    st.caption("Fit something first.")
+
+st.subheader("Figures")
+figures = st.session_state.get("figures", {})
+if figures:
+    name = st.selectbox("Figure", list(figures))
+    if st.button("Prepare PNG and SVG"):
+        try:
+            st.session_state["figure_export"] = (name, figure_bytes(figures[name], "png"), figure_bytes(figures[name], "svg"))
+        except DataError as exc:
+            st.error(str(exc))
+    if st.session_state.get("figure_export", (None,))[0] == name:
+        _, png, svg = st.session_state["figure_export"]
+        c1, c2 = st.columns(2)
+        c1.download_button("PNG", png, f"{name}.png", "image/png")
+        c2.download_button("SVG", svg, f"{name}.svg", "image/svg+xml")
+else:
+    st.caption("Figures appear here once drawn on the other pages.")
+
+st.subheader("Reproduce headless")
+share = st.session_state.get("share_settings")
+if share:
+    st.download_button("Settings (JSON)", share, "frontier_lag_settings.json", "application/json")
+    st.code("python -m model fit --settings frontier_lag_settings.json --out summary.csv", language="bash")
+    params = json.loads(share)
+    compact = {"benchmark": params["benchmarks"][0], "model": params["model"], "likelihood": params["likelihood"],
+               "observations": params["observations"], "start": params["start"] or "", "seed": params["seed"],
+               **{f"p_{k}": v for k, v in params["priors"].items()}}
+    if st.button("Put these settings in the page address (shareable link)"):
+        st.query_params.from_dict({k: str(v) for k, v in compact.items()})
+    st.caption("Link query: ?" + urlencode(compact))
+else:
+    st.caption("Fit on the Trend fit page to get a settings file.")
+footer(ds)

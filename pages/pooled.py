@@ -1,0 +1,110 @@
+"""Pooled page: a hierarchical trend across benchmarks, the population crossing date, and shrinkage."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from model.analysis import FitSettings
+from model.charts import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
+from model.crossing import p_cross_by_curve
+from model.lags import lag_summary_by_date, lags_by_benchmark, ols_crossing
+from model.schema import DataError
+from model.summaries import crossing_dates, crossing_draws, readings, trend_band
+from pages.common import current_dataset, diagnostics_panel, footer, run_fit, settings, titles
+
+st.title("Pooled across benchmarks")
+st.caption("Partial pooling: each benchmark has its own intercept and slope, drawn from a population. One benchmark cannot "
+           "mislead on its own, and the population answers 'what about benchmarks in general?'.")
+ds = current_dataset()
+s = settings()
+ps = st.session_state.setdefault("pooled_form", FitSettings(source=s["source"], pooling="partial",
+                                                            benchmarks=list(ds.benchmarks["benchmark"])[:20],
+                                                            start="2024-01-01", draws=1000).model_dump())
+names_all = list(ds.benchmarks["benchmark"])
+cats = sorted(ds.benchmarks["category"].unique())
+with st.form("pooled"):
+    c1, c2 = st.columns([1, 2])
+    chosen_cats = c1.multiselect("Categories (used when no benchmark is picked by hand)", cats, default=cats)
+    picked = c2.multiselect("Benchmarks (by hand)", names_all, default=[b for b in ps["benchmarks"] if b in names_all],
+                            format_func=lambda b: titles(ds).get(b, b))
+    c3, c4, c5 = st.columns(3)
+    ps["observations"] = c3.selectbox("Observations", ["events", "monthly"], index=["events", "monthly"].index(ps["observations"]))
+    ps["start"] = c4.selectbox("Window starts", ["2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01"],
+                               index=["2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01"].index(ps["start"] or "2024-01-01"))
+    ps["correlated"] = c5.checkbox("Correlated intercepts and slopes (LKJ)", value=ps["correlated"])
+    pp = ps["pooling_priors"]
+    h1, h2, h3, h4 = st.columns(4)
+    pp["pop_slope_mean"] = h1.slider("Population slope, prior mean (months/yr)", -20.0, 20.0, float(pp["pop_slope_mean"]), 0.5)
+    pp["pop_slope_sd"] = h2.slider("Population slope, prior sd", 0.5, 20.0, float(pp["pop_slope_sd"]), 0.5)
+    pp["tau_intercept"] = h3.slider("Spread of lags between benchmarks (months)", 0.5, 15.0, float(pp["tau_intercept"]), 0.5)
+    pp["tau_slope"] = h4.slider("Spread of slopes between benchmarks (months/yr)", 0.5, 15.0, float(pp["tau_slope"]), 0.5)
+    submitted = st.form_submit_button("Fit the pooled model", type="primary")
+
+chosen = picked or list(ds.benchmarks.loc[ds.benchmarks["category"].isin(chosen_cats), "benchmark"])
+ps.update(benchmarks=chosen, source=s["source"], open_definition=s["open_definition"], tolerance=s["tolerance"])
+if len(chosen) < 2:
+    st.warning("Choose at least two benchmarks.")
+    st.stop()
+fit_settings = FitSettings.model_validate(ps)
+result = run_fit(ds, fit_settings, f"pooled · {len(chosen)} benchmarks")
+if result is None:
+    st.stop()
+for note in result.notes:
+    st.info(note)
+fit = result.fits["pooled"]
+table = result.summary.set_index("benchmark")
+pop, new = table.loc["population"], table.loc["new benchmark"]
+horizon = pd.Timestamp("2035-12-31")
+
+st.subheader("Population and a new benchmark")
+st.markdown(f"**Population:** {readings(pop.to_dict())['crossing']}")
+st.markdown(f"**A new, unseen benchmark:** {readings(new.to_dict())['crossing']}")
+d_pop, p_pop = crossing_dates(fit, "population", horizon=horizon)
+d_new, p_new = crossing_dates(fit, "new", horizon=horizon)
+figs = {"crossing": crossing_figure({"population": d_pop, "new benchmark": d_new}, {"population": p_pop, "new benchmark": p_new},
+                                    horizon=horizon, title="Crossing date: population mean vs a new benchmark")}
+st.plotly_chart(figs["crossing"], width="stretch")
+st.caption("The new-benchmark posterior adds the between-benchmark spread: it is the honest answer for 'some other benchmark'.")
+figs["p_cross"] = p_cross_figure({"population": p_cross_by_curve(crossing_draws(fit, "population"), fit.obs.reference),
+                                  "new benchmark": p_cross_by_curve(crossing_draws(fit, "new"), fit.obs.reference)})
+st.plotly_chart(figs["p_cross"], width="stretch")
+st.caption(f"P(closed by end of 2027): population {pop['p_cross_by_2027_12_31']:.0%}, new benchmark "
+           f"{new['p_cross_by_2027_12_31']:.0%}.")
+
+st.subheader("Shrinkage")
+per = result.summary.iloc[: len(fit.obs.series)]
+alone = run_fit(ds, fit_settings.model_copy(update={"pooling": "none", "model": "linear"}),
+                f"no pooling · {len(chosen)} benchmarks")
+alone_slopes = alone.summary.set_index("benchmark")["slope_median"] if alone is not None else pd.Series(dtype=float)
+unpooled = [float(alone_slopes.get(n, np.nan)) for n in per["benchmark"]]
+figs["shrinkage"] = shrinkage_figure([titles(ds).get(n, n)[:30] for n in per["benchmark"]], np.array(unpooled),
+                                     per["slope_median"].to_numpy(), float(pop["slope_median"]))
+st.plotly_chart(figs["shrinkage"], width="stretch")
+st.caption("Open circles: each benchmark fitted alone; dots: partially pooled. Noisy benchmarks move most towards the "
+           "population mean (dashed).")
+
+st.subheader("The June 2026 method, beside it")
+long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, names=chosen, definition=s["open_definition"])
+mean_series = lag_summary_by_date(long, min_benchmarks=max(1, -(-len(chosen) // 4)))
+complete = run_fit(ds, fit_settings.model_copy(update={"pooling": "complete", "model": "linear", "observations": "monthly"}),
+                   f"complete pooling · {len(chosen)} benchmarks")
+if complete is not None:
+    cfit = complete.fits["complete"]
+    obs_frame = mean_series.rename(columns={"mean_lag": "lag_months"}).assign(status="ok")
+    obs_frame = obs_frame[obs_frame["date"] >= pd.Timestamp(fit_settings.start)]
+    figs["complete"] = fit_figure(obs_frame, trend_band(cfit, horizon="2030-12-31"),
+                                  title="Complete pooling: one line through the mean lag across benchmarks")
+    st.plotly_chart(figs["complete"], width="stretch")
+    crow = complete.summary.iloc[0]
+    try:
+        ols = ols_crossing(mean_series, fit_settings.start, value="mean_lag")
+        st.caption(ols.describe() + ". Bayesian complete pooling on the same series: " + readings(crow)["crossing"])
+    except DataError:
+        st.caption(readings(crow)["crossing"])
+st.session_state.setdefault("figures", {}).update({f"pooled_{k}": v for k, v in figs.items()})
+
+st.subheader("Diagnostics")
+diagnostics_panel(result.summary.iloc[0])
+with st.expander("Summary table"):
+    st.dataframe(result.summary, hide_index=True, width="stretch")
+footer(ds)

@@ -1,0 +1,154 @@
+"""Trend fit page: one benchmark, prior sliders, the posterior of the zero-gap date, diagnostics."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from model.analysis import FitSettings
+from model.charts import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
+from model.crossing import p_cross_by_curve
+from model.observations import benchmark_observations
+from model.schema import DataError
+from model.summaries import crossing_dates, crossing_draws, prior_band, readings, trend_band
+from model.trend import prior_predictive
+from pages.common import (
+    apply_query_params,
+    benchmark_picker,
+    current_dataset,
+    diagnostics_panel,
+    footer,
+    run_fit,
+    settings,
+    start_warmup,
+)
+
+MODEL_LABELS = {"linear": "linear trend", "constant": "constant (no trend: the null)", "linear_ar1": "linear + AR(1) errors",
+                "changepoint": "piecewise linear (one break)"}
+st.title("Trend fit")
+st.caption("A Bayesian trend through one benchmark's lags, with a posterior for the date the gap reaches zero.")
+ds = current_dataset()
+s = settings()
+fs = st.session_state.setdefault("fit_form", FitSettings(source=s["source"]).model_dump())
+apply_query_params(fs)
+
+bench = benchmark_picker(ds)
+c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+fs["model"] = c1.selectbox("Model", list(MODEL_LABELS), index=list(MODEL_LABELS).index(fs["model"]), format_func=MODEL_LABELS.get)
+fs["likelihood"] = c2.selectbox("Likelihood", ["normal", "student"], index=["normal", "student"].index(fs["likelihood"]),
+                                help="Student-t is robust to the odd outlying release.")
+fs["observations"] = c3.selectbox("Observations", ["events", "monthly"], index=["events", "monthly"].index(fs["observations"]),
+                                  help="events: one lag per open release that set a new best (non-redundant; default). "
+                                       "monthly: the sawtooth grid the June 2026 analysis used.")
+horizon = c4.selectbox("Horizon", ["2028-12-31", "2030-12-31", "2035-12-31"], index=1)
+first_release = ds.scores.loc[ds.scores["benchmark"] == bench, "release_date"].min().date()
+start_default = dt.date.fromisoformat(fs["start"]) if fs.get("start") else first_release
+start = st.date_input("Fit window starts", value=max(start_default, first_release), min_value=first_release,
+                      max_value=dt.date.today(), help="The start date is a forking path: see the Compare page.")
+fs["start"] = start.isoformat() if start > first_release else None
+
+pc1, pc2 = st.columns([1, 1])
+p = fs["priors"]
+with pc1:
+    st.markdown("**Priors** (real units)")
+    p["intercept_mean"] = st.slider("Lag now, prior mean (months)", 0.0, 24.0, float(p["intercept_mean"]), 0.5)
+    p["intercept_sd"] = st.slider("Lag now, prior sd (months)", 0.5, 20.0, float(p["intercept_sd"]), 0.5)
+    p["slope_mean"] = st.slider("Slope prior mean (months of lag per year)", -20.0, 20.0, float(p["slope_mean"]), 0.5,
+                                help="Negative: the gap is closing.")
+    p["slope_sd"] = st.slider("Slope prior sd (months of lag per year)", 0.5, 20.0, float(p["slope_sd"]), 0.5)
+    p["noise_sd"] = st.slider("Noise scale (months)", 0.5, 15.0, float(p["noise_sd"]), 0.5)
+    if fs["likelihood"] == "student":
+        p["student_nu"] = st.slider("Student-t degrees of freedom", 1.0, 30.0, float(p["student_nu"]), 1.0)
+    if fs["model"] == "linear_ar1":
+        p["ar_lengthscale_median"] = st.slider("AR correlation time, prior median (years)", 0.1, 3.0,
+                                               float(p["ar_lengthscale_median"]), 0.1)
+    with st.expander("Sampler"):
+        fs["draws"] = st.select_slider("Draws per chain", [250, 500, 1000, 2000], value=fs["draws"])
+        fs["chains"] = st.select_slider("Chains", [1, 2, 4], value=fs["chains"])
+        fs["seed"] = int(st.number_input("Seed", value=int(fs["seed"]), step=1))
+
+fs.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
+          include_estimated=s["include_estimated"])
+try:
+    fit_settings = FitSettings.model_validate(fs)
+    obs = benchmark_observations(ds.scores, bench, kind=fs["observations"], start=fs["start"], benchmarks=ds.benchmarks,
+                                 definition=s["open_definition"], tolerance=s["tolerance"])
+except (DataError, ValueError) as exc:
+    st.error(f"{exc}")
+    st.stop()
+
+with pc2:
+    dates = pd.date_range(obs.window_start.to_period("M").to_timestamp(), horizon, freq="MS")
+    x = (dates - obs.reference).days.to_numpy() / 365.25
+    st.plotly_chart(prior_preview_figure(dates, prior_predictive(fit_settings.priors, fs["model"], x), obs.frame()),
+                    width="stretch", key="prior_preview")
+    st.caption("Grey: trends the priors alone allow (before seeing the data); blue: the observed lags.")
+
+st.session_state["share_settings"] = fit_settings.to_json()
+result = run_fit(ds, fit_settings, f"{bench} · {fs['model']}")
+start_warmup()
+if result is None:
+    st.stop()
+row = result.summary.iloc[0]
+fit = next(iter(result.fits.values()))
+read = readings(row)
+
+st.subheader("Crossing date")
+st.markdown(f"**{read['crossing']}**")
+band = trend_band(fit, horizon=horizon)
+pb = prior_band(fit_settings.priors, fs["model"], obs.reference, start=obs.window_start, horizon=horizon)
+cross_med = pd.Timestamp(row["crossing_median"]) if row["crossing_median"] else None
+figs = {}
+figs["trend"] = fit_figure(obs.frame(), band, title=f"{ds.benchmarks.set_index('benchmark').at[bench, 'display_name']}: "
+                           f"lag and {MODEL_LABELS[fs['model']]} fit", crossing_median=cross_med, prior_band=pb)
+st.plotly_chart(figs["trend"], width="stretch")
+st.caption(read["trend"])
+dates_cross, p_not = crossing_dates(fit, horizon=horizon)
+figs["crossing"] = crossing_figure({"posterior": dates_cross}, {"posterior": p_not}, horizon=pd.Timestamp(horizon))
+st.plotly_chart(figs["crossing"], width="stretch")
+st.caption(f"{p_not:.0%} of posterior draws do not reach zero by {horizon[:4]} (the bar on the right); "
+           f"P(never on this trend) = {row['p_never']:.0%}.")
+c1, c2 = st.columns(2)
+with c1:
+    figs["p_cross"] = p_cross_figure({"P(crossed)": p_cross_by_curve(crossing_draws(fit), obs.reference)})
+    st.plotly_chart(figs["p_cross"], width="stretch")
+    st.caption(read["p_cross"])
+with c2:
+    if fs["model"] != "constant":
+        figs["slope"] = slope_figure(fit.draws["beta"], fit_settings.priors.slope_mean, fit_settings.priors.slope_sd)
+        st.plotly_chart(figs["slope"], width="stretch")
+        st.caption(read["slope"])
+    else:
+        st.info("The constant model has no slope: it is the null hypothesis that the gap is flat, so it never closes.")
+if fs["model"] == "linear_ar1" and row["first_passage_median"]:
+    st.markdown(f"First passage (AR model): simulated observed lags first touch 0 around **{row['first_passage_median'][:7]}** "
+                f"(90%: {row['first_passage_lo90'][:7]} to {row['first_passage_hi90'][:7]}); "
+                f"{row['p_first_passage_by_horizon']:.0%} of paths touch 0 by 2035.")
+st.session_state.setdefault("figures", {}).update({f"trend_fit_{k}": v for k, v in figs.items()})
+
+st.subheader("Diagnostics")
+diagnostics_panel(row)
+
+st.subheader("Model comparison")
+st.caption("PSIS-LOO (higher elpd is better; Pareto k > 0.7 flags unreliable LOO) and leave-future-out checks: refit before "
+           "three cutoffs, score the next 12 months (50%/90% interval coverage, CRPS: lower is better).")
+if st.button("Compare constant, linear, AR(1) and changepoint"):
+    from model.compare import compare_models
+
+    with st.status("Comparing models (4 fits plus 12 leave-future-out refits)…") as status:
+        try:
+            st.session_state[f"compare:{bench}"] = compare_models(obs, likelihood=fs["likelihood"], priors=fit_settings.priors,
+                                                                  sampler=fit_settings.sampler())
+            status.update(label="Models compared", state="complete")
+        except DataError as exc:
+            st.error(str(exc))
+if f"compare:{bench}" in st.session_state:
+    table = st.session_state[f"compare:{bench}"]
+    st.dataframe(table, hide_index=True, width="stretch")
+    best = table.iloc[0]
+    st.caption(f"Best by LOO: {best['model']}. " + ("A trend beats the constant model by more than 2 standard errors."
+               if (table.set_index("model").at["constant", "elpd_diff"] > 2 * table["elpd_se"].max()) else
+               "No model beats the constant (flat gap) by more than 2 standard errors of elpd."))
+with st.expander("Posterior summary row"):
+    st.dataframe(result.summary.T.astype(str), width="stretch")
+footer(ds)
