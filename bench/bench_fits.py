@@ -3,7 +3,7 @@
 Targets (2-core machine): warm per-benchmark refit after a prior change < 0.5 s; warm pooled fit over
 20 benchmarks < 5 s; cold per-benchmark fit, compilation included, < 10 s.
 
-    .venv/bin/python bench/bench_fits.py [--quick]
+    .venv/bin/python bench/bench_fits.py
 """
 
 import argparse
@@ -53,9 +53,7 @@ def pm_sample_fit(obs, priors: TrendPriors, sampler: SamplerSettings) -> float:
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="skip pm.sample on the pooled model")
-    args = parser.parse_args()
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     warnings.filterwarnings("ignore")
     ds = load_embedded("aa")
     obs = benchmark_observations(ds.scores, BENCH, benchmarks=ds.benchmarks)

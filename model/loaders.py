@@ -269,6 +269,31 @@ def load_aa_api(payload: bytes | str | Path | dict, *, open_lookup: pd.DataFrame
     return _finish(raw, aa_benchmark_table("aa_api"), f"AA API ({snap})", source="aa_api", pre_issues=pre)
 
 
+AA_API_URL = "https://artificialanalysis.ai/api/v2/data/llms/models"
+
+
+def fetch_aa_api(api_key: str, *, url: str = AA_API_URL, timeout: float = 20.0) -> bytes:
+    """GET the AA API v2 model list. The key goes in the ``x-api-key`` header only.
+
+    Errors become a one-line :class:`DataError` that never contains the key.
+    """
+    import urllib.error
+    import urllib.request
+
+    if not api_key:
+        raise DataError("No AA API key: set AA_API_KEY in the environment or in .streamlit/secrets.toml.")
+    request = urllib.request.Request(url, headers={"x-api-key": api_key, "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        reason = {401: "the API key was refused (401)", 403: "the API key is not allowed here (403)",
+                  429: "rate limited by AA (429); try again in a minute"}.get(exc.code, f"AA answered HTTP {exc.code}")
+        raise DataError(f"AA API: {reason}.") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise DataError(f"AA API unreachable ({exc.__class__.__name__}); the embedded data are used instead.") from None
+
+
 # --------------------------------------------------------------------------- Epoch AI
 
 _EFFORT = re.compile(r"(_(x?high|medium|low|minimal|none|max|\d+k|thinking|reasoning))+$", re.IGNORECASE)

@@ -75,6 +75,7 @@ def benchmark_picker(ds: Dataset, label: str = "Benchmark", key: str = "benchmar
 
 def footer(ds: Dataset) -> None:
     st.caption(f"{ds.label} · snapshot {ds.snapshot_date} · {ATTRIBUTION}")
+    start_warmup()  # after the page has rendered: compile models in the background for the first fit
 
 
 def titles(ds: Dataset) -> dict[str, str]:

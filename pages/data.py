@@ -1,5 +1,6 @@
 """Data page: pick a source or upload, see coverage and models, download the tidy table."""
 
+import datetime as dt
 import os
 
 import pandas as pd
@@ -7,7 +8,7 @@ import streamlit as st
 
 from model.coverage import coverage_table
 from model.export import safe_csv
-from model.loaders import csv_template, load_aa_api, load_aa_page, load_epoch_export, load_user_csv
+from model.loaders import csv_template, fetch_aa_api, load_aa_api, load_aa_page, load_epoch_export, load_user_csv
 from model.schema import DataError
 from pages.common import current_dataset, embedded, empty_overrides, footer, open_definition_picker, settings
 
@@ -30,6 +31,13 @@ def _load_upload(kind: str, data: bytes, name: str):
     if kind == "aa_page":
         return load_aa_page(data)
     return load_epoch_export(data)
+
+
+def _secret_key() -> str | None:
+    try:
+        return st.secrets.get("AA_API_KEY")
+    except (FileNotFoundError, KeyError, AttributeError, Exception):  # no secrets file is the normal case
+        return None
 
 
 st.title("Frontier Lag")
@@ -61,8 +69,12 @@ try:
         upload = st.file_uploader(SOURCES[choice], type={"csv": ["csv", "txt"], "epoch_zip": ["zip"]}.get(choice, ["json"]))
         if choice == "csv":
             st.download_button("Download a CSV template (long format)", csv_template(), "frontier_lag_template.csv", "text/csv")
-        if choice == "aa_api" and os.environ.get("AA_API_KEY"):
-            st.caption("An AA API key is set in the environment; live fetching comes with the reliability work.")
+        if choice == "aa_api":
+            key = os.environ.get("AA_API_KEY") or _secret_key()
+            if key and st.button("Fetch live from the AA API (key from the environment or st.secrets)"):
+                st.session_state["live_aa"] = load_aa_api(fetch_aa_api(key), snapshot=dt.date.today().isoformat())
+            if "live_aa" in st.session_state and upload is None:
+                st.session_state["dataset"] = st.session_state["live_aa"]
         if upload is not None:
             ds = _load_upload(choice, upload.getvalue(), upload.name)
             st.session_state["dataset"] = ds

@@ -20,7 +20,6 @@ from pages.common import (
     footer,
     run_fit,
     settings,
-    start_warmup,
 )
 
 MODEL_LABELS = {"linear": "linear trend", "constant": "constant (no trend: the null)", "linear_ar1": "linear + AR(1) errors",
@@ -86,7 +85,6 @@ with pc2:
 
 st.session_state["share_settings"] = fit_settings.to_json()
 result = run_fit(ds, fit_settings, f"{bench} · {fs['model']}")
-start_warmup()
 if result is None:
     st.stop()
 row = result.summary.iloc[0]
