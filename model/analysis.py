@@ -54,6 +54,16 @@ class FitSettings(BaseModel):
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
+    def cache_key(self) -> str:
+        """JSON of only what changes this fit's result: pooling hyperpriors do not matter to an unpooled fit,
+        nor trend priors to a partially pooled one (so a hyperprior slider reuses the cached unpooled fits)."""
+        drop = {"source"}
+        if self.pooling == "partial":
+            drop |= {"priors", "model"}
+        else:
+            drop |= {"pooling_priors", "correlated"}
+        return self.model_dump_json(exclude=drop)
+
     @classmethod
     def from_json(cls, text: str) -> FitSettings:
         try:

@@ -91,11 +91,11 @@ def empty_overrides() -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _cached_analysis(data_hash: str, settings_json: str, _ds: Dataset):
-    """Fits are cached per data hash and settings (failures raise, so they are never cached)."""
-    from model.analysis import FitSettings, run_analysis
+def _cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
+    """Fits are cached per data hash and the settings that matter (failures raise, so they are never cached)."""
+    from model.analysis import run_analysis
 
-    return run_analysis(_ds, FitSettings.from_json(settings_json))
+    return run_analysis(_ds, _settings)
 
 
 def run_fit(ds: Dataset, fit_settings, label: str):
@@ -109,7 +109,7 @@ def run_fit(ds: Dataset, fit_settings, label: str):
     try:
         with st.status(f"Fitting {label}…", expanded=False) as status:
             status.write("Building or reusing the compiled model (the first fit of a model structure compiles it, ~10 s).")
-            result = _cached_analysis(ds.content_hash, fit_settings.to_json(), ds)
+            result = _cached_analysis(ds.content_hash, fit_settings.cache_key(), fit_settings, ds)
             status.update(label=f"Fitted {label}", state="complete")
     except DataError as exc:
         st.error(f"Could not fit: {exc} Hint: choose an earlier start date, another benchmark, or the monthly observations. "

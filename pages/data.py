@@ -120,5 +120,7 @@ with st.expander("Your open/closed overrides"):
     edited = st.data_editor(st.session_state.get("user_overrides", empty_overrides()), num_rows="dynamic", key="overrides_editor")
     st.session_state["user_overrides"] = pd.DataFrame(edited).dropna(subset=["model_id"])
 
-st.download_button("Download the tidy data (CSV)", safe_csv(ds.scores), "frontier_lag_scores.csv", "text/csv")
+scores_now = ds.scores
+st.download_button("Download the tidy data (CSV)", lambda: safe_csv(scores_now), "frontier_lag_scores.csv", "text/csv",
+                   help="Built when you click, so the page stays light.")
 footer(ds)
