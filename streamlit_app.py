@@ -13,4 +13,9 @@ pages = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
 ]
-st.navigation(pages).run()
+current = st.navigation(pages, position="hidden")
+with st.sidebar:
+    st.markdown("**Frontier Lag**")
+    for page in pages:
+        st.page_link(page)
+current.run()

@@ -11,6 +11,20 @@ import streamlit as st
 from model.loaders import Dataset, load_embedded
 from model.openness import OPEN_DEFINITIONS, apply_overrides
 
+
+def _route_through_entrypoint() -> None:
+    """On a fresh server, a deep link (/trend_fit) would run pages/trend_fit.py directly through
+    Streamlit's legacy pages/ folder routing, skipping streamlit_app.py (no layout, no navigation).
+    Switch that routing off and rerun, so the entry point's st.navigation serves the page."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_route_through_entrypoint()
+
 DEFAULT_SETTINGS = {
     "source": "aa",
     "open_definition": "any",

@@ -32,7 +32,7 @@ def shot(page, name):
 
 
 def go(page, link: str) -> None:
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=link, exact=True).click()
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
 
 
 def crossing_sentence(page) -> str:
@@ -47,7 +47,10 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_p
         page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url, wait_until="domcontentloaded")
+        # A deep link on a fresh server must go through the entry point (wide layout, our sidebar links).
+        page.goto(f"{url}/frontiers", wait_until="domcontentloaded")
+        wait_rendered(page, "open vs closed frontier")
+        assert page.locator("[data-testid='stSidebar']").get_by_role("link", name="Trend fit", exact=True).count() == 1
         for link, marker, name in PAGES:  # navigate in-app, so the session (and its fits) persists
             go(page, link)
             wait_rendered(page, marker)
