@@ -26,7 +26,20 @@ def _floor(v: float) -> float:
     return max(v, MIN_SD)
 
 
-class TrendPriors(BaseModel):
+class _PriorSpec(BaseModel):
+    """Shared behaviour: strict fields, and values exported as the model's ``prior_*`` data nodes."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    def as_data(self) -> dict[str, float]:
+        """Values fed to the compiled model (names of its ``pm.Data`` nodes)."""
+        return {f"prior_{k}": float(v) for k, v in self.model_dump().items()}
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(), sort_keys=True)
+
+
+class TrendPriors(_PriorSpec):
     """Priors of the per-benchmark trend models (``constant``, ``linear``, ``linear_ar1``, ``changepoint``).
 
     Defaults are weakly informative on the scale of the question:
@@ -45,8 +58,6 @@ class TrendPriors(BaseModel):
       end so that a slope is never estimated from a handful of points.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
     intercept_mean: float = Field(6.0, ge=-60, le=120)
     intercept_sd: float = Field(6.0, gt=0, le=100)
     slope_mean: float = Field(0.0, ge=-60, le=60)
@@ -63,15 +74,8 @@ class TrendPriors(BaseModel):
         """A zero sd from a slider becomes :data:`MIN_SD` (a near-point prior), never a crash."""
         return _floor(v)
 
-    def as_data(self) -> dict[str, float]:
-        """Values fed to the compiled model (names of its ``pm.Data`` nodes)."""
-        return {f"prior_{k}": float(v) for k, v in self.model_dump().items()}
 
-    def to_json(self) -> str:
-        return json.dumps(self.model_dump(), sort_keys=True)
-
-
-class PoolingPriors(BaseModel):
+class PoolingPriors(_PriorSpec):
     """Hyperpriors of the partially pooled (hierarchical) model across benchmarks.
 
     * ``pop_intercept_mean/sd`` and ``pop_slope_mean/sd``: the population mean lag now and
@@ -82,8 +86,6 @@ class PoolingPriors(BaseModel):
     * ``lkj_eta``: LKJ shape of the intercept-slope correlation (2 = mild shrinkage to 0),
       used when ``correlated=True``.
     """
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     pop_intercept_mean: float = Field(6.0, ge=-60, le=120)
     pop_intercept_sd: float = Field(6.0, gt=0, le=100)
@@ -99,9 +101,3 @@ class PoolingPriors(BaseModel):
     @classmethod
     def _floor_sd(cls, v: float) -> float:
         return _floor(v)
-
-    def as_data(self) -> dict[str, float]:
-        return {f"prior_{k}": float(v) for k, v in self.model_dump().items()}
-
-    def to_json(self) -> str:
-        return json.dumps(self.model_dump(), sort_keys=True)

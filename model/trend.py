@@ -130,17 +130,23 @@ def _censored_lag(pm, mu, sigma, nu, likelihood, y, lo, hi):
     return pm.Censored("lag", dist, lower=lo, upper=hi, observed=y)
 
 
+def _data_nodes(pm, priors: dict[str, float], size: int):
+    """Priors and (padded) observations as ``pm.Data``: everything a refit may change without recompiling."""
+    d = {k: pm.Data(k, v) for k, v in priors.items()}
+    x = pm.Data("x", np.zeros(size))
+    y = pm.Data("y", np.zeros(size))
+    lo = pm.Data("lo", np.full(size, -np.inf))
+    hi = pm.Data("hi", np.full(size, np.inf))
+    return d, x, y, lo, hi
+
+
 def _single_model(kind: str, likelihood: str, size: int):
     import pymc as pm
     import pytensor.tensor as pt
 
     p = TrendPriors().as_data()
     with pm.Model() as model:
-        d = {k: pm.Data(k, v) for k, v in p.items()}
-        x = pm.Data("x", np.zeros(size))
-        y = pm.Data("y", np.zeros(size))
-        lo = pm.Data("lo", np.full(size, -np.inf))
-        hi = pm.Data("hi", np.full(size, np.inf))
+        d, x, y, lo, hi = _data_nodes(pm, p, size)
         tau_lo = pm.Data("tau_lo", -1.0)
         tau_hi = pm.Data("tau_hi", 0.0)
         alpha = pm.Normal("alpha", d["prior_intercept_mean"], d["prior_intercept_sd"])
@@ -177,11 +183,7 @@ def _pooled_model(likelihood: str, n_groups: int, size: int, correlated: bool):
 
     p = PoolingPriors().as_data()
     with pm.Model() as model:
-        d = {k: pm.Data(k, v) for k, v in p.items()}
-        x = pm.Data("x", np.zeros(size))
-        y = pm.Data("y", np.zeros(size))
-        lo = pm.Data("lo", np.full(size, -np.inf))
-        hi = pm.Data("hi", np.full(size, np.inf))
+        d, x, y, lo, hi = _data_nodes(pm, p, size)
         g = pm.Data("group", np.zeros(size, dtype="int64"))
         mu_a = pm.Normal("mu_alpha", d["prior_pop_intercept_mean"], d["prior_pop_intercept_sd"])
         mu_b = pm.Normal("mu_beta", d["prior_pop_slope_mean"], d["prior_pop_slope_sd"])
