@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,7 +117,7 @@ def load_embedded(source: str = "aa", *, include_estimated: bool = True, correct
 def read_csv_bytes(data: bytes) -> pd.DataFrame:
     """Decode and parse CSV bytes, guessing encoding (UTF-8/BOM, UTF-16, Latin-1) and delimiter."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise DataError(f"The file is {len(data) / 1e6:.0f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB.")
+        raise DataError(f"The file is {len(data) / 2**20:.0f} MB; the limit is {MAX_UPLOAD_BYTES / 2**20:.0f} MB.")
     if not data.strip():
         raise DataError("The file is empty.")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -134,11 +135,30 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
     except csv.Error:
         delimiter = ","
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""])
+        # index_col=False: a row with more cells than the header is an error, not a silent shift of columns.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""],
+                                index_col=False)
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            rows = _long_rows(text, delimiter)
+            raise DataError(f"Row(s) {', '.join(map(str, rows[:8]))} have more cells than the header "
+                            f"({len(frame.columns)}); fix or quote them.")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"The file could not be read as CSV: {str(exc).splitlines()[0][:200]}") from None
+        msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        if m:
+            msg = f"line {int(m.group(2))} has {m.group(3)} cells but the header has {m.group(1)}"
+        raise DataError(f"The file could not be read as CSV: {msg[:200]}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+def _long_rows(text: str, delimiter: str) -> list[int]:
+    """1-based data-row numbers of rows with more cells than the header."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    width = len(next(reader, []))
+    return [i for i, row in enumerate(reader, start=1) if len(row) > width]
 
 
 def wide_to_long(wide: pd.DataFrame, id_columns: list[str]) -> pd.DataFrame:
@@ -196,10 +216,11 @@ def _read_json(payload: bytes | str | Path | dict) -> Any:
 def _aa_rows(models: list[dict], *, open_of: callable, snapshot: str, source: str, api: bool) -> pd.DataFrame:
     rows = []
     for m in models:
-        if not isinstance(m, dict):
-            continue
-        ev = m.get("evaluations") or {}
+        if not isinstance(m, dict) or not isinstance(m.get("evaluations"), dict):
+            continue  # a schema change (no evaluations object) leaves the model out; counted below
+        ev = m["evaluations"]
         creator = m.get("creator") or m.get("model_creator") or {}
+        creator = creator if isinstance(creator, dict) else {"name": str(creator)}
         is_open, openness = open_of(m)
         for bench, fieldname, *_ in AA_BENCHMARKS:
             key = AA_API_FIELD_ALIASES.get(fieldname, fieldname) if api else fieldname
@@ -213,7 +234,7 @@ def _aa_rows(models: list[dict], *, open_of: callable, snapshot: str, source: st
                 "benchmark": bench, "score": value, "is_estimated": est, "source": source, "snapshot_date": snapshot,
             })
     if not rows:
-        raise DataError("No model in the file has any known AA evaluation field.")
+        raise DataError("No model in the file has any known AA evaluation field (has AA changed its format?).")
     return pd.DataFrame(rows)
 
 
@@ -231,9 +252,12 @@ def load_aa_page(payload: bytes | str | Path | dict) -> Dataset:
     snapshot = str((doc.get("meta") or {}).get("fetched_at", ""))[:10] or dt.date.today().isoformat()
 
     def open_of(m: dict) -> tuple[bool, str]:
-        ow = m.get("open_weights") or {}
-        flag = bool(ow.get("is_open_weights"))
-        return flag, aa_openness(flag, ow.get("license_name"))
+        ow = m.get("open_weights")
+        if not isinstance(ow, dict) or not isinstance(ow.get("is_open_weights"), bool):
+            return None, ""  # unknown: validation reports the row
+        flag = ow["is_open_weights"]
+        lic = ow.get("license_name")
+        return flag, aa_openness(flag, lic if isinstance(lic, str) else None)
 
     raw = _aa_rows(doc["models"], open_of=open_of, snapshot=snapshot, source="aa_page", api=False)
     return _finish(raw, aa_benchmark_table("aa_page"), f"AA page payload ({snapshot})", source="aa_page")
@@ -308,33 +332,46 @@ def normalise_version(version: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", v)
 
 
+#: Zip-bomb guard: the most an Epoch export may unpack to.
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+
+
+def _read_export_csv(data: bytes, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.BytesIO(data), encoding_errors="replace")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"{name} in the Epoch export is not a readable CSV ({exc.__class__.__name__}).") from None
+
+
 def _epoch_files(path: bytes | str | Path) -> dict[str, pd.DataFrame]:
     """Read every CSV of an export (folder, zip path or zip bytes), keyed by file stem."""
     out: dict[str, pd.DataFrame] = {}
     if isinstance(path, (str, Path)) and Path(path).is_dir():
         for f in Path(path).rglob("*.csv"):
-            out[f.stem] = pd.read_csv(f)
+            out[f.stem] = _read_export_csv(f.read_bytes(), f.name)
         return out
     data = path if isinstance(path, bytes) else Path(path).read_bytes()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for info in zf.infolist():
-                if info.filename.endswith(".csv") and not info.filename.startswith("__MACOSX"):
-                    out[Path(info.filename).stem] = pd.read_csv(io.BytesIO(zf.read(info)))
-    except zipfile.BadZipFile:
+            infos = [i for i in zf.infolist() if i.filename.endswith(".csv") and not i.filename.startswith("__MACOSX")]
+            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+                raise DataError("The Epoch export unpacks to more than 300 MB; refusing it.")
+            for info in infos:
+                out[Path(info.filename).stem] = _read_export_csv(zf.read(info), info.filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError):
         raise DataError("Not an Epoch export: expected a folder or a zip of CSV files.") from None
     return out
 
 
 def _epoch_registry(files: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Model versions with accessibility, display name, organisation and date (either layout)."""
-    if "model_metadata" in files:
+    if "model_metadata" in files and "model_version" in files["model_metadata"]:
         m = files["model_metadata"]
         reg = pd.DataFrame({
             "version": m["model_version"], "accessibility": m.get("accessibility"), "name": m.get("display_name", m["model_version"]),
             "org": m.get("organization", ""), "date": m.get("date"),
         })
-    elif "epoch_capabilities_index" in files:
+    elif "epoch_capabilities_index" in files and {"Model version", "Model accessibility"} <= set(files["epoch_capabilities_index"]):
         e = files["epoch_capabilities_index"]
         reg = pd.DataFrame({
             "version": e["Model version"], "accessibility": e["Model accessibility"],
@@ -344,6 +381,8 @@ def _epoch_registry(files: dict[str, pd.DataFrame]) -> pd.DataFrame:
     else:
         raise DataError("Not an Epoch export: neither model_metadata.csv nor epoch_capabilities_index.csv is in it.")
     reg = reg.dropna(subset=["version"]).drop_duplicates("version")
+    reg = reg[reg["version"].map(lambda v: isinstance(v, str))]
+    reg["accessibility"] = reg["accessibility"].where(reg["accessibility"].map(lambda v: isinstance(v, str)))
     reg["key"] = reg["version"].map(normalise_version)
     return reg
 
@@ -362,14 +401,18 @@ def load_epoch_export(path: bytes | str | Path, *, min_per_side_external: int = 
     keep = []
     for stem, col, *_rest in EPOCH_BENCHMARKS:
         f = files.get(stem)
-        if f is None or col not in f.columns or "Model version" not in f.columns:
+        if f is None:
             continue
+        if not {col, "Model version", "Release date"} <= set(f.columns):
+            pre.append(Issue("warning", "columns", f"{stem}.csv lacks {col!r}, 'Model version' or 'Release date'; skipped"))
+            continue
+        f = f.assign(**{"Model version": f["Model version"].where(f["Model version"].map(lambda v: isinstance(v, str)))})
         acc = f["Model version"].map(exact)
         acc = acc.fillna(f["Model version"].map(lambda v: by_key.get(normalise_version(v)) if isinstance(v, str) else None))
         unlabelled = int(acc.isna().sum())
         ok = acc.notna() & f[col].notna() & f["Release date"].notna()
         sub = f[ok]
-        is_open = acc[ok].str.startswith("Open weights")
+        is_open = acc[ok].astype(str).str.startswith("Open weights")
         n_open, n_closed = int(is_open.sum()), int((~is_open).sum())
         own = not stem.endswith("_external")
         enough = (n_open >= 1 and n_closed >= 1) if own else (n_open >= min_per_side_external and n_closed >= min_per_side_external)

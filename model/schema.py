@@ -62,6 +62,11 @@ _FALSE = {"false", "f", "no", "n", "0", "closed", "proprietary", "api", "0.0"}
 _EXTRA_DATE_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%d %b %Y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y", "%Y-%m")
 
 
+#: Limits on one data set (documented in the README): rows and the size of a plausible score.
+MAX_ROWS = 300_000
+MAX_ABS_SCORE = 1e9
+
+
 class DataError(ValueError):
     """A load that cannot go on. The message is one human line, safe to show."""
 
@@ -191,6 +196,8 @@ def validate_scores(
         )
     if len(raw) == 0:
         raise DataError("The file has a header but no data rows.")
+    if len(raw) > MAX_ROWS:
+        raise DataError(f"The file has {len(raw):,} rows; the limit is {MAX_ROWS:,} score rows per data set.")
 
     df = pd.DataFrame({c: raw[cols[c]].to_numpy(copy=True) for c in cols if c in SCORE_COLUMNS}, index=range(len(raw)))
     bad = pd.Series(False, index=df.index)
@@ -203,7 +210,12 @@ def validate_scores(
             if level == "error":
                 bad = bad | mask
 
-    # Text columns.
+    # Text columns. Our own CSV exports prefix formula-like text with a quote (see model.export);
+    # reading such a file back removes it again, so exports round-trip exactly.
+    for c in ("model_id", "model_name", "creator", "openness", "benchmark"):
+        if c in df:
+            t = df[c].astype("string")
+            df[c] = t.where(~t.str.match(r"^'[=+\-@\t\r]").fillna(False), t.str.slice(1))
     df["model_name"] = df["model_name"].astype("string").str.strip()
     flag(df["model_name"].isna() | (df["model_name"] == ""), "model_name", "model name is empty")
     df["benchmark"] = df["benchmark"].astype("string").str.strip()
@@ -242,12 +254,19 @@ def validate_scores(
     else:
         df["is_estimated"] = False
 
-    # Scores.
+    # Scores. "52%" is read as 0.52 (a documented repair); a decimal comma is not guessed.
     text = df["score"].astype("string").str.strip()
-    score = pd.to_numeric(text, errors="coerce")
-    flag(score.isna(), "score", "score is missing or not a number")
-    flag(score.notna() & ~np.isfinite(score.astype(float)), "score", "score is infinite")
-    score = score.astype(float).where(np.isfinite(score.astype(float)))
+    percent = text.str.endswith("%").fillna(False)
+    score = pd.to_numeric(text.where(~percent, text.str.rstrip("%").str.strip()), errors="coerce").astype(float)
+    score = score.where(~percent, score / 100.0)
+    flag(percent & score.notna(), "score", "percentage read as a fraction (52% -> 0.52)", level="repair")
+    flag(score.isna() & text.str.lower().isin(["inf", "-inf", "infinity", "-infinity"]).fillna(False), "score",
+         "score is infinite")
+    flag(score.isna() & ~text.str.lower().isin(["inf", "-inf", "infinity", "-infinity"]).fillna(False), "score",
+         "score is missing or not a number")
+    flag(score.notna() & ~np.isfinite(score), "score", "score is infinite")
+    flag(np.isfinite(score) & (score.abs() > MAX_ABS_SCORE), "score", f"score is implausibly large (|score| > {MAX_ABS_SCORE:g})")
+    score = score.where(np.isfinite(score) & (score.abs() <= MAX_ABS_SCORE))
     meta = _benchmark_lookup(benchmarks)
     if meta is not None:
         lo = df["benchmark"].map(meta["lo"]).astype(float)
@@ -291,6 +310,16 @@ def validate_scores(
         report.issues.append(
             Issue("warning", "benchmark", "only open or only closed models, so no lag can be computed: " + ", ".join(one_sided[:10]))
         )
+
+    # Fractions and percentages mixed in one benchmark of unknown scale: warn, do not guess.
+    if meta is None and not clean.empty:
+        rng = clean.groupby("benchmark")["score"].agg(["min", "max"])
+        mixed = rng.index[(rng["min"] >= 0) & (rng["min"] <= 1) & (rng["max"] > 1.5) & (rng["max"] <= 100)]
+        for b in mixed[:10]:
+            sub = clean[clean["benchmark"] == b]
+            if ((sub["score"] <= 1).mean() > 0.05) and ((sub["score"] > 1.5).mean() > 0.05):
+                report.issues.append(Issue("warning", "score", f"benchmark {b!r} mixes values <= 1 and > 1: fractions and "
+                                           "percentages? Check the file; values are used as given"))
 
     clean = clean.sort_values(["benchmark", "release_date", "model_id"], kind="stable").reset_index(drop=True)
     report.n_valid_rows = len(clean)
