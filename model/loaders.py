@@ -19,7 +19,9 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
+import time
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -296,26 +298,43 @@ def load_aa_api(payload: bytes | str | Path | dict, *, open_lookup: pd.DataFrame
 AA_API_URL = "https://artificialanalysis.ai/api/v2/data/llms/models"
 
 
-def fetch_aa_api(api_key: str, *, url: str = AA_API_URL, timeout: float = 20.0) -> bytes:
+def fetch_aa_api(api_key: str, *, url: str | None = None, timeout: float = 20.0, retries: int = 3,
+                 backoff: float = 1.0, sleep=time.sleep) -> bytes:
     """GET the AA API v2 model list. The key goes in the ``x-api-key`` header only.
 
-    Errors become a one-line :class:`DataError` that never contains the key.
+    429 and 5xx answers are retried ``retries`` times with exponential back-off (honouring a
+    ``Retry-After`` of up to 30 s). Errors become a one-line :class:`DataError` that never
+    contains the key. ``url`` defaults to ``AA_API_URL`` from the environment, else AA's endpoint.
     """
     import urllib.error
     import urllib.request
 
     if not api_key:
         raise DataError("No AA API key: set AA_API_KEY in the environment or in .streamlit/secrets.toml.")
+    url = url or os.environ.get("AA_API_URL") or AA_API_URL
     request = urllib.request.Request(url, headers={"x-api-key": api_key, "Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        reason = {401: "the API key was refused (401)", 403: "the API key is not allowed here (403)",
-                  429: "rate limited by AA (429); try again in a minute"}.get(exc.code, f"AA answered HTTP {exc.code}")
-        raise DataError(f"AA API: {reason}.") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DataError(f"AA API unreachable ({exc.__class__.__name__}); the embedded data are used instead.") from None
+    for attempt in range(retries + 1):
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as exc:
+            retryable = exc.code == 429 or 500 <= exc.code < 600
+            if retryable and attempt < retries:
+                after = exc.headers.get("Retry-After") if exc.headers else None
+                wait = min(float(after), 30.0) if after and after.replace(".", "", 1).isdigit() else backoff * 2**attempt
+                sleep(wait)
+                continue
+            reason = {401: "the API key was refused (401)", 403: "the API key is not allowed here (403)",
+                      429: f"rate limited by AA (429) after {attempt + 1} tries; try again in a minute"}.get(
+                exc.code, f"AA answered HTTP {exc.code}" + (f" after {attempt + 1} tries" if retryable else ""))
+            raise DataError(f"AA API: {reason}.") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            if attempt < retries and isinstance(exc, TimeoutError | urllib.error.URLError):
+                sleep(backoff * 2**attempt)
+                continue
+            kind = "timed out" if "timed out" in str(exc).lower() or isinstance(exc, TimeoutError) else "unreachable"
+            raise DataError(f"AA API {kind} ({exc.__class__.__name__}).") from None
+    raise DataError("AA API: no answer.")
 
 
 # --------------------------------------------------------------------------- Epoch AI

@@ -71,8 +71,15 @@ try:
             st.download_button("Download a CSV template (long format)", csv_template(), "frontier_lag_template.csv", "text/csv")
         if choice == "aa_api":
             key = os.environ.get("AA_API_KEY") or _secret_key()
+            if not key:
+                st.caption("Set AA_API_KEY in the environment or .streamlit/secrets.toml to fetch live data.")
             if key and st.button("Fetch live from the AA API (key from the environment or st.secrets)"):
-                st.session_state["live_aa"] = load_aa_api(fetch_aa_api(key), snapshot=dt.date.today().isoformat())
+                try:
+                    with st.spinner("Fetching from the AA API…"):
+                        st.session_state["live_aa"] = load_aa_api(fetch_aa_api(key), snapshot=dt.date.today().isoformat())
+                except DataError as exc:
+                    st.warning(f"{exc} Showing the embedded AA data (snapshot 2026-08-22) instead.")
+                    st.session_state["dataset"] = embedded("aa", include_estimated, corrections)
             if "live_aa" in st.session_state and upload is None:
                 st.session_state["dataset"] = st.session_state["live_aa"]
         if upload is not None:

@@ -2,6 +2,7 @@
 
 import http.server
 import threading
+import time
 
 import pytest
 
@@ -16,15 +17,30 @@ KEY = "test-key-not-a-secret-0123456789"
 def server():
     body = (FIXTURES / "aa_api_sample.json").read_bytes()
     seen = []
+    flaky_seen = set()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             seen.append({k.lower(): v for k, v in self.headers.items()})
-            code = {"/ok": 200, "/bad-key": 401, "/forbidden": 403, "/limited": 429, "/down": 503}[self.path]
+            if self.path == "/slow":
+                time.sleep(2)
+            if self.path.startswith("/flaky"):  # first answer 429 (or 503), then 200
+                first = self.path not in flaky_seen
+                flaky_seen.add(self.path)
+                code = (429 if "429" in self.path else 503) if first else 200
+            else:
+                code = {"/ok": 200, "/bad-key": 401, "/forbidden": 403, "/limited": 429, "/down": 503, "/slow": 200,
+                        "/garbled": 200, "/renamed": 200}[self.path]
             self.send_response(code)
+            if code == 429:
+                self.send_header("Retry-After", "0")
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            if code == 200:
+            if self.path == "/garbled":
+                self.wfile.write(b'{"data": [ {"id": "x", oops')
+            elif self.path == "/renamed":
+                self.wfile.write(b'{"models_v3": []}')
+            elif code == 200:
                 self.wfile.write(body)
 
         def log_message(self, *args):
@@ -50,12 +66,42 @@ def test_fetch_sends_key_in_header_and_loads(server):
 def test_fetch_errors_are_one_line_without_the_key(server, path, needle):
     base, _ = server
     with pytest.raises(DataError) as info:
-        fetch_aa_api(KEY, url=base + path)
+        fetch_aa_api(KEY, url=base + path, backoff=0.01)
     assert needle in str(info.value) and KEY not in str(info.value) and "\n" not in str(info.value)
 
 
 def test_unreachable_and_missing_key():
     with pytest.raises(DataError, match="unreachable"):
-        fetch_aa_api(KEY, url="http://127.0.0.1:9/none", timeout=2)
+        fetch_aa_api(KEY, url="http://127.0.0.1:9/none", timeout=2, retries=0)
     with pytest.raises(DataError, match="No AA API key"):
         fetch_aa_api("")
+
+
+@pytest.mark.parametrize("path", ["/flaky-429", "/flaky-503"])
+def test_rate_limit_and_server_errors_are_retried_with_backoff(server, path):
+    base, _ = server
+    waits = []
+    data = fetch_aa_api(KEY, url=base + path, sleep=waits.append)
+    assert data.startswith(b"{") and len(waits) == 1
+
+
+def test_persistent_rate_limit_gives_up_with_a_message(server):
+    base, _ = server
+    waits = []
+    with pytest.raises(DataError, match="rate limited by AA \\(429\\) after 4 tries"):
+        fetch_aa_api(KEY, url=base + "/limited", sleep=waits.append)
+    assert len(waits) == 3
+
+
+def test_timeout(server):
+    base, _ = server
+    with pytest.raises(DataError, match="timed out"):
+        fetch_aa_api(KEY, url=base + "/slow", timeout=0.3, retries=0)
+
+
+def test_malformed_json_and_schema_change(server):
+    base, _ = server
+    with pytest.raises(DataError, match="not valid JSON"):
+        load_aa_api(fetch_aa_api(KEY, url=base + "/garbled"))
+    with pytest.raises(DataError, match="expected a JSON object with a 'data' list"):
+        load_aa_api(fetch_aa_api(KEY, url=base + "/renamed"))
