@@ -47,9 +47,11 @@ class FitSettings(BaseModel):
     tune: int = Field(500, ge=10, le=MAX_DRAWS)
     chains: int = Field(4, ge=1, le=MAX_CHAINS)
     seed: int = 1
+    max_seconds: float = Field(120.0, gt=0, le=600)
 
     def sampler(self, target_accept: float = 0.95) -> SamplerSettings:
-        return SamplerSettings(draws=self.draws, tune=self.tune, chains=self.chains, seed=self.seed, target_accept=target_accept)
+        return SamplerSettings(draws=self.draws, tune=self.tune, chains=self.chains, seed=self.seed, target_accept=target_accept,
+                               max_seconds=self.max_seconds)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

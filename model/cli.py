@@ -100,6 +100,7 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tune", type=int, default=500)
     p.add_argument("--chains", type=int, default=4)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--max-seconds", type=float, default=120.0, help="per-fit time limit; a longer fit is cancelled")
     for name, info in TrendPriors.model_fields.items():
         p.add_argument("--prior-" + name.replace("_", "-"), type=float, dest="prior_" + name,
                        help=f"trend prior (default {info.default})")
@@ -124,7 +125,7 @@ def settings_from_args(args):
             pooling=getattr(args, "pooling", "none"), correlated=getattr(args, "correlated", False),
             open_definition=args.open_definition, tolerance=args.tolerance, include_estimated=not args.exclude_estimated,
             priors=TrendPriors(**priors), pooling_priors=PoolingPriors(**pool), draws=args.draws, tune=args.tune,
-            chains=args.chains, seed=args.seed,
+            chains=args.chains, seed=args.seed, max_seconds=args.max_seconds,
         )
     except ValueError as exc:
         raise DataError("Invalid option: " + " ".join(str(exc).splitlines()[:3])) from None

@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -58,12 +58,16 @@ class SamplerSettings:
     #: Higher than NUTS's usual 0.8: the AR and changepoint posteriors have tight curvature
     #: (0.8 gave about 25 divergences on the AA index; 0.95 gave none) and these models are small.
     target_accept: float = 0.95
+    #: A fit running longer than this is cancelled cleanly (nothing cached, previous result kept).
+    max_seconds: float = 120.0
 
     def __post_init__(self) -> None:
         if not (10 <= self.draws <= 20000 and 10 <= self.tune <= 20000 and 1 <= self.chains <= 8):
             raise DataError("Draws and tune must be between 10 and 20,000, chains between 1 and 8.")
         if not 0.5 <= self.target_accept < 1:
             raise DataError("target_accept must be in [0.5, 1).")
+        if not 0 < self.max_seconds <= 3600:
+            raise DataError("The per-fit time limit must be between 0 and 3600 seconds.")
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class FitSpec:
     sampler: SamplerSettings = field(default_factory=SamplerSettings)
 
     def __post_init__(self) -> None:
+        if isinstance(self.priors, dict):  # accept plain settings, validated
+            object.__setattr__(self, "priors", TrendPriors(**self.priors))
         if self.model not in MODELS:
             raise DataError(f"Unknown model {self.model!r}; use one of {', '.join(MODELS)}.")
         if self.likelihood not in LIKELIHOODS:
@@ -233,11 +239,28 @@ def structure_key(spec: FitSpec, n_obs: int) -> tuple:
 
 
 def _sample(compiled, data: dict, sampler: SamplerSettings):
+    """Sample in nutpie's background mode so a fit can be stopped cleanly at ``sampler.max_seconds``.
+
+    Any sampler failure becomes a one-line :class:`DataError`; nothing partial is returned.
+    """
     import nutpie
 
     known = {var.name for var in compiled.shared_var_keys}  # data a structure does not use were optimised away
-    return nutpie.sample(compiled.with_data(**{k: v for k, v in data.items() if k in known}), draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, target_accept=sampler.target_accept,
-                         cores=sampler.cores, seed=sampler.seed, progress_bar=False)
+    try:
+        run = nutpie.sample(compiled.with_data(**{k: v for k, v in data.items() if k in known}), draws=sampler.draws,
+                            tune=sampler.tune, chains=sampler.chains, target_accept=sampler.target_accept,
+                            cores=sampler.cores, seed=sampler.seed, progress_bar=False, blocking=False)
+        try:
+            return run.wait(timeout=sampler.max_seconds)  # raises TimeoutError when not finished in time
+        except TimeoutError:
+            run.cancel()
+            raise DataError(f"Sampling stopped after {sampler.max_seconds:g} s (the per-fit limit); try fewer draws, "
+                            "fewer benchmarks or a simpler model.") from None
+    except DataError:
+        raise
+    except Exception as exc:  # the sampler's own failures (numerical, threads) become a readable error
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise DataError(f"The sampler failed ({exc.__class__.__name__}: {first}). Try other priors or a simpler model.") from None
 
 
 def _flat(trace, names: list[str]) -> dict[str, np.ndarray]:
@@ -277,6 +300,10 @@ def fit_trend(obs: Observations, spec: FitSpec | None = None) -> TrendFit:
     trace = _sample(compiled, data, spec.sampler)
     draws = _flat(trace, ["alpha", "beta", "beta_before", "tau", "sigma", "ell"])
     diag = diagnose(trace, [v for v in ("alpha", "beta", "beta_before", "tau", "sigma", "ell") if v in draws])
+    n_exact = int((obs.status == "ok").sum())
+    if n_exact < 3 and diag.trustworthy:  # censored points say little: the posterior is mostly the prior
+        diag = replace(diag, verdict=f"caution: only {n_exact} uncensored observation(s); the posterior mostly reflects "
+                                     "the priors")
     return TrendFit(spec, obs, draws, trace, diag, time.perf_counter() - t0, COMPILE_COUNT[key] > before)
 
 

@@ -62,8 +62,9 @@ with pc1:
         p["ar_lengthscale_median"] = st.slider("AR correlation time, prior median (years)", 0.1, 3.0,
                                                float(p["ar_lengthscale_median"]), 0.1)
     with st.expander("Sampler"):
-        fs["draws"] = st.select_slider("Draws per chain", [250, 500, 1000, 2000], value=fs["draws"])
-        fs["chains"] = st.select_slider("Chains", [1, 2, 4], value=fs["chains"])
+        # A settings file or shared link may carry any valid value: keep it among the options.
+        fs["draws"] = st.select_slider("Draws per chain", sorted({250, 500, 1000, 2000, int(fs["draws"])}), value=int(fs["draws"]))
+        fs["chains"] = st.select_slider("Chains", sorted({1, 2, 4, int(fs["chains"])}), value=int(fs["chains"]))
         fs["seed"] = int(st.number_input("Seed", value=int(fs["seed"]), step=1))
 
 fs.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
