@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
-from model.schema import DataError
 from model.priors import TrendPriors
+from model.schema import DataError
 from model.trend import FitSpec, SamplerSettings, fit_trend
 from tests.conftest import ROOT
 from tests.sim import simulate_series
