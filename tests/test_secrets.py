@@ -1,0 +1,94 @@
+"""The AA API key never leaves the environment: not on screen, in downloads, session state, URLs, logs or files."""
+
+import http.server
+import json
+import logging
+import threading
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from model.analysis import FitSettings
+from tests.conftest import FIXTURES, ROOT
+
+KEY = "sk-aa-SECRET-5f0c2b9e7d41"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def aa_server(monkeypatch):
+    body = (FIXTURES / "aa_api_sample.json").read_bytes()
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            seen.append({k.lower(): v for k, v in self.headers.items()})
+            ok = self.path == "/ok"
+            self.send_response(200 if ok else 401)
+            self.end_headers()
+            if ok:
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AA_API_KEY", KEY)
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    httpd.shutdown()
+
+
+def screen_text(at) -> str:
+    parts = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "code", "text", "title", "subheader", "header"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [str(w.value) for w in at.text_input] + [str(b.label) for b in at.button]
+    return "\n".join(parts)
+
+
+def test_key_never_leaks_in_a_full_session(aa_server, media, monkeypatch, tmp_path, caplog, capsys):
+    base, seen = aa_server
+    caplog.set_level(logging.DEBUG)
+    outputs = []
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+    at.session_state["fit_form"] = FitSettings(draws=200, tune=200, chains=2).model_dump()
+    at.run()
+    for url, expect_ok in ((base + "/denied", False), (base + "/ok", True)):
+        monkeypatch.setenv("AA_API_URL", url)
+        at.radio[0].set_value("aa_api").run()
+        next(b for b in at.button if b.label.startswith("Fetch live")).click().run()
+        assert not at.exception
+        outputs.append(screen_text(at))
+        if not expect_ok:
+            assert any("refused (401)" in w.value and "embedded AA data" in w.value for w in at.warning)
+    assert "API" in at.subheader[0].value  # the live data are shown
+    assert seen and all(h.get("x-api-key") == KEY for h in seen)  # the key was used, in the header
+    for page in ("pages/frontiers.py", "pages/trend_fit.py", "pages/downloads.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        outputs.append(screen_text(at))
+    for b in at.download_button:
+        outputs.append(media(b.proto.url)[1].decode("utf-8", errors="replace"))
+    outputs.append(json.dumps(dict(at.query_params)))
+    outputs.append(repr({k: at.session_state[k] for k in at.session_state}))
+    captured = capsys.readouterr()
+    outputs += [captured.out, captured.err, caplog.text]
+    blob = "\n".join(outputs)
+    assert len(blob) > 10_000 and "Posterior summaries" in blob and "Coverage per benchmark" in blob  # the session ran
+    assert KEY not in blob
+    assert KEY[-8:] not in blob  # not even a fragment
+
+
+def test_key_is_not_written_to_disk(aa_server, monkeypatch, tmp_path):
+    base, _ = aa_server
+    monkeypatch.setenv("AA_API_URL", base + "/ok")
+    monkeypatch.chdir(tmp_path)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    at.radio[0].set_value("aa_api").run()
+    next(b for b in at.button if b.label.startswith("Fetch live")).click().run()
+    for path in list(tmp_path.rglob("*")) + list((ROOT / ".streamlit").rglob("*")):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
