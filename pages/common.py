@@ -48,6 +48,11 @@ def settings() -> dict:
     """Analysis settings, shared by every page (kept outside widget state so they persist)."""
     if "settings" not in st.session_state:
         st.session_state["settings"] = dict(DEFAULT_SETTINGS)
+        if "benchmark" in st.query_params or any(k.startswith("p_") for k in st.query_params):
+            from model.analysis import FitSettings
+
+            # A shared link may open on any page: apply it to the Trend fit settings right away.
+            apply_query_params(st.session_state.setdefault("fit_form", FitSettings().model_dump()))
     return st.session_state["settings"]
 
 
@@ -174,20 +179,22 @@ def _warmup_thread():
 def apply_query_params(fit_form: dict) -> None:
     """Load settings from a shared link once per session (?benchmark=…&model=…&p_slope_mean=…)."""
     qp = st.query_params
-    if "benchmark" not in qp or st.session_state.get("query_applied"):
+    if st.session_state.get("query_applied") or not ("benchmark" in qp or any(k.startswith("p_") for k in qp)):
         return
     st.session_state["query_applied"] = True
-    settings()["benchmark"] = qp["benchmark"]
+    if "benchmark" in qp:
+        st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))["benchmark"] = qp["benchmark"]
     for k in ("model", "likelihood", "observations"):
         if k in qp:
             fit_form[k] = qp[k]
     if qp.get("start"):
         fit_form["start"] = qp["start"]
-    if "seed" in qp:
-        try:
-            fit_form["seed"] = int(qp["seed"])
-        except ValueError:
-            pass
+    for k in ("seed", "draws", "chains"):
+        if k in qp:
+            try:
+                fit_form[k] = int(qp[k])
+            except ValueError:
+                pass
     for k in list(fit_form["priors"]):
         if f"p_{k}" in qp:
             try:
