@@ -24,13 +24,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_app(timeout: float = 60.0):
-    """Start ``streamlit run`` on loopback; yield (base URL, seconds until healthy)."""
+def served_app(timeout: float = 60.0, info: dict | None = None):
+    """Start ``streamlit run`` on loopback; yield (base URL, seconds until healthy). ``info`` receives the pid."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if info is not None:
+        info["pid"] = proc.pid
     url = f"http://127.0.0.1:{port}"
     try:
         while True:

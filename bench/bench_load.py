@@ -1,0 +1,83 @@
+"""Load test: several concurrent headless Chromium clients drive the server on loopback for a bounded time.
+
+Each client repeatedly opens a new session on the Data page, then moves to Frontiers and Lag overview, timing each
+page until its content is visible. Reports p50/p95 page latency, pages served, errors, and the server's peak RSS.
+
+    .venv/bin/python bench/bench_load.py [--clients 6] [--seconds 60]
+"""
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app  # noqa: E402
+
+STEPS = [(None, "Coverage per benchmark"), ("Frontiers", "open vs closed frontier"), ("Lag overview", "Every benchmark")]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def client(browser, url: str, deadline: float, latencies: list, errors: list) -> None:
+    while time.perf_counter() < deadline:
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        page = await context.new_page()
+        try:
+            for link, marker in STEPS:
+                t0 = time.perf_counter()
+                if link is None:
+                    await page.goto(url, wait_until="domcontentloaded")
+                else:
+                    await page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
+                await page.get_by_text(marker).first.wait_for(timeout=60_000)
+                latencies.append(time.perf_counter() - t0)
+                if await page.locator("[data-testid='stException']").count():
+                    errors.append("exception on page")
+        except Exception as exc:  # a timeout or a crash counts as an error, the load goes on
+            errors.append(f"{exc.__class__.__name__}")
+        finally:
+            await context.close()
+
+
+async def main_async(clients: int, seconds: float) -> None:
+    from playwright.async_api import async_playwright
+
+    info: dict = {}
+    with served_app(info=info) as (url, _):
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            latencies, errors = [], []
+            deadline = time.perf_counter() + seconds
+            await asyncio.gather(*(client(browser, url, deadline, latencies, errors) for _ in range(clients)))
+            await browser.close()
+        rss = peak_rss_mb(info["pid"])
+    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
+    print(f"clients {clients}, duration {seconds:.0f} s, pages served {len(latencies)}, errors {len(errors)}")
+    print(f"page latency p50 {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")
+    print(f"server peak RSS {rss:.0f} MB")
+    if errors:
+        print("errors:", sorted(set(errors)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"no Chromium at {CHROMIUM}")
+    asyncio.run(main_async(args.clients, args.seconds))
+
+
+if __name__ == "__main__":
+    main()
