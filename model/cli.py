@@ -78,6 +78,29 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--out", help="summary CSV, or .json (default: stdout CSV)")
     f.add_argument("--netcdf", help="write the full posterior(s) as NetCDF (one file per fit; suffixed when several)")
 
+    b = sub.add_parser("backtest", help="would past forecasts have held up? quarterly cutoffs, 3/6/12-month horizons")
+    _common(b)
+    b.add_argument("--benchmark", default="intelligence_index_2026_06_15",
+                   help="benchmark id(s), comma-separated; 'mean' for the across-benchmark mean of every benchmark")
+    b.add_argument("--methods", default="ols,linear,linear_ar1", help="ols and/or Bayesian models, comma-separated")
+    b.add_argument("--start", default="2023-07-01", help="window start of every fit")
+    b.add_argument("--cutoffs", help="comma-separated cutoff dates (default: every quarter from 2024-07-01)")
+    b.add_argument("--draws", type=int, default=500)
+    b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--out", help="per-forecast CSV (the calibration table is printed)")
+
+    mv = sub.add_parser("multiverse", help="fit every defensible specification; which choice moves the answer most?")
+    mv.add_argument("--benchmark", default="intelligence_index,intelligence_index_2026_06_15",
+                    help="AA benchmark ids, comma-separated (gpqa adds the Epoch twin as a source choice)")
+    mv.add_argument("--no-pooled", action="store_true", help="leave out the pooled AA set")
+    mv.add_argument("--models", default="constant,linear,linear_ar1,changepoint")
+    mv.add_argument("--max-specs", type=int, help="subsample this many specifications (fixed seed)")
+    mv.add_argument("--seed", type=int, default=0)
+    mv.add_argument("--draws", type=int, default=500)
+    mv.add_argument("--workers", type=int, default=2, help="local processes (1 = in this process)")
+    mv.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786, instead of local processes")
+    mv.add_argument("--out", help="one row per specification (CSV)")
+
     c = sub.add_parser("compare", help="compare models of one benchmark: PSIS-LOO and leave-future-out")
     _common(c)
     _fit_args(c)
@@ -153,7 +176,30 @@ def _prepare(args) -> Dataset:
     return ds
 
 
+def run_multiverse(args) -> int:
+    from model.multiverse import choice_importance, enumerate_specs, headline, run_specs
+
+    names = [b.strip() for b in args.benchmark.split(",") if b.strip()]
+    known = set(load_embedded("aa").benchmarks["benchmark"])
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise DataError("Unknown benchmark(s): " + ", ".join(unknown))
+    models = tuple(m.strip() for m in args.models.split(",") if m.strip())
+    specs = enumerate_specs(names, pooled=not args.no_pooled, models=models, max_specs=args.max_specs, seed=args.seed)
+    print(f"{len(specs)} specifications", file=sys.stderr)
+    table = run_specs(specs, workers=args.workers, scheduler=args.scheduler, draws=args.draws)
+    h = headline(table)
+    print(f"fitted {h['fitted']} of {h['specs']}; share with P(zero gap by 2026-12-31) > 0.5: {h['share_p2026_over_half']:.0%}; "
+          f"by 2027-12-31: {h['share_p2027_over_half']:.0%}; median P(never): {h['median_p_never']:.0%}")
+    print(choice_importance(table).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.out:
+        _emit(table, args.out)
+    return 0
+
+
 def run(args) -> int:
+    if args.command == "multiverse":
+        return run_multiverse(args)
     ds = _prepare(args)
     if args.command == "data":
         if args.coverage:
@@ -196,6 +242,29 @@ def run(args) -> int:
         return 0
     if args.command == "fit":
         return run_fit(args, ds)
+    if args.command == "backtest":
+        from model.backtest import backtest_benchmark, backtest_mean, calibration_table
+        from model.trend import SamplerSettings
+
+        methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+        unknown = sorted(set(methods) - {"ols", "constant", "linear", "linear_ar1", "changepoint"})
+        if unknown:
+            raise DataError("Unknown method(s): " + ", ".join(unknown))
+        cutoffs = [pd.Timestamp(c) for c in args.cutoffs.split(",")] if args.cutoffs else None
+        kw = dict(methods=methods, start=args.start, benchmarks=ds.benchmarks, definition=args.open_definition, cutoffs=cutoffs,
+                  sampler=SamplerSettings(draws=args.draws, tune=args.draws, chains=2, seed=args.seed), seed=args.seed)
+        parts = []
+        for name in [n.strip() for n in args.benchmark.split(",") if n.strip()]:
+            if name == "mean":
+                parts.append(backtest_mean(ds.scores, list(ds.benchmarks["benchmark"]), **kw))
+            else:
+                parts.append(backtest_benchmark(ds.scores, name, **kw))
+        results = pd.concat(parts, ignore_index=True)
+        table = calibration_table(results)
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        if args.out:
+            _emit(results, args.out)
+        return 0
     if args.command == "compare":
         from model.compare import compare_models
         from model.observations import benchmark_observations

@@ -35,7 +35,7 @@ def session_csv(i: int) -> bytes:
 async def one_session(browser, url: str, i: int, tmp: Path) -> tuple[str, str]:
     path = tmp / f"upload_{i}.csv"
     path.write_bytes(session_csv(i))
-    context = await browser.new_context(viewport={"width": 1300, "height": 1600})
+    context = await browser.new_context(viewport={"width": 1100, "height": 800})
     page = await context.new_page()
     # Each session gets its own priors through a shared-link query string.
     await page.goto(f"{url}/?p_slope_mean={-i}&p_slope_sd=4&draws=300&chains=2", wait_until="domcontentloaded")

@@ -1,0 +1,187 @@
+"""Backtests: would a forecast made at a past date have held up?
+
+For each cutoff (every quarter from 2024-07 by default), everything is recomputed from the models
+released *before* the cutoff: the lags, then the fit. The forecast of the monthly lag 3, 6 and 12
+months later is compared with the lag that the full data show for that date. Each method gets the
+same targets, so their calibration can be compared side by side:
+
+``ols``
+    the June 2026 analysis's method: a least-squares line through the monthly lags from the window
+    start, with its classical prediction interval (Student-t);
+``constant``, ``linear``, ``linear_ar1``, ``changepoint``
+    the Bayesian models of :mod:`model.trend`, predicting the observed lag (floored at 0).
+
+Scores: coverage of the central 50% and 90% intervals (ideal: 0.5 and 0.9), and the CRPS in months
+(lower is better). The realised crossing (first month after the cutoff with the open side at or
+ahead of the closed frontier) is set against each method's predicted median crossing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model.compare import crps_samples
+from model.crossing import crossing_years, summarise_crossing
+from model.lags import frontier_lag, lag_summary_by_date, lags_by_benchmark
+from model.observations import Observations, benchmark_observations
+from model.schema import DataError
+from model.trend import FitSpec, SamplerSettings, fit_trend, predictive_paths
+
+HORIZONS = (3, 6, 12)
+METHODS = ("ols", "linear", "linear_ar1")
+N_PRED = 4000
+
+
+def quarterly_cutoffs(first="2024-07-01", last=None) -> list[pd.Timestamp]:
+    return list(pd.date_range(first, last, freq="QS")) if last is not None else [pd.Timestamp(first)]
+
+
+def realised_lag(scores: pd.DataFrame, benchmark: str, date: pd.Timestamp, **kw) -> tuple[float, str]:
+    """The lag on ``date`` as the full data show it (nan if the benchmark's data end earlier)."""
+    rows = scores[scores["benchmark"] == benchmark]
+    if date > rows["release_date"].max():
+        return float("nan"), "beyond_data"
+    row = frontier_lag(scores, benchmark, start=date, end=date, grid="daily", **kw).iloc[0]
+    return float(row["lag_months"]), str(row["status"])
+
+
+def realised_crossing(scores: pd.DataFrame, benchmark: str, after: pd.Timestamp, **kw) -> pd.Timestamp | None:
+    """First month start after ``after`` at which the open frontier was at or ahead of the closed one."""
+    rows = scores[scores["benchmark"] == benchmark]
+    end = rows["release_date"].max()
+    if end <= after:
+        return None
+    grid = frontier_lag(scores, benchmark, start=after, end=end, grid="monthly", **kw)
+    hit = grid[(grid["date"] > after) & (grid["status"] == "open_ahead")]
+    return None if hit.empty else pd.Timestamp(hit["date"].iloc[0])
+
+
+def _ols_predictive(obs: Observations, x_future: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, float]:
+    """Draws from the classical OLS prediction interval at ``x_future``, and the OLS crossing (years)."""
+    x, y = obs.x, obs.y
+    n = len(x)
+    X = np.column_stack([np.ones(n), x])
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ beta
+    s2 = float(resid @ resid / max(n - 2, 1))
+    xbar, sxx = x.mean(), float(((x - x.mean()) ** 2).sum()) or 1e-9
+    mean = beta[0] + beta[1] * x_future
+    se = np.sqrt(s2 * (1 + 1 / n + (x_future - xbar) ** 2 / sxx))
+    draws = mean[None, :] + se[None, :] * stats.t.rvs(max(n - 2, 1), size=(N_PRED, len(x_future)), random_state=rng)
+    crossing = float(crossing_years(np.array([beta[0]]), np.array([beta[1]]))[0])
+    return draws, crossing
+
+
+def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, sampler, seed) -> list[dict]:
+    """The backtest loop. ``observe(c)`` gives the observations before cutoff ``c`` (x = 0 at ``c``),
+    ``realise(date)`` the lag and status the full data show, ``cross(c)`` the realised crossing after ``c``."""
+    from model.summaries import crossing_draws
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for c in map(pd.Timestamp, cutoffs):
+        try:
+            obs = observe(c)
+        except DataError:
+            continue
+        targets = [(h, c + pd.DateOffset(months=h)) for h in horizons]
+        realised = {h: realise(d) for h, d in targets}
+        targets = [(h, d) for h, d in targets if np.isfinite(realised[h][0])]
+        if not targets:
+            continue
+        x_future = np.array([(d - c).days / 365.25 for _, d in targets])
+        truth_cross = cross(c)
+        for method in methods:
+            if method == "ols":
+                draws, cross_years = _ols_predictive(obs, x_future, rng)
+                cross_median = None if not np.isfinite(cross_years) else c + pd.to_timedelta(cross_years * 365.25, unit="D")
+            else:
+                try:
+                    fit = fit_trend(obs, FitSpec(model=method, sampler=sampler))
+                except DataError:
+                    continue
+                draws = predictive_paths(fit, x_future, seed=seed)
+                cross_median = summarise_crossing(crossing_draws(fit), c).median
+            draws = np.maximum(draws, 0.0)  # an observed lag cannot be negative
+            q = np.quantile(draws, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+            for j, (h, d) in enumerate(targets):
+                y, status = realised[h]
+                out.append({
+                    "benchmark": name, "method": method, "cutoff": c.date().isoformat(), "horizon_months": h,
+                    "target_date": d.date().isoformat(), "observed_lag": y, "observed_status": status,
+                    "pred_median": q[2, j], "lo50": q[1, j], "hi50": q[3, j], "lo90": q[0, j], "hi90": q[4, j],
+                    "in50": bool(q[1, j] <= y <= q[3, j]), "in90": bool(q[0, j] <= y <= q[4, j]),
+                    "crps": crps_samples(draws[:, j], y), "n_train": len(obs),
+                    "predicted_crossing_median": None if cross_median is None else pd.Timestamp(cross_median).date().isoformat(),
+                    "realised_crossing": None if truth_cross is None else truth_cross.date().isoformat(),
+                })
+    if not out:
+        raise DataError(f"{name}: no cutoff had enough data before it and a realised lag after it.")
+    return out
+
+
+def backtest_benchmark(scores: pd.DataFrame, benchmark: str, *, methods=METHODS, cutoffs=None, horizons=HORIZONS,
+                       start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                       tolerance: float = 0.0, sampler: SamplerSettings | None = None, seed: int = 0) -> pd.DataFrame:
+    """One row per method × cutoff × horizon with the forecast, the realised lag and the scores."""
+    kw = dict(benchmarks=benchmarks, definition=definition, tolerance=tolerance)
+    rows_b = scores[scores["benchmark"] == benchmark]
+    if rows_b.empty:
+        raise DataError(f"Unknown benchmark {benchmark!r}.")
+    last = rows_b["release_date"].max()
+    cutoffs = cutoffs if cutoffs is not None else quarterly_cutoffs("2024-07-01", last - pd.DateOffset(months=min(horizons)))
+
+    def observe(c):
+        past = scores[scores["release_date"] < c]
+        return benchmark_observations(past, benchmark, kind="monthly", start=start, end=c - pd.Timedelta(days=1),
+                                      reference=c, **kw)
+
+    rows = _run(benchmark, observe, lambda d: realised_lag(scores, benchmark, d, **kw),
+                lambda c: realised_crossing(scores, benchmark, c, **kw), cutoffs, methods=methods, horizons=horizons,
+                sampler=sampler or SamplerSettings(draws=500, tune=500, chains=2), seed=seed)
+    return pd.DataFrame(rows)
+
+
+def backtest_mean(scores: pd.DataFrame, names: list[str], *, methods=METHODS, cutoffs=None, horizons=HORIZONS,
+                  start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                  sampler: SamplerSettings | None = None, seed: int = 0) -> pd.DataFrame:
+    """The same backtest on the across-benchmark mean monthly lag (the pooled set, as the June analysis averaged it)."""
+    min_b = max(1, -(-len(names) // 4))
+    full = lag_summary_by_date(lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition),
+                               min_benchmarks=min_b).set_index("date")
+    last = full.index.max()
+    cutoffs = cutoffs if cutoffs is not None else quarterly_cutoffs("2024-07-01", last - pd.DateOffset(months=min(horizons)))
+
+    def observe(c):
+        past = scores[scores["release_date"] < c]
+        long = lags_by_benchmark(past, benchmarks=benchmarks, names=[n for n in names if n in set(past["benchmark"])],
+                                 definition=definition)
+        table = lag_summary_by_date(long, min_benchmarks=min_b)
+        table = table[(table["date"] >= pd.Timestamp(start)) & (table["date"] < c)]
+        if len(table) < 3:
+            raise DataError("too few months")
+        return Observations("mean", "monthly_mean", table["date"].to_numpy(dtype="datetime64[ns]"),
+                            table["mean_lag"].to_numpy(float), np.full(len(table), "ok", dtype=object), c,
+                            pd.Timestamp(start), c)
+
+    def realise(d):
+        d = pd.Timestamp(d).to_period("M").to_timestamp()
+        return (float(full.at[d, "mean_lag"]), "mean") if d in full.index else (float("nan"), "beyond_data")
+
+    def cross(c):
+        later = full[(full.index > c) & (full["mean_lag"] <= 0)]
+        return None if later.empty else pd.Timestamp(later.index[0])
+
+    rows = _run(f"mean of {len(names)} benchmarks", observe, realise, cross, cutoffs, methods=methods, horizons=horizons,
+                sampler=sampler or SamplerSettings(draws=500, tune=500, chains=2), seed=seed)
+    return pd.DataFrame(rows)
+
+
+def calibration_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Per method (and horizon): n, coverage of the 50% and 90% intervals, mean CRPS, and the calibration error."""
+    g = results.groupby(["method", "horizon_months"])
+    table = g.agg(n=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index()
+    table["calibration_error"] = (table["cover50"] - 0.5).abs() + (table["cover90"] - 0.9).abs()
+    return table

@@ -1,0 +1,204 @@
+"""The multiverse (specification curve): how much does each analytic choice move the answer?
+
+Every defensible combination of choices is one specification: the benchmark (or the pooled AA
+set), the window start (every quarter from 2023-07 to 2025-07), the observations (events or
+monthly), the model, the open definition, whether AA's estimated index values are included, and
+the source (AA or Epoch, where both have the benchmark). Each is fitted through the one fit path
+(:func:`model.analysis.run_analysis`), on a pluggable executor: local processes by default, or a
+Dask cluster (``scheduler="tcp://host:port"``; the same function runs on each worker).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from model.schema import DataError
+
+STARTS = tuple(d.date().isoformat() for d in pd.date_range("2023-07-01", "2025-07-01", freq="QS"))
+OBSERVATIONS = ("events", "monthly")
+MODELS = ("constant", "linear", "linear_ar1", "changepoint")
+OPEN_DEFINITIONS = ("any", "permissive")
+#: The same benchmark in both sources (AA id -> Epoch id), for the source choice.
+SOURCE_TWINS = {"gpqa": "epoch_gpqa_diamond"}
+POOLED = "pooled"
+CHOICES = ("benchmark", "start", "observations", "model", "open_definition", "include_estimated", "source")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One specification. ``benchmark`` is an id in its source, or "pooled" (partial pooling over the AA set)."""
+
+    benchmark: str
+    start: str
+    observations: str
+    model: str
+    open_definition: str
+    include_estimated: bool
+    source: str
+
+    def label(self) -> str:
+        return " · ".join(str(v) for v in asdict(self).values())
+
+
+def enumerate_specs(benchmarks: Iterable[str], *, pooled: bool = True, starts=STARTS, observations=OBSERVATIONS,
+                    models=MODELS, open_definitions=OPEN_DEFINITIONS, max_specs: int | None = None,
+                    seed: int = 0) -> list[Spec]:
+    """All combinations, without duplicates where a choice does not apply (estimated values exist only for the AA
+    intelligence index; the model choice does not apply to the pooled set, which is linear). When there are more
+    than ``max_specs``, a fixed-seed random subsample is taken."""
+    specs: list[Spec] = []
+    for bench in benchmarks:
+        estimated = (True, False) if bench.startswith("intelligence_index") else (True,)
+        sources = ("aa", "epoch") if bench in SOURCE_TWINS else ("aa",)
+        for start, obs, model, opendef, est, src in itertools.product(starts, observations, models, open_definitions,
+                                                                      estimated, sources):
+            specs.append(Spec(bench if src == "aa" else SOURCE_TWINS[bench], start, obs, model, opendef, est, src))
+    if pooled:
+        for start, obs, opendef, est in itertools.product(starts, observations, open_definitions, (True, False)):
+            specs.append(Spec(POOLED, start, obs, "linear", opendef, est, "aa"))
+    if max_specs is not None and len(specs) > max_specs:
+        rng = np.random.default_rng(seed)
+        keep = sorted(rng.choice(len(specs), size=max_specs, replace=False))
+        specs = [specs[i] for i in keep]
+    return specs
+
+
+@lru_cache(maxsize=8)
+def _dataset(source: str, include_estimated: bool):
+    from model.loaders import load_embedded
+
+    return load_embedded(source, include_estimated=include_estimated)
+
+
+def run_spec(spec: Spec, draws: int = 500, seed: int = 1) -> dict:
+    """Fit one specification; returns the summary row plus the choices (or the reason it could not be fitted)."""
+    from model.analysis import FitSettings, run_analysis
+
+    row = asdict(spec)
+    ds = _dataset(spec.source, spec.include_estimated)
+    if spec.benchmark == POOLED:
+        names = list(ds.benchmarks["benchmark"])
+        settings = FitSettings(source=spec.source, benchmarks=names, pooling="partial", observations=spec.observations,
+                               start=spec.start, open_definition=spec.open_definition, draws=draws, tune=draws, chains=2,
+                               seed=seed)
+    else:
+        settings = FitSettings(source=spec.source, benchmarks=[spec.benchmark], model=spec.model, observations=spec.observations,
+                               start=spec.start, open_definition=spec.open_definition, draws=draws, tune=draws, chains=2,
+                               seed=seed)
+    t0 = time.perf_counter()
+    try:
+        summary = run_analysis(ds, settings).summary
+    except DataError as exc:
+        return {**row, "fitted": False, "note": str(exc)[:200]}
+    pick = summary[summary["benchmark"] == "population"] if spec.benchmark == POOLED else summary
+    r = pick.iloc[0]
+    return {**row, "fitted": True, "note": "", "seconds": time.perf_counter() - t0,
+            **{k: r[k] for k in ("current_lag_median", "slope_median", "crossing_median", "crossing_lo90", "crossing_hi90",
+                                 "p_cross_by_2026_12_31", "p_cross_by_2027_12_31", "p_never", "verdict", "n_obs")}}
+
+
+def _progress(done: int, total: int, t0: float, stream=sys.stderr) -> None:
+    elapsed = time.perf_counter() - t0
+    eta = elapsed / done * (total - done) if done else float("nan")
+    stream.write(f"\r[{done}/{total}] {elapsed:5.0f} s elapsed, ETA {eta:5.0f} s")
+    stream.flush()
+    if done == total:
+        stream.write("\n")
+
+
+def _check_reachable(address: str, timeout: float = 3.0) -> None:
+    """Fail fast, with one line, when nothing listens at a tcp:// scheduler address."""
+    import socket
+    from urllib.parse import urlparse
+
+    parsed = urlparse(address if "://" in address else "tcp://" + address)
+    if parsed.scheme != "tcp" or not parsed.hostname or not parsed.port:
+        raise DataError(f"A Dask scheduler address looks like tcp://HOST:PORT; got {address!r}.")
+    try:
+        socket.create_connection((parsed.hostname, parsed.port), timeout=timeout).close()
+    except OSError as exc:
+        raise DataError(f"Could not reach the Dask scheduler at {address} ({exc.__class__.__name__}).") from None
+
+
+def run_specs(specs: list[Spec], *, workers: int = 2, scheduler: str | None = None, draws: int = 500,
+              progress: Callable[[int, int, float], None] | None = _progress) -> pd.DataFrame:
+    """Fit every spec on the chosen executor: a local process pool (default) or a Dask scheduler address."""
+    t0 = time.perf_counter()
+    rows: list[dict] = []
+    if scheduler:
+        try:
+            from distributed import Client, as_completed
+        except ImportError:  # pragma: no cover - distributed is in requirements.txt
+            raise DataError("The Dask executor needs the 'distributed' package.") from None
+        _check_reachable(scheduler)
+        try:
+            client = Client(scheduler, timeout=20)
+        except OSError as exc:
+            raise DataError(f"Could not reach the Dask scheduler at {scheduler} ({exc.__class__.__name__}).") from None
+        with client:
+            futures = client.map(run_spec, specs, draws=draws, pure=False)
+            for fut in as_completed(futures):
+                rows.append(fut.result())
+                if progress:
+                    progress(len(rows), len(specs), t0)
+    elif workers <= 1:
+        for spec in specs:
+            rows.append(run_spec(spec, draws=draws))
+            if progress:
+                progress(len(rows), len(specs), t0)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # spawn: each worker starts clean (no inherited sampler threads); it compiles each structure once.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(run_spec, spec, draws) for spec in specs]
+            for fut in as_completed(futures):
+                rows.append(fut.result())
+                if progress:
+                    progress(len(rows), len(specs), t0)
+    order = {s.label(): i for i, s in enumerate(specs)}
+    table = pd.DataFrame(rows)
+    table["_order"] = [order[Spec(**{c: r[c] for c in CHOICES}).label()] for r in rows]
+    return table.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def years_from_now(dates: pd.Series, reference="2026-11-29") -> pd.Series:
+    """Crossing dates as years after ``reference`` (never -> NaN), for the variance decomposition."""
+    return (pd.to_datetime(dates, errors="coerce") - pd.Timestamp(reference)).dt.days / 365.25
+
+
+def choice_importance(table: pd.DataFrame, outcome: str = "p_cross_by_2027_12_31") -> pd.DataFrame:
+    """Which single choice moves the answer most: the share of the outcome's variance explained by each choice
+    on its own (eta squared of a one-way split), with the range of the group means."""
+    fitted = table[table["fitted"]].copy()
+    if fitted.empty:
+        raise DataError("No specification could be fitted.")
+    y = fitted[outcome].astype(float)
+    total = float(((y - y.mean()) ** 2).sum()) or 1e-12
+    rows = []
+    for choice in CHOICES:
+        if fitted[choice].nunique() < 2:
+            continue
+        means = fitted.groupby(choice)[outcome].mean()
+        counts = fitted.groupby(choice)[outcome].size()
+        between = float((counts * (means - y.mean()) ** 2).sum())
+        rows.append({"choice": choice, "variance_share": between / total, "levels": int(len(means)),
+                     "lowest": f"{means.idxmin()} ({means.min():.2f})", "highest": f"{means.idxmax()} ({means.max():.2f})"})
+    return pd.DataFrame(rows).sort_values("variance_share", ascending=False).reset_index(drop=True)
+
+
+def headline(table: pd.DataFrame) -> dict:
+    fitted = table[table["fitted"]]
+    return {"specs": len(table), "fitted": len(fitted),
+            "share_p2026_over_half": float((fitted["p_cross_by_2026_12_31"] > 0.5).mean()) if len(fitted) else float("nan"),
+            "share_p2027_over_half": float((fitted["p_cross_by_2027_12_31"] > 0.5).mean()) if len(fitted) else float("nan"),
+            "median_p_never": float(fitted["p_never"].median()) if len(fitted) else float("nan")}
