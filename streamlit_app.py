@@ -11,6 +11,10 @@ pages = [
     st.Page("pages/trend_fit.py", title="Trend fit", icon=":material/trending_down:"),
     st.Page("pages/pooled.py", title="Pooled", icon=":material/hub:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("pages/multiverse.py", title="Multiverse", icon=":material/scatter_plot:"),
+    st.Page("pages/backtest.py", title="Backtest", icon=":material/history:"),
+    st.Page("pages/score_space.py", title="Score space", icon=":material/ssid_chart:"),
+    st.Page("pages/report.py", title="Report", icon=":material/summarize:"),
     st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
 ]
 current = st.navigation(pages, position="hidden")

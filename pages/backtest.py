@@ -1,0 +1,56 @@
+"""Backtest page: forecasts made at past cutoffs, scored against what happened."""
+
+import pandas as pd
+import streamlit as st
+
+from model.backtest import backtest_benchmark, backtest_mean, calibration_table
+from model.charts import calibration_figure
+from model.schema import DataError
+from model.trend import SamplerSettings
+from pages.common import current_dataset, footer, settings, titles
+
+st.title("Backtests: would this have worked?")
+st.caption("At each quarterly cutoff from 2024-07, everything is recomputed from models released before it; the lag 3, 6 "
+           "and 12 months later is forecast and compared with what happened. The least-squares line is the June 2026 "
+           "method; the others are the Bayesian models.")
+ds = current_dataset()
+s = settings()
+names = list(ds.benchmarks["benchmark"])
+c1, c2 = st.columns([2, 1])
+target = c1.selectbox("Series", ["mean of every benchmark", *names],
+                      index=(["mean of every benchmark", *names].index("intelligence_index_2026_06_15")
+                             if "intelligence_index_2026_06_15" in names else 0),
+                      format_func=lambda b: titles(ds).get(b, b))
+methods = c2.multiselect("Methods", ["ols", "constant", "linear", "linear_ar1", "changepoint"], default=["ols", "linear", "linear_ar1"])
+key = f"backtest:{target}:{','.join(methods)}:{s['open_definition']}:{ds.content_hash}"
+if st.button("Run the backtest", type="primary", disabled=not methods):
+    with st.status("Refitting at every cutoff…") as status:
+        try:
+            kw = dict(methods=tuple(methods), benchmarks=ds.benchmarks, definition=s["open_definition"],
+                      sampler=SamplerSettings(draws=300, tune=300, chains=2))
+            st.session_state[key] = (backtest_mean(ds.scores, names, **kw) if target.startswith("mean")
+                                     else backtest_benchmark(ds.scores, target, **kw))
+            status.update(label="Backtest done", state="complete")
+        except DataError as exc:
+            st.error(f"{exc}")
+results = st.session_state.get(key)
+if results is None:
+    st.info("Run the backtest to see the calibration plot and the table.")
+    st.stop()
+st.session_state["backtest_last"] = results
+table = calibration_table(results)
+fig = calibration_figure(table)
+st.plotly_chart(fig, width="stretch")
+st.session_state.setdefault("figures", {})["backtest_calibration"] = fig
+overall = table.groupby("method").apply(lambda g: pd.Series({
+    "cover50": (g["cover50"] * g["n"]).sum() / g["n"].sum(), "cover90": (g["cover90"] * g["n"]).sum() / g["n"].sum(),
+    "crps": (g["crps"] * g["n"]).sum() / g["n"].sum()}), include_groups=False).reset_index()
+overall["calibration_error"] = (overall["cover50"] - 0.5).abs() + (overall["cover90"] - 0.9).abs()
+best = overall.sort_values(["calibration_error", "crps"]).iloc[0]
+st.markdown(f"**Best calibrated: {best['method']}** (50% intervals held {best['cover50']:.0%} of the time, 90% intervals "
+            f"{best['cover90']:.0%}; mean CRPS {best['crps']:.2f} months). Lowest CRPS: "
+            f"{overall.sort_values('crps').iloc[0]['method']}.")
+st.dataframe(table, hide_index=True, width="stretch")
+with st.expander("Every forecast"):
+    st.dataframe(results, hide_index=True, width="stretch")
+footer(ds)

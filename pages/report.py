@@ -1,0 +1,96 @@
+"""Report page: what the data say, how sure we are, which choices matter, how past forecasts fared, provenance."""
+
+import streamlit as st
+
+from model.analysis import FitSettings
+from model.backtest import calibration_table
+from model.charts import fit_figure, overview_figure
+from model.lags import lag_summary_by_date, lags_by_benchmark
+from model.multiverse import choice_importance, headline
+from model.report import Section, render_html, versions
+from model.schema import DataError
+from model.summaries import readings, trend_band
+from pages.common import current_dataset, footer, run_fit, settings, titles
+
+st.title("Summary report")
+ds = current_dataset()
+s = settings()
+sections: list[Section] = []
+
+# 1. What the data say about the gap.
+try:
+    long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, definition=s["open_definition"], tolerance=s["tolerance"])
+    summary = lag_summary_by_date(long, min_benchmarks=max(1, -(-long["benchmark"].nunique() // 4)))
+    recent = summary.tail(12)
+    gap_text = (f"Across {long['benchmark'].nunique()} benchmarks, the mean lag of the best open-weights model behind the "
+                f"closed frontier ranged from {recent['mean_lag'].min():.1f} to {recent['mean_lag'].max():.1f} months over the "
+                f"last 12 months of data (latest {recent['mean_lag'].iloc[-1]:.1f}, median {recent['median_lag'].iloc[-1]:.1f}).")
+    sections.append(Section("What the data say about the gap", [gap_text],
+                            figure=overview_figure(long, summary, title="Lag across benchmarks, per month")))
+except DataError as exc:
+    sections.append(Section("What the data say about the gap", [f"Not available: {exc}"]))
+
+# 2. How sure we are: the default Bayesian fit of the headline benchmark, and the pooled population if fitted.
+bench = s.get("benchmark") if s.get("benchmark") in set(ds.benchmarks["benchmark"]) else ds.benchmarks["benchmark"].iloc[0]
+result = run_fit(ds, FitSettings(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"]),
+                 f"{bench} · linear")
+sure = []
+fig2 = None
+if result is not None:
+    row = result.summary.iloc[0]
+    fit = next(iter(result.fits.values()))
+    sure = [f"{titles(ds).get(bench, bench)}, linear trend on event lags: {readings(row)['crossing']}",
+            readings(row)["p_cross"], f"Sampler diagnostics: {row['verdict']}."]
+    fig2 = fit_figure(fit.obs.frame(), trend_band(fit), title=f"{titles(ds).get(bench, bench)}: lag and fitted trend")
+pooled = {k: v for k, v in st.session_state.get("results", {}).items() if k.startswith("pooled")}
+if pooled:
+    label, res = next(reversed(pooled.items()))
+    pop = res.summary.set_index("benchmark").loc["population"]
+    sure.append(f"Pooled ({label}): population — {readings(pop.to_dict())['crossing']}")
+else:
+    sure.append("Fit the pooled model on the Pooled page to add the across-benchmark answer here.")
+sections.append(Section("How sure we are", sure, figure=fig2))
+
+# 3. Which choices matter.
+mv = st.session_state.get("multiverse")
+if mv is not None:
+    mv = mv.assign(fitted=mv["fitted"].astype(str).str.lower().isin(["true", "1"]))
+    h = headline(mv)
+    imp = choice_importance(mv)
+    sections.append(Section("Which choices matter", [
+        f"{h['fitted']} specifications fitted; {h['share_p2026_over_half']:.0%} give P(zero gap by end-2026) > 0.5 and "
+        f"{h['share_p2027_over_half']:.0%} by end-2027; median P(never) {h['median_p_never']:.0%}.",
+        f"The choice that moves the answer most: {imp.iloc[0]['choice']} ({imp.iloc[0]['variance_share']:.0%} of the spread)."],
+        table=imp))
+else:
+    sections.append(Section("Which choices matter", ["Run the Multiverse page (or load the CLI's specs.csv) to add this."]))
+
+# 4. How past forecasts fared.
+bt = st.session_state.get("backtest_last")
+if bt is not None:
+    table = calibration_table(bt)
+    sections.append(Section("How past forecasts fared", [
+        f"Backtest on {bt['benchmark'].iloc[0]}: forecasts from {bt['cutoff'].min()} to {bt['cutoff'].max()} cutoffs. "
+        "Coverage near 0.5 and 0.9 means honest intervals; lower CRPS is better."], table=table))
+else:
+    sections.append(Section("How past forecasts fared", ["Run the Backtest page to add this."]))
+
+# 5. Provenance.
+sections.append(Section("Data provenance and versions", [
+    f"Data: {ds.label}; snapshot {ds.snapshot_date}; {ds.scores['model_id'].nunique()} models, {len(ds.scores):,} scores.",
+    "Data: Artificial Analysis, https://artificialanalysis.ai. Epoch AI, 'AI Benchmarking Hub', epoch.ai/benchmarks, CC BY 4.0.",
+    "Software: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
+    f"Settings: open definition {s['open_definition']}, tolerance {s['tolerance']}, estimated values "
+    f"{'included' if s['include_estimated'] else 'excluded'}."]))
+
+for sec in sections:
+    st.subheader(sec.title)
+    for p in sec.paragraphs:
+        st.markdown(p.replace("$", "\\$"))
+    if sec.table is not None:
+        st.dataframe(sec.table, hide_index=True, width="stretch")
+    if sec.figure is not None:
+        st.plotly_chart(sec.figure, width="stretch")
+st.download_button("Download this report (HTML)", lambda: render_html("Frontier Lag: the open-weights gap", sections),
+                   "frontier_lag_report.html", "text/html")
+footer(ds)

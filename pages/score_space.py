@@ -1,0 +1,66 @@
+"""Score-space page: fit the frontiers themselves; compare the horizontal lag they imply with the lag-trend answer."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from model.analysis import FitSettings, run_analysis
+from model.charts import score_space_figure
+from model.schema import DataError
+from model.score_space import fit_score_space, frontier_curves, score_space_summary
+from model.trend import SamplerSettings
+from pages.common import current_dataset, footer, settings, titles
+
+st.title("The gap in score space")
+st.caption("Each frontier is fitted as a logistic curve in score (bounded benchmarks saturate). The horizontal lag and the "
+           "vertical gap follow from the two curves. Near saturation the horizontal lag is erratic and is flagged.")
+ds = current_dataset()
+s = settings()
+bounded = [b for b, sc in zip(ds.benchmarks["benchmark"], ds.benchmarks["scale"], strict=True) if ".." in str(sc)]
+if not bounded:
+    st.warning("No benchmark in this data set has a bounded scale.")
+    st.stop()
+default = [b for b in ("gpqa", "coding_index_2026_06_15", "math_500") if b in bounded] or bounded[:3]
+chosen = st.multiselect("Benchmarks", bounded, default=default, format_func=lambda b: titles(ds).get(b, b))
+if not chosen:
+    st.stop()
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _fit(data_hash: str, bench: str, definition: str, _ds):
+    return fit_score_space(_ds.scores, bench, _ds.benchmarks, definition=definition,
+                           sampler=SamplerSettings(draws=500, tune=500, chains=2))
+
+
+rows, fits = [], {}
+with st.status("Fitting frontiers…") as status:
+    for b in chosen:
+        try:
+            fit = _fit(ds.content_hash, b, s["open_definition"], ds)
+            fits[b] = fit
+            row = score_space_summary(fit)
+            trend = run_analysis(ds, FitSettings(benchmarks=[b], open_definition=s["open_definition"], draws=500, tune=500,
+                                                 chains=2)).summary.iloc[0]
+            row.update(lag_trend_lag_now=trend["current_lag_median"], lag_trend_crossing_median=trend["crossing_median"],
+                       lag_trend_p_never=trend["p_never"])
+            rows.append(row)
+        except DataError as exc:
+            st.warning(f"{titles(ds).get(b, b)}: {exc}")
+    status.update(label=f"Fitted {len(fits)} benchmark(s)", state="complete")
+if not rows:
+    st.stop()
+table = pd.DataFrame(rows)
+st.dataframe(table[["benchmark", "saturated", "horizontal_lag_now_months", "lag_trend_lag_now", "vertical_gap_now",
+                    "p_open_rising_faster", "crossing_median", "lag_trend_crossing_median", "p_never", "lag_trend_p_never",
+                    "verdict", "note"]], hide_index=True, width="stretch")
+agree = table.dropna(subset=["horizontal_lag_now_months", "lag_trend_lag_now"])
+if len(agree):
+    diff = np.abs(agree["horizontal_lag_now_months"] - agree["lag_trend_lag_now"])
+    st.markdown(f"The two methods' lag now differs by {diff.median():.1f} months at the median benchmark "
+                f"(largest: {agree.loc[diff.idxmax(), 'benchmark']}, {diff.max():.1f} months). "
+                f"{int(table['saturated'].sum())} benchmark(s) are near saturation.")
+pick = st.selectbox("Show", list(fits), format_func=lambda b: titles(ds).get(b, b))
+fig = score_space_figure(fits[pick].records, frontier_curves(fits[pick]), title=f"{titles(ds).get(pick, pick)}: fitted frontiers")
+st.plotly_chart(fig, width="stretch")
+st.session_state.setdefault("figures", {})["score_space"] = fig
+footer(ds)

@@ -1,0 +1,62 @@
+"""AppTest for the Multiverse, Backtest, Score space and Report pages (real, small fits)."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def app_at(page):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_multiverse_page_runs_a_sample():
+    at = app_at("pages/multiverse.py")
+    at.multiselect[0].set_value(["intelligence_index_2026_06_15"])
+    at.multiselect[1].set_value(["linear"])
+    at.slider[0].set_value(10)
+    next(b for b in at.button if b.label == "Run the sample").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Specifications fitted"].endswith("of 10")
+    assert any("moves the answer most" in m.value for m in at.markdown)
+
+
+def test_backtest_page_ols():
+    at = app_at("pages/backtest.py")
+    at.multiselect[0].set_value(["ols"])
+    next(b for b in at.button if b.label == "Run the backtest").click().run()
+    assert not at.exception and not at.error
+    assert any("Best calibrated: ols" in m.value for m in at.markdown)
+
+
+def test_score_space_page_compares_with_the_lag_trend():
+    at = app_at("pages/score_space.py")
+    table = at.dataframe[0].value
+    assert {"horizontal_lag_now_months", "lag_trend_lag_now", "saturated"} <= set(table.columns)
+    assert table.set_index("benchmark").at["math_500", "saturated"]
+    assert any("near saturation" in m.value for m in at.markdown)
+
+
+def test_report_page_and_html_download():
+    at = app_at("pages/report.py")
+    titles = [h.value for h in at.subheader]
+    assert titles[:2] == ["What the data say about the gap", "How sure we are"] and "Data provenance and versions" in titles
+    assert any(b.label.startswith("Download this report") for b in at.download_button)
+
+
+def test_report_html_is_self_contained_and_escaped():
+    import plotly.graph_objects as go
+
+    from model.report import Section, render_html
+
+    html = render_html("T <b>", [Section("One", ["a <script>alert(1)</script> b"], figure=go.Figure(go.Scatter(x=[1], y=[2]))),
+                                 Section("Two", ["plain"])])
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<h2>") == 2 and "plotly" in html.lower() and len(html) > 1_000_000  # plotly.js inline: works offline
