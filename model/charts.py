@@ -403,7 +403,7 @@ def specification_curve_figure(table: pd.DataFrame, choices: list[str], *, horiz
         fig.add_trace(go.Scatter(x=x[~crossing], y=[horizon] * int((~crossing).sum()), mode="markers", name="no crossing",
                                  marker={"color": OKABE_ITO["closed"], "size": 6, "symbol": "circle-open"},
                                  customdata=hover[~crossing], hovertemplate="%{customdata}<br>never<extra></extra>"), row=1, col=1)
-    for j, (c, v) in enumerate(levels):
+    for c, v in levels:
         on = t[c].astype(str) == v
         fig.add_trace(go.Scatter(x=x[on], y=[f"{c}: {v}"] * int(on.sum()), mode="markers", showlegend=False,
                                  marker={"color": "#000000", "size": 4, "symbol": "square"}, hoverinfo="skip"), row=2, col=1)
