@@ -387,7 +387,7 @@ def specification_curve_figure(table: pd.DataFrame, choices: list[str], *, horiz
     lo = pd.to_datetime(t["crossing_lo90"], errors="coerce")
     hi = pd.to_datetime(t["crossing_hi90"], errors="coerce").where(lambda s: s <= horizon, horizon)
     levels = [(c, v) for c in choices for v in sorted(t[c].astype(str).unique())]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.55, 0.45], vertical_spacing=0.04)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.45, 0.55], vertical_spacing=0.04)
     for i in range(len(t)):
         if pd.notna(lo[i]):
             fig.add_trace(go.Scatter(x=[x[i], x[i]], y=[lo[i], hi[i]], mode="lines", line={"color": "#56B4E9", "width": 1.5},
@@ -409,9 +409,10 @@ def specification_curve_figure(table: pd.DataFrame, choices: list[str], *, horiz
                                  marker={"color": "#000000", "size": 4, "symbol": "square"}, hoverinfo="skip"), row=2, col=1)
     fig.update_yaxes(title="crossing date", row=1, col=1, range=[t["_sort"].min() - pd.Timedelta(days=60), horizon + pd.Timedelta(days=60)])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=[f"{c}: {v}" for c, v in levels][::-1], row=2, col=1,
-                     tickfont={"size": 10})
+                     tickfont={"size": 10}, tickmode="array", tickvals=[f"{c}: {v}" for c, v in levels],
+                     range=[-0.5, len(levels) - 0.5])
     fig.update_xaxes(title="specifications, sorted by median crossing date", row=2, col=1)
-    fig = _layout(fig, "Specification curve: the crossing date under every defensible analysis", height=max(560, 300 + 16 * len(levels)))
+    fig = _layout(fig, "Specification curve: the crossing date under every defensible analysis", height=max(600, 380 + 30 * len(levels)))
     return fig
 
 
@@ -431,8 +432,9 @@ def calibration_figure(table: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(title="nominal coverage", range=[0.4, 1.0], row=1, col=1)
     fig.update_yaxes(title="realised coverage", range=[0, 1.05], row=1, col=1)
     fig.update_yaxes(title="CRPS (months)", row=1, col=2)
-    fig.update_layout(barmode="group")
-    return _layout(fig, "Would these forecasts have held up?", height=400)
+    fig = _layout(fig, "Would these forecasts have held up?", height=430)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "xanchor": "left"})
+    return fig
 
 
 def score_space_figure(records: pd.DataFrame, curves: pd.DataFrame, *, title: str) -> go.Figure:

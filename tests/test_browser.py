@@ -76,6 +76,14 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_p
             wait_rendered(page, marker, timeout_ms=300_000)
             shot(page, name)
 
+        for link, marker, name in (("Multiverse", "Run a sample or load a CLI result", "multiverse"),
+                                   ("Backtest", "Run the backtest to see", "backtest"),
+                                   ("Score space", "fitted frontiers", "score_space"),
+                                   ("Report", "Data provenance and versions", "report")):
+            go(page, link)
+            wait_rendered(page, marker, timeout_ms=300_000)
+            shot(page, name)
+
         go(page, "Downloads")
         wait_rendered(page, "Posterior summaries")
         shot(page, "downloads")
@@ -88,5 +96,6 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_p
         assert page.locator("[data-testid='stException']").count() == 0
         assert not errors, errors
     assert startup < 30
-    for name in ("data", "frontiers", "lag_overview", "trend_fit", "pooled", "compare", "downloads"):
+    for name in ("data", "frontiers", "lag_overview", "trend_fit", "pooled", "compare", "multiverse", "backtest", "score_space",
+                 "report", "downloads"):
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
