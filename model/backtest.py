@@ -27,6 +27,7 @@ from model.crossing import crossing_years, summarise_crossing
 from model.lags import frontier_lag, lag_summary_by_date, lags_by_benchmark
 from model.observations import Observations, benchmark_observations
 from model.schema import DataError
+from model.summaries import crossing_draws
 from model.trend import FitSpec, SamplerSettings, fit_trend, predictive_paths
 
 HORIZONS = (3, 6, 12)
@@ -77,8 +78,6 @@ def _ols_predictive(obs: Observations, x_future: np.ndarray, rng: np.random.Gene
 def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, sampler, seed) -> list[dict]:
     """The backtest loop. ``observe(c)`` gives the observations before cutoff ``c`` (x = 0 at ``c``),
     ``realise(date)`` the lag and status the full data show, ``cross(c)`` the realised crossing after ``c``."""
-    from model.summaries import crossing_draws
-
     rng = np.random.default_rng(seed)
     out = []
     for c in map(pd.Timestamp, cutoffs):

@@ -13,8 +13,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model.lags import DAYS_PER_MONTH
-
 OKABE_ITO = {
     "open": "#0072B2",  # blue
     "closed": "#D55E00",  # vermillion
@@ -186,10 +184,6 @@ def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, column
     fig.update_layout(height=max(260, 190 * rows), margin={"l": 40, "r": 10, "t": 40, "b": 30}, template="plotly_white",
                       title={"text": "Lag (months) per benchmark; orange triangles = left-censored", "x": 0.01, "font": {"size": 13}})
     return fig
-
-
-def months_to_days(months: float) -> float:
-    return months * DAYS_PER_MONTH
 
 
 # --------------------------------------------------------------------------- posterior figures

@@ -171,11 +171,6 @@ def run_specs(specs: list[Spec], *, workers: int = 2, scheduler: str | None = No
     return table.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
-def years_from_now(dates: pd.Series, reference="2026-11-29") -> pd.Series:
-    """Crossing dates as years after ``reference`` (never -> NaN), for the variance decomposition."""
-    return (pd.to_datetime(dates, errors="coerce") - pd.Timestamp(reference)).dt.days / 365.25
-
-
 def choice_importance(table: pd.DataFrame, outcome: str = "p_cross_by_2027_12_31") -> pd.DataFrame:
     """Which single choice moves the answer most: the share of the outcome's variance explained by each choice
     on its own (eta squared of a one-way split), with the range of the group means."""

@@ -230,10 +230,6 @@ def compiled_model(key: tuple):
     return _COMPILED[key]
 
 
-def is_compiled(key: tuple) -> bool:
-    return key in _COMPILED
-
-
 def structure_key(spec: FitSpec, n_obs: int) -> tuple:
     return ("single", spec.model, spec.likelihood, _bucket(n_obs, (32, 64, 128, 256, 512)))
 

@@ -13,7 +13,6 @@ from model.schema import DataError
 from model.summaries import crossing_dates, crossing_draws, prior_band, readings, trend_band
 from model.trend import prior_predictive
 from pages.common import (
-    apply_query_params,
     benchmark_picker,
     current_dataset,
     diagnostics_panel,
@@ -29,7 +28,6 @@ st.caption("A Bayesian trend through one benchmark's lags, with a posterior for 
 ds = current_dataset()
 s = settings()
 fs = st.session_state.setdefault("fit_form", FitSettings(source=s["source"]).model_dump())
-apply_query_params(fs)
 
 bench = benchmark_picker(ds)
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
