@@ -24,7 +24,7 @@ from scipy import stats
 
 from model.compare import crps_samples
 from model.crossing import crossing_years, summarise_crossing
-from model.lags import frontier_lag, lag_summary_by_date, lags_by_benchmark
+from model.lags import frontier_lag, lag_summary_by_date, lags_by_benchmark, quorum
 from model.observations import Observations, benchmark_observations
 from model.schema import DataError
 from model.summaries import crossing_draws
@@ -147,7 +147,7 @@ def backtest_mean(scores: pd.DataFrame, names: list[str], *, methods=METHODS, cu
                   start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
                   sampler: SamplerSettings | None = None, seed: int = 0) -> pd.DataFrame:
     """The same backtest on the across-benchmark mean monthly lag (the pooled set, as the June analysis averaged it)."""
-    min_b = max(1, -(-len(names) // 4))
+    min_b = quorum(len(names))
     full = lag_summary_by_date(lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition),
                                min_benchmarks=min_b).set_index("date")
     last = full.index.max()

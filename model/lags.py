@@ -284,6 +284,11 @@ def lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None =
     return pd.concat(out, ignore_index=True)
 
 
+def quorum(n_benchmarks: int) -> int:
+    """Fewest benchmarks a date needs before its lags are averaged: a quarter of those chosen, at least one."""
+    return max(1, -(-n_benchmarks // 4))
+
+
 def lag_summary_by_date(long: pd.DataFrame, min_benchmarks: int = 1) -> pd.DataFrame:
     """Across-benchmark mean, median, quartiles and count of the lag per grid date.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.lags import event_lags, frontier_lag, lag_summary_by_date, lags_by_benchmark
+from model.lags import event_lags, frontier_lag, lag_summary_by_date, lags_by_benchmark, quorum
 from model.schema import DataError
 
 OBSERVATION_KINDS = ("events", "monthly")
@@ -107,7 +107,7 @@ def mean_observations(scores: pd.DataFrame, names: list[str], *, start=None, end
                       definition: str = "any", tolerance: float = 0.0) -> Observations:
     """The across-benchmark mean monthly lag (the June 2026 analysis's series), as uncensored observations."""
     long = lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition, tolerance=tolerance)
-    summary = lag_summary_by_date(long, min_benchmarks=max(1, -(-len(names) // 4)))
+    summary = lag_summary_by_date(long, min_benchmarks=quorum(len(names)))
     table = summary.rename(columns={"mean_lag": "lag_months"}).assign(status="ok")
     return _from_table("mean of " + str(len(names)) + " benchmarks", "monthly_mean", table, "date", start, end, end)
 

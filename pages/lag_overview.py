@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model.charts import overview_figure, small_multiples_figure
-from model.lags import lag_summary_by_date, lags_by_benchmark, ols_crossing
+from model.lags import lag_summary_by_date, lags_by_benchmark, ols_crossing, quorum
 from model.schema import DataError
 from pages.common import current_dataset, footer, settings, titles
 
@@ -29,7 +29,7 @@ except DataError as exc:
     st.error(f"{exc} Change the selection or the open definition.")
     st.stop()
 n_sel = long["benchmark"].nunique()
-summary = lag_summary_by_date(long, min_benchmarks=max(1, -(-n_sel // 4)))  # dates where at least a quarter report
+summary = lag_summary_by_date(long, min_benchmarks=quorum(n_sel))
 first, last = summary["date"].min().date(), summary["date"].max().date()
 default_start = max(first, pd.Timestamp("2025-01-01").date()) if first < pd.Timestamp("2025-01-01").date() < last else first
 ols_start = st.slider("Least-squares line from", min_value=first, max_value=last, value=default_start, format="YYYY-MM")

@@ -7,7 +7,7 @@ import streamlit as st
 from model.analysis import FitSettings
 from model.charts import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
 from model.crossing import p_cross_by_curve
-from model.lags import lag_summary_by_date, lags_by_benchmark, ols_crossing
+from model.lags import lag_summary_by_date, lags_by_benchmark, ols_crossing, quorum
 from model.schema import DataError
 from model.summaries import crossing_dates, crossing_draws, readings, trend_band
 from pages.common import current_dataset, diagnostics_panel, footer, run_fit, settings, titles
@@ -85,7 +85,7 @@ st.caption("Open circles: each benchmark fitted alone; dots: partially pooled. N
 
 st.subheader("The June 2026 method, beside it")
 long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, names=chosen, definition=s["open_definition"])
-mean_series = lag_summary_by_date(long, min_benchmarks=max(1, -(-len(chosen) // 4)))
+mean_series = lag_summary_by_date(long, min_benchmarks=quorum(len(chosen)))
 complete = run_fit(ds, fit_settings.model_copy(update={"pooling": "complete", "model": "linear", "observations": "monthly"}),
                    f"complete pooling · {len(chosen)} benchmarks")
 if complete is not None:

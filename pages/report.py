@@ -5,7 +5,7 @@ import streamlit as st
 from model.analysis import FitSettings
 from model.backtest import calibration_table
 from model.charts import fit_figure, overview_figure
-from model.lags import lag_summary_by_date, lags_by_benchmark
+from model.lags import lag_summary_by_date, lags_by_benchmark, quorum
 from model.multiverse import choice_importance, headline
 from model.report import Section, render_html, versions
 from model.schema import DataError
@@ -20,7 +20,7 @@ sections: list[Section] = []
 # 1. What the data say about the gap.
 try:
     long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, definition=s["open_definition"], tolerance=s["tolerance"])
-    summary = lag_summary_by_date(long, min_benchmarks=max(1, -(-long["benchmark"].nunique() // 4)))
+    summary = lag_summary_by_date(long, min_benchmarks=quorum(long["benchmark"].nunique()))
     recent = summary.tail(12)
     gap_text = (f"Across {long['benchmark'].nunique()} benchmarks, the mean lag of the best open-weights model behind the "
                 f"closed frontier ranged from {recent['mean_lag'].min():.1f} to {recent['mean_lag'].max():.1f} months over the "
