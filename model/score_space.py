@@ -18,7 +18,6 @@ horizontal lag is erratic, because a flat curve maps a small score gap to a long
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,12 +27,10 @@ from model.crossing import CrossingSummary, summarise_crossing
 from model.lags import frontier_table
 from model.openness import open_groups
 from model.schema import DataError
-from model.trend import SamplerSettings
+from model.trend import SamplerSettings, _sample, compiled_model
 
 EPS = 1e-3
 SATURATION = 0.05  # within 5% of the top of the scale
-_COMPILED: dict[int, object] = {}
-_LOCK = threading.Lock()
 
 
 @dataclass
@@ -128,8 +125,6 @@ def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFra
                     sampler: SamplerSettings | None = None, records: pd.DataFrame | None = None,
                     reference: pd.Timestamp | None = None) -> ScoreSpaceFit:
     """Fit both frontiers of one bounded benchmark (or given ``records`` with columns since, group, p)."""
-    import nutpie
-
     from model.diagnostics import diagnose
 
     sampler = sampler or SamplerSettings()
@@ -145,16 +140,12 @@ def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFra
     size = next(s for s in (32, 64, 128, 256, 512, 1024) if s >= n) if n <= 1024 else None
     if size is None:
         raise DataError("Too many frontier records for the score-space model.")
-    with _LOCK:
-        if size not in _COMPILED:
-            _COMPILED[size] = nutpie.compile_pymc_model(_model(size))
+    compiled = compiled_model(("score_space", size), lambda: _model(size))
     pad = size - n
     data = {"x": np.concatenate([x, np.zeros(pad)]), "y": np.concatenate([y, np.zeros(pad)]),
             "is_open": np.concatenate([(records["group"] == "open").to_numpy(float), np.zeros(pad)]),
             "mask": np.concatenate([np.ones(n), np.zeros(pad)])}
-    from model.trend import _sample
-
-    trace = _sample(_COMPILED[size], data, sampler)
+    trace = _sample(compiled, data, sampler)
     names = ["a_open", "a_closed", "b_open", "b_closed", "sigma"]
     draws = {k: trace.posterior[k].values.reshape(-1) for k in names}
     top = records.groupby("group")["p"].max()

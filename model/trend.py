@@ -215,16 +215,21 @@ def _pooled_model(likelihood: str, n_groups: int, size: int, correlated: bool):
     return model
 
 
-def compiled_model(key: tuple):
+def compiled_model(key: tuple, build=None):
     """The compiled nutpie model for a structure key, compiled once per process (thread-safe:
-    the background warm-up and a user's fit never compile the same structure twice)."""
+    the background warm-up and a user's fit never compile the same structure twice).
+
+    ``build`` makes the PyMC model for keys this module does not know (e.g. the score-space model)."""
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(key, threading.Lock())
     with lock:
         if key not in _COMPILED:
             import nutpie
 
-            model = _single_model(*key[1:]) if key[0] == "single" else _pooled_model(*key[1:])
+            if build is not None:
+                model = build()
+            else:
+                model = _single_model(*key[1:]) if key[0] == "single" else _pooled_model(*key[1:])
             _COMPILED[key] = nutpie.compile_pymc_model(model)
             COMPILE_COUNT[key] += 1
     return _COMPILED[key]
