@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from model.coverage import coverage_table
-from model.lags import GRIDS, event_lags, frontier_lag, lags_by_benchmark, ols_crossing
+from model.lags import GRIDS, event_lags, event_lags_by_benchmark, frontier_lag, lags_by_benchmark, ols_crossing
 from model.loaders import SOURCES, Dataset, load_aa_api, load_aa_page, load_embedded, load_epoch_export, load_user_csv
 from model.openness import OPEN_DEFINITIONS, apply_overrides
 from model.schema import DataError
@@ -215,13 +215,9 @@ def run(args) -> int:
         kw = dict(benchmarks=ds.benchmarks, tolerance=args.tolerance, definition=args.open_definition)
         if args.benchmark == "all":
             if args.events:
-                parts = []
-                for b in sorted(ds.scores["benchmark"].unique()):
-                    try:
-                        parts.append(event_lags(ds.scores, b, **kw).assign(benchmark=b))
-                    except DataError as exc:
-                        print(f"skipped: {exc}", file=sys.stderr)
-                table = pd.concat(parts, ignore_index=True)
+                table, skipped = event_lags_by_benchmark(ds.scores, **kw)
+                for reason in skipped:
+                    print(f"skipped: {reason}", file=sys.stderr)
             else:
                 table = lags_by_benchmark(ds.scores, grid=args.grid, start=args.start, end=args.end, **kw)
         elif args.events:

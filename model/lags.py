@@ -244,6 +244,21 @@ def event_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame
     })
 
 
+def event_lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None = None, tolerance: float = 0.0,
+                            definition: str = "any") -> tuple[pd.DataFrame, list[str]]:
+    """Event lags of every benchmark as one table with a ``benchmark`` column, and the reasons for those skipped."""
+    parts, skipped = [], []
+    for name in sorted(scores["benchmark"].unique()):
+        try:
+            parts.append(event_lags(scores, name, benchmarks=benchmarks, tolerance=tolerance, definition=definition)
+                         .assign(benchmark=name))
+        except DataError as exc:
+            skipped.append(str(exc))
+    if not parts:
+        raise DataError("None of the benchmarks has both open and closed models.")
+    return pd.concat(parts, ignore_index=True), skipped
+
+
 def lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None = None, names: list[str] | None = None,
                       grid: str = "monthly", start=None, end=None, tolerance: float = 0.0, definition: str = "any",
                       groups: pd.Series | None = None, skip_unusable: bool = True) -> pd.DataFrame:

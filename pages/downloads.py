@@ -10,7 +10,7 @@ import streamlit as st
 
 from model.export import neutralise_formulas, safe_csv
 from model.export_figures import figure_bytes
-from model.lags import event_lags, lags_by_benchmark
+from model.lags import event_lags_by_benchmark, lags_by_benchmark
 from model.schema import DataError
 from pages.common import current_dataset, footer, settings
 
@@ -33,13 +33,11 @@ else:
 st.subheader("Lag tables")
 try:
     grid = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, definition=s["open_definition"], tolerance=s["tolerance"])
-    events = []
-    for b in grid["benchmark"].unique():
-        events.append(event_lags(ds.scores, b, benchmarks=ds.benchmarks, definition=s["open_definition"],
-                                 tolerance=s["tolerance"]).assign(benchmark=b))
+    events, _ = event_lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, definition=s["open_definition"],
+                                        tolerance=s["tolerance"])
     c1, c2 = st.columns(2)
     c1.download_button("Monthly lags, every benchmark (CSV)", safe_csv(grid), "frontier_lag_monthly.csv", "text/csv")
-    c2.download_button("Event lags, every benchmark (CSV)", safe_csv(pd.concat(events, ignore_index=True)),
+    c2.download_button("Event lags, every benchmark (CSV)", safe_csv(events),
                        "frontier_lag_events.csv", "text/csv")
 except DataError as exc:
     st.error(str(exc))

@@ -176,3 +176,14 @@ def test_coding_lag_fell_on_aa(aa):
     early = long[(long["date"] >= "2025-06-01") & (long["date"] <= "2025-10-01")]["lag_months"].max()
     late = long[long["date"] >= "2026-04-01"]["lag_months"].min()
     assert early > 10 and late < 6
+
+
+def test_event_lags_for_every_benchmark_reports_the_skipped():
+    from model.lags import event_lags_by_benchmark
+
+    s = pd.concat([frame(BASE, "b1"), frame([("A", "2024-01-01", False, 50)], "closed_only")], ignore_index=True)
+    table, skipped = event_lags_by_benchmark(s)
+    assert set(table["benchmark"]) == {"b1"} and list(table["model_name"]) == ["Y", "X", "Z"]
+    assert len(skipped) == 1 and "no open models" in skipped[0]
+    with pytest.raises(DataError, match="None of the benchmarks"):
+        event_lags_by_benchmark(frame([("A", "2024-01-01", False, 50)]))
