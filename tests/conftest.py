@@ -1,4 +1,7 @@
+import http.server
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -48,3 +51,45 @@ def media(monkeypatch):
         raise KeyError(url)
 
     return fetch
+
+
+@pytest.fixture(scope="session")
+def aa_api_server():
+    """A loopback stand-in for the AA API: /ok, /bad-key (401), /forbidden, /limited (429), /down (503), /slow,
+    /garbled, /renamed, /flaky-429 and /flaky-503 (fail once, then 200); any other path answers 401."""
+    body = (FIXTURES / "aa_api_sample.json").read_bytes()
+    seen = []
+    flaky_seen = set()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            seen.append({k.lower(): v for k, v in self.headers.items()})
+            if self.path == "/slow":
+                time.sleep(2)
+            if self.path.startswith("/flaky"):  # first answer 429 (or 503), then 200
+                first = self.path not in flaky_seen
+                flaky_seen.add(self.path)
+                code = (429 if "429" in self.path else 503) if first else 200
+            else:
+                code = {"/ok": 200, "/bad-key": 401, "/forbidden": 403, "/limited": 429, "/down": 503, "/slow": 200,
+                        "/garbled": 200, "/renamed": 200}.get(self.path, 401)
+            self.send_response(code)
+            if code == 429:
+                self.send_header("Retry-After", "0")
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            if self.path == "/garbled":
+                self.wfile.write(b'{"data": [ {"id": "x", oops')
+            elif self.path == "/renamed":
+                self.wfile.write(b'{"models_v3": []}')
+            elif code == 200:
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    httpd.shutdown()

@@ -1,56 +1,16 @@
 """The live AA API loader against a local HTTP server on loopback (no real network)."""
 
-import http.server
-import threading
-import time
-
 import pytest
 
 from model.loaders import fetch_aa_api, load_aa_api
 from model.schema import DataError
-from tests.conftest import FIXTURES
 
 KEY = "test-key-not-a-secret-0123456789"
 
 
 @pytest.fixture(scope="module")
-def server():
-    body = (FIXTURES / "aa_api_sample.json").read_bytes()
-    seen = []
-    flaky_seen = set()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            seen.append({k.lower(): v for k, v in self.headers.items()})
-            if self.path == "/slow":
-                time.sleep(2)
-            if self.path.startswith("/flaky"):  # first answer 429 (or 503), then 200
-                first = self.path not in flaky_seen
-                flaky_seen.add(self.path)
-                code = (429 if "429" in self.path else 503) if first else 200
-            else:
-                code = {"/ok": 200, "/bad-key": 401, "/forbidden": 403, "/limited": 429, "/down": 503, "/slow": 200,
-                        "/garbled": 200, "/renamed": 200}[self.path]
-            self.send_response(code)
-            if code == 429:
-                self.send_header("Retry-After", "0")
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            if self.path == "/garbled":
-                self.wfile.write(b'{"data": [ {"id": "x", oops')
-            elif self.path == "/renamed":
-                self.wfile.write(b'{"models_v3": []}')
-            elif code == 200:
-                self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
-    httpd.shutdown()
+def server(aa_api_server):
+    return aa_api_server
 
 
 def test_fetch_sends_key_in_header_and_loads(server):

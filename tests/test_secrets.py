@@ -1,42 +1,25 @@
 """The AA API key never leaves the environment: not on screen, in downloads, session state, URLs, logs or files."""
 
-import http.server
 import json
 import logging
-import threading
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import ROOT
 
 KEY = "sk-aa-SECRET-5f0c2b9e7d41"
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def aa_server(monkeypatch):
-    body = (FIXTURES / "aa_api_sample.json").read_bytes()
-    seen = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            seen.append({k.lower(): v for k, v in self.headers.items()})
-            ok = self.path == "/ok"
-            self.send_response(200 if ok else 401)
-            self.end_headers()
-            if ok:
-                self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+def aa_server(aa_api_server, monkeypatch):
+    """The loopback AA API with the key set; yields the base URL and the requests made during this test."""
+    base, seen = aa_api_server
+    first = len(seen)
     monkeypatch.setenv("AA_API_KEY", KEY)
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
-    httpd.shutdown()
+    yield base, lambda: seen[first:]
 
 
 def screen_text(at) -> str:
@@ -64,7 +47,7 @@ def test_key_never_leaks_in_a_full_session(aa_server, media, monkeypatch, tmp_pa
         if not expect_ok:
             assert any("refused (401)" in w.value and "embedded AA data" in w.value for w in at.warning)
     assert "API" in at.subheader[0].value  # the live data are shown
-    assert seen and all(h.get("x-api-key") == KEY for h in seen)  # the key was used, in the header
+    assert seen() and all(h.get("x-api-key") == KEY for h in seen())  # the key was used, in the header
     for page in ("pages/frontiers.py", "pages/trend_fit.py", "pages/downloads.py"):
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
