@@ -131,11 +131,7 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("latin-1")
-    sample = text[:20000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = sniff_delimiter(text[:20000], complete=len(text) <= 20000)
     try:
         # index_col=False: a row with more cells than the header is an error, not a silent shift of columns.
         with warnings.catch_warnings(record=True) as caught:
@@ -154,6 +150,37 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
         raise DataError(f"The file could not be read as CSV: {msg[:200]}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+#: Candidate delimiters, in order of preference on a tie.
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def sniff_delimiter(sample: str, *, complete: bool = True) -> str:
+    """The delimiter under which the sample parses (quotes respected) into rows as wide as its header.
+
+    ``csv.Sniffer`` counts characters without regard to quoting, so a comma file whose quoted names
+    contain ``;`` or ``"`` was read as semicolon-separated. Here each candidate parses the sample with
+    the csv module; the winner has a header of two or more cells and the largest share of rows of the
+    header's width, then the widest header, then the earlier candidate. ``complete=False`` drops the
+    last (possibly cut) record of a truncated sample.
+    """
+    best, best_key = ",", None
+    for delimiter in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, strict=False) if r]
+        except csv.Error:
+            continue
+        if not complete and len(rows) > 2:
+            rows = rows[:-1]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        share = sum(len(r) == width for r in rows[1:]) / max(len(rows) - 1, 1)
+        key = (share, width)
+        if best_key is None or key > best_key:
+            best, best_key = delimiter, key
+    return best
 
 
 def _long_rows(text: str, delimiter: str) -> list[int]:

@@ -93,3 +93,12 @@ def aa_api_server():
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
     httpd.shutdown()
+
+
+# Hypothesis profiles: CI runs a fixed, derandomised example budget (set by .ci/run), so a green run is
+# reproducible; locally the default profile keeps exploring with random examples and its database.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+_hypothesis_settings.register_profile("dev")
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
