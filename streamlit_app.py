@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from pages.common import route_deep_links_through_entry_point
+
+route_deep_links_through_entry_point()
 st.set_page_config(page_title="Frontier Lag", page_icon=":material/timeline:", layout="wide")
 
 pages = [

@@ -40,7 +40,7 @@ def trend_fit_latency() -> list[float]:
 
 def pooled_latency() -> list[float]:
     from model.analysis import FitSettings
-    from model.loaders import load_embedded
+    from model.data.embedded import load_embedded
 
     names = list(load_embedded("aa").benchmarks["benchmark"])[:20]
     at = AppTest.from_file(APP, default_timeout=600)

@@ -16,10 +16,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from model.loaders import load_embedded  # noqa: E402
-from model.observations import Observations, benchmark_observations, pooled_observations  # noqa: E402
-from model.priors import TrendPriors  # noqa: E402
-from model.trend import FitSpec, PooledSpec, SamplerSettings, fit_pooled, fit_trend  # noqa: E402
+from model.data.embedded import load_embedded  # noqa
+from model.bayes.observations import Observations, benchmark_observations, pooled_observations  # noqa
+from model.bayes.priors import TrendPriors  # noqa
+from model.bayes.fitting import FitSpec, PooledSpec, fit_pooled, fit_trend  # noqa
+from model.bayes.engine import SamplerSettings  # noqa
 
 BENCH = "intelligence_index_2026_06_15"
 

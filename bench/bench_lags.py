@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from model.lags import lags_by_benchmark  # noqa: E402
+from model.lags.across import lags_by_benchmark  # noqa
 
 
 def synthetic(n_bench=50, n_models=10_000, years=5, seed=0):

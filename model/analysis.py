@@ -1,27 +1,36 @@
 """The one fit path: settings in, fits and a summary table out.
 
-The Trend fit, Pooled and Compare pages, the CLI (``python -m model fit``), and later the
-multiverse and backtests all call :func:`run_analysis` with a :class:`FitSettings`. The
-settings serialise to JSON, so ``python -m model fit --settings FILE`` reproduces a page's fit.
+The Trend fit, Pooled and Compare pages, the CLI (``python -m model fit``), the multiverse and the
+backtests all call :func:`run_analysis` with a :class:`FitSettings`. The settings serialise to JSON, so
+``python -m model fit --settings FILE`` reproduces a page's fit, and a posterior file written by
+``--netcdf`` carries them (see :mod:`model.presentation.posterior_files`).
+
+The pooling choice picks a *design* from :data:`DESIGNS`: each benchmark on its own, partial pooling
+across benchmarks, or one trend through the across-benchmark mean (complete pooling).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from model.loaders import Dataset
-from model.observations import benchmark_observations, mean_observations, pooled_observations
-from model.priors import PoolingPriors, TrendPriors
-from model.schema import DataError
-from model.summaries import SUMMARY_COLUMNS, summarise_fit
-from model.trend import FitSpec, PooledSpec, SamplerSettings, TrendFit, fit_pooled, fit_trend
+from model.bayes.engine import SamplerSettings
+from model.bayes.fitting import FitSpec, PooledSpec, TrendFit, fit_pooled, fit_trend
+from model.bayes.observations import OBSERVATION_KINDS, benchmark_observations, mean_observations, pooled_observations
+from model.bayes.priors import PoolingPriors, TrendPriors
+from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
+from model.bayes.trends import LIKELIHOODS, MODELS
+from model.core.errors import DataError
+from model.core.limits import MAX_CHAINS, MAX_DRAWS, MIN_DRAWS
+from model.data.dataset import Dataset
+from model.data.openness import OPEN_DEFINITIONS
 
-MAX_DRAWS, MAX_CHAINS = 5000, 8
+POOLINGS = ("none", "partial", "complete")
 
 
 class FitSettings(BaseModel):
@@ -31,43 +40,41 @@ class FitSettings(BaseModel):
 
     source: str = "aa"
     benchmarks: list[str] = Field(default_factory=lambda: ["intelligence_index_2026_06_15"])
-    model: Literal["constant", "linear", "linear_ar1", "changepoint"] = "linear"
-    likelihood: Literal["normal", "student"] = "normal"
-    observations: Literal["events", "monthly"] = "events"
+    model: Literal[MODELS] = "linear"
+    likelihood: Literal[LIKELIHOODS] = "normal"
+    observations: Literal[OBSERVATION_KINDS] = "events"
     start: str | None = None
     end: str | None = None
-    pooling: Literal["none", "partial", "complete"] = "none"
+    pooling: Literal[POOLINGS] = "none"
     correlated: bool = False
-    open_definition: Literal["any", "permissive"] = "any"
+    open_definition: Literal[OPEN_DEFINITIONS] = "any"
     tolerance: float = Field(0.0, ge=0)
     include_estimated: bool = True
     priors: TrendPriors = Field(default_factory=TrendPriors)
     pooling_priors: PoolingPriors = Field(default_factory=PoolingPriors)
-    draws: int = Field(1000, ge=10, le=MAX_DRAWS)
-    tune: int = Field(500, ge=10, le=MAX_DRAWS)
+    draws: int = Field(1000, ge=MIN_DRAWS, le=MAX_DRAWS)
+    tune: int = Field(500, ge=MIN_DRAWS, le=MAX_DRAWS)
     chains: int = Field(4, ge=1, le=MAX_CHAINS)
     seed: int = 1
     max_seconds: float = Field(120.0, gt=0, le=600)
 
     def sampler(self, target_accept: float = 0.95) -> SamplerSettings:
+        """The sampler settings of this fit (the pooled design asks for 0.9)."""
         return SamplerSettings(draws=self.draws, tune=self.tune, chains=self.chains, seed=self.seed, target_accept=target_accept,
                                max_seconds=self.max_seconds)
 
     def to_json(self) -> str:
+        """The settings as indented JSON (what ``--settings FILE`` reads)."""
         return self.model_dump_json(indent=2)
 
     def cache_key(self) -> str:
         """JSON of only what changes this fit's result: pooling hyperpriors do not matter to an unpooled fit,
         nor trend priors to a partially pooled one (so a hyperprior slider reuses the cached unpooled fits)."""
-        drop = {"source"}
-        if self.pooling == "partial":
-            drop |= {"priors", "model"}
-        else:
-            drop |= {"pooling_priors", "correlated"}
-        return self.model_dump_json(exclude=drop)
+        return self.model_dump_json(exclude={"source"} | DESIGNS[self.pooling].ignores)
 
     @classmethod
     def from_json(cls, text: str) -> FitSettings:
+        """Validated settings from JSON; anything invalid is one :class:`DataError` line."""
         try:
             return cls.model_validate(json.loads(text))
         except (json.JSONDecodeError, ValueError) as exc:
@@ -77,50 +84,87 @@ class FitSettings(BaseModel):
 
 @dataclass
 class AnalysisResult:
+    """What one run of the fit path produced: the settings, the summary table, the fits by name, notes."""
+
     settings: FitSettings
     summary: pd.DataFrame
     fits: dict[str, TrendFit] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
-def run_analysis(ds: Dataset, settings: FitSettings) -> AnalysisResult:
-    """Fit what ``settings`` say on ``ds``; raise :class:`DataError` when nothing can be fitted."""
+#: Stored posteriors by fit name (from posterior files): used instead of sampling when given.
+Traces = dict[str, object]
+
+
+def _observation_options(ds: Dataset, settings: FitSettings) -> dict:
+    return dict(benchmarks=ds.benchmarks, definition=settings.open_definition, tolerance=settings.tolerance,
+                start=settings.start, end=settings.end)
+
+
+def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
+    """Each benchmark on its own; with several, a benchmark that cannot be fitted becomes a note."""
+    spec = FitSpec(model=settings.model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
+    fits, notes = {}, []
+    for name in names:
+        try:
+            obs = benchmark_observations(ds.scores, name, kind=settings.observations, **_observation_options(ds, settings))
+            fits[name] = fit_trend(obs, spec, trace=traces.get(name))
+        except DataError as exc:
+            if len(names) == 1:
+                raise
+            notes.append(f"{name}: {exc}")
+    if not fits:
+        raise DataError("No benchmark could be fitted. " + " ".join(notes)[:300])
+    return fits, notes
+
+
+def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
+    """Partial pooling across the benchmarks (benchmarks with too few observations are left out, with a note)."""
+    pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, **_observation_options(ds, settings))
+    spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
+                      sampler=settings.sampler(0.9))
+    return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, notes
+
+
+def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
+    """One trend through the across-benchmark mean lag (the June 2026 analysis's series)."""
+    obs = mean_observations(ds.scores, names, **_observation_options(ds, settings))
+    spec = FitSpec(model=settings.model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
+    return {"complete": fit_trend(obs, spec, pooling="complete", trace=traces.get("complete"))}, []
+
+
+@dataclass(frozen=True)
+class Design:
+    """How one pooling choice turns data into fits, and which settings cannot change its result."""
+
+    run: Callable[[Dataset, FitSettings, list[str], Traces], tuple[dict, list[str]]]
+    ignores: frozenset[str]
+
+
+DESIGNS: dict[str, Design] = {
+    "none": Design(_fit_each, frozenset({"pooling_priors", "correlated"})),
+    "partial": Design(_fit_partial, frozenset({"priors", "model"})),
+    "complete": Design(_fit_complete, frozenset({"pooling_priors", "correlated"})),
+}
+
+
+def benchmark_names(ds: Dataset, settings: FitSettings) -> list[str]:
+    """The benchmarks the settings name ("all" = every benchmark of the data set); unknown ones are an error."""
     names = list(settings.benchmarks)
     if names == ["all"]:
         names = list(ds.benchmarks["benchmark"])
     unknown = sorted(set(names) - set(ds.scores["benchmark"]))
     if unknown:
         raise DataError("Unknown benchmark(s): " + ", ".join(unknown[:5]))
-    common = dict(benchmarks=ds.benchmarks, definition=settings.open_definition, tolerance=settings.tolerance)
-    src, snap = settings.source, ds.snapshot_date
-    if settings.pooling == "partial":
-        pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, start=settings.start,
-                                            end=settings.end, **common)
-        spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
-                          sampler=settings.sampler(0.9))
-        fit = fit_pooled(pooled, spec)
-        return AnalysisResult(settings, summarise_fit(fit, data_source=src, snapshot_date=snap), {"pooled": fit}, notes)
-    spec = FitSpec(model=settings.model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
-    if settings.pooling == "complete":
-        obs = mean_observations(ds.scores, names, start=settings.start, end=settings.end, **common)
-        fit = fit_trend(obs, spec)
-        fit.pooling = "complete"
-        return AnalysisResult(settings, summarise_fit(fit, data_source=src, snapshot_date=snap), {"complete": fit})
-    rows, fits, notes = [], {}, []
-    for name in names:
-        try:
-            obs = benchmark_observations(ds.scores, name, kind=settings.observations, start=settings.start, end=settings.end,
-                                         **common)
-            fit = fit_trend(obs, spec)
-        except DataError as exc:
-            if len(names) == 1:
-                raise
-            notes.append(f"{name}: {exc}")
-            continue
-        fits[name] = fit
-        rows.append(summarise_fit(fit, data_source=src, snapshot_date=snap))
-    if not rows:
-        raise DataError("No benchmark could be fitted. " + " ".join(notes)[:300])
+    return names
+
+
+def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = None) -> AnalysisResult:
+    """Fit what ``settings`` say on ``ds``; raise :class:`DataError` when nothing can be fitted.
+
+    ``traces`` (stored posteriors by fit name) replace sampling, for summaries of saved fits."""
+    fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {})
+    rows = [summarise_fit(fit, data_source=settings.source, snapshot_date=ds.snapshot_date) for fit in fits.values()]
     return AnalysisResult(settings, pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS], fits, notes)
 
 

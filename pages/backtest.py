@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from model.backtest import backtest_benchmark, backtest_mean, calibration_table
-from model.charts import calibration_figure
-from model.schema import DataError
-from model.trend import SamplerSettings
+from model.bayes.engine import SamplerSettings
+from model.core.errors import DataError
+from model.presentation.charts.robustness import calibration_figure
+from model.robustness.backtest import METHODS_ALL, backtest_benchmark, backtest_mean, calibration_table
 from pages.common import current_dataset, footer, settings, titles
 
 st.title("Backtests: would this have worked?")
@@ -21,7 +21,7 @@ target = c1.selectbox("Series", ["mean of every benchmark", *names],
                       index=(["mean of every benchmark", *names].index("intelligence_index_2026_06_15")
                              if "intelligence_index_2026_06_15" in names else 0),
                       format_func=lambda b: titles(ds).get(b, b))
-methods = c2.multiselect("Methods", ["ols", "constant", "linear", "linear_ar1", "changepoint"], default=["ols", "linear", "linear_ar1"])
+methods = c2.multiselect("Methods", list(METHODS_ALL), default=["ols", "linear", "linear_ar1"])
 key = f"backtest:{target}:{','.join(methods)}:{s['open_definition']}:{ds.content_hash}"
 if st.button("Run the backtest", type="primary", disabled=not methods):
     with st.status("Refitting at every cutoff…") as status:

@@ -8,14 +8,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from model.loaders import Dataset, load_embedded
-from model.openness import OPEN_DEFINITIONS, apply_overrides
+from model.data.dataset import Dataset
+from model.data.embedded import load_embedded
+from model.data.openness import OPEN_DEFINITIONS, apply_overrides
 
 
-def _route_through_entrypoint() -> None:
-    """On a fresh server, a deep link (/trend_fit) would run pages/trend_fit.py directly through
-    Streamlit's legacy pages/ folder routing, skipping streamlit_app.py (no layout, no navigation).
-    Switch that routing off and rerun, so the entry point's st.navigation serves the page."""
+def route_deep_links_through_entry_point() -> None:
+    """Serve every page through streamlit_app.py's ``st.navigation``, deep links on a fresh server included.
+
+    The design card fixes a top-level ``pages/`` folder, so Streamlit's legacy folder routing is on until
+    the entry point's ``st.navigation`` first runs: a deep link (/trend_fit) to a fresh server would run
+    pages/trend_fit.py directly, with no layout and no navigation. This switches that routing off and
+    reruns, so the entry point serves the page. The entry point calls it first; it is also called below,
+    on import by any page, because on that first deep link the entry point has not run.
+    ``tests/test_browser.py`` opens a deep link on a fresh server to prove it."""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
@@ -23,7 +29,7 @@ def _route_through_entrypoint() -> None:
         st.rerun()
 
 
-_route_through_entrypoint()
+route_deep_links_through_entry_point()
 
 DEFAULT_SETTINGS = {
     "source": "aa",
@@ -110,8 +116,8 @@ def empty_overrides() -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
-    """Fits are cached per data hash and the settings that matter (failures raise, so they are never cached)."""
+def cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
+    """The fit path, cached per data hash and the settings that matter (failures raise, so they are never cached)."""
     from model.analysis import run_analysis
 
     return run_analysis(_ds, _settings)
@@ -122,13 +128,13 @@ def run_fit(ds: Dataset, fit_settings, label: str):
 
     Returns the result, or the previous good one (with an error shown) when the fit fails.
     """
-    from model.schema import DataError
+    from model.core.errors import DataError
 
     key = f"result:{label}"
     try:
         with st.status(f"Fitting {label}…", expanded=False) as status:
             status.write("Building or reusing the compiled model (the first fit of a model structure compiles it, ~10 s).")
-            result = _cached_analysis(ds.content_hash, fit_settings.cache_key(), fit_settings, ds)
+            result = cached_analysis(ds.content_hash, fit_settings.cache_key(), fit_settings, ds)
             status.update(label=f"Fitted {label}", state="complete")
     except DataError as exc:
         st.error(f"Could not fit: {exc} Hint: choose an earlier start date, another benchmark, or the monthly observations. "
@@ -169,7 +175,7 @@ def start_warmup() -> None:
 def _warmup_thread():
     import threading
 
-    from model.warmup import warm_common_models
+    from model.bayes.warmup import warm_common_models
 
     t = threading.Thread(target=warm_common_models, name="frontier-lag-warmup", daemon=True)
     t.start()

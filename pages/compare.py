@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings, what_changes_the_answer
-from model.charts import forest_figure, small_fits_figure
-from model.summaries import trend_band
+from model.bayes.summaries import trend_band
+from model.presentation.charts.fits import forest_figure, small_fits_figure
 from pages.common import current_dataset, footer, run_fit, settings, titles
 
 st.title("Compare benchmarks")

@@ -6,31 +6,20 @@ import os
 import pandas as pd
 import streamlit as st
 
-from model.coverage import coverage_table
-from model.export import safe_csv
-from model.loaders import csv_template, fetch_aa_api, load_aa_api, load_aa_page, load_epoch_export, load_user_csv
-from model.schema import DataError
+from model.core.errors import DataError
+from model.data.aa_api import fetch_aa_api, load_aa_api
+from model.data.coverage import coverage_table
+from model.data.csv_upload import csv_template
+from model.data.uploads import UPLOAD_KINDS, load_upload
+from model.presentation.exports import safe_csv
 from pages.common import current_dataset, embedded, empty_overrides, footer, open_definition_picker, settings
 
-SOURCES = {
-    "aa": "Artificial Analysis (embedded, 2026-08-22)",
-    "epoch": "Epoch AI (embedded, 2026-04-29)",
-    "csv": "Upload a CSV",
-    "aa_api": "Upload an AA API response (JSON)",
-    "aa_page": "Upload an AA leaderboard payload (llms.json)",
-    "epoch_zip": "Upload an Epoch export (zip)",
-}
+SOURCES = {"aa": "Artificial Analysis (embedded, 2026-08-22)", "epoch": "Epoch AI (embedded, 2026-04-29)", **UPLOAD_KINDS}
 
 
 @st.cache_data(show_spinner="Reading your file…", max_entries=16)
 def _load_upload(kind: str, data: bytes, name: str):
-    if kind == "csv":
-        return load_user_csv(data, name=name)
-    if kind == "aa_api":
-        return load_aa_api(data)
-    if kind == "aa_page":
-        return load_aa_page(data)
-    return load_epoch_export(data)
+    return load_upload(kind, data, name)
 
 
 def _secret_key() -> str | None:

@@ -1,17 +1,16 @@
 """Downloads page: summaries, lag tables, posteriors, figures, settings, and a shareable link."""
 
 import json
-import tempfile
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from model.export import neutralise_formulas, safe_csv
-from model.export_figures import figure_bytes
-from model.lags import event_lags_by_benchmark, lags_by_benchmark
-from model.schema import DataError
+from model.core.errors import DataError
+from model.lags.across import event_lags_by_benchmark, lags_by_benchmark
+from model.presentation.exports import neutralise_formulas, safe_csv
+from model.presentation.figure_export import figure_bytes
+from model.presentation.posterior_files import posterior_bytes
 from pages.common import current_dataset, footer, settings
 
 st.title("Downloads")
@@ -43,13 +42,16 @@ except DataError as exc:
     st.error(str(exc))
 
 st.subheader("Full posteriors (NetCDF)")
-fits = {f"{label} · {name}": fit for label, r in results.items() for name, fit in r.fits.items()}
+fits = {f"{label} · {name}": (r, name) for label, r in results.items() for name in r.fits}
 if fits:
     which = st.selectbox("Fit", list(fits))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "posterior.nc"
-        fits[which].trace.to_netcdf(path)
-        st.download_button("Posterior (NetCDF)", path.read_bytes(), "frontier_lag_posterior.nc", "application/x-netcdf")
+    st.caption("The file carries the settings that made the fit, the data hash and the package versions: "
+               "`python -m model fit --from-netcdf FILE` prints its summary without sampling.")
+    try:
+        body = posterior_bytes(*fits[which], data_hash=ds.content_hash)
+        st.download_button("Posterior (NetCDF)", body, "frontier_lag_posterior.nc", "application/x-netcdf")
+    except OSError as exc:  # e.g. a full temporary folder: the other downloads stay available
+        st.error(f"Could not prepare the posterior file ({exc.__class__.__name__}: {exc.strerror or 'write failed'}).")
 else:
     st.caption("Fit something first.")
 

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from model.charts import frontier_figure, lag_curve_figure
-from model.lags import GRIDS, event_lags, frontier_lag, frontier_table
-from model.openness import open_groups
-from model.schema import DataError
+from model.core.errors import DataError
+from model.data.openness import open_groups
+from model.lags.engine import GRIDS, event_lags, frontier_lag
+from model.lags.frontier import frontier_table
+from model.presentation.charts.frontiers import frontier_figure, lag_curve_figure
 from pages.common import benchmark_picker, current_dataset, footer, settings
 
 st.title("Frontiers")

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from model.charts import overview_figure, small_multiples_figure
-from model.lags import lag_summary_by_date, lags_by_benchmark, ols_crossing, quorum
-from model.schema import DataError
+from model.core.errors import DataError
+from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+from model.lags.ols import ols_crossing
+from model.presentation.charts.frontiers import overview_figure, small_multiples_figure
 from pages.common import current_dataset, footer, settings, titles
 
 st.title("Lag overview")

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from model.charts import specification_curve_figure
-from model.multiverse import CHOICES, choice_importance, enumerate_specs, headline, run_specs
-from model.schema import DataError
+from model.bayes.trends import MODELS
+from model.core.errors import DataError
+from model.presentation.charts.robustness import specification_curve_figure
+from model.robustness.multiverse import CHOICES, choice_importance, enumerate_specs, headline, run_specs
 from pages.common import current_dataset, footer, titles
 
 st.title("Multiverse")
@@ -18,7 +19,7 @@ c1, c2 = st.columns([2, 1])
 with c1:
     chosen = st.multiselect("Benchmarks", names, default=[b for b in ("intelligence_index", "intelligence_index_2026_06_15")
                                                           if b in names], format_func=lambda b: titles(ds).get(b, b))
-    models = st.multiselect("Models", ["constant", "linear", "linear_ar1", "changepoint"], default=["linear", "linear_ar1"])
+    models = st.multiselect("Models", list(MODELS), default=["linear", "linear_ar1"])
 with c2:
     pooled = st.checkbox("Include the pooled AA set (slow: one hierarchical fit per spec)", value=False)
     n_max = st.slider("Specifications to run here (a fixed-seed sample)", 10, 200, 40, 10)

@@ -5,11 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings
-from model.charts import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
-from model.crossing import p_cross_by_curve
-from model.lags import lag_summary_by_date, lags_by_benchmark, ols_crossing, quorum
-from model.schema import DataError
-from model.summaries import crossing_dates, crossing_draws, readings, trend_band
+from model.bayes.crossing import p_cross_by_curve
+from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
+from model.core.errors import DataError
+from model.lags.ols import ols_crossing
+from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
+from model.presentation.readings import readings
 from pages.common import current_dataset, diagnostics_panel, footer, run_fit, settings, titles
 
 st.title("Pooled across benchmarks")
@@ -84,20 +85,17 @@ st.caption("Open circles: each benchmark fitted alone; dots: partially pooled. N
            "population mean (dashed).")
 
 st.subheader("The June 2026 method, beside it")
-long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, names=chosen, definition=s["open_definition"])
-mean_series = lag_summary_by_date(long, min_benchmarks=quorum(len(chosen)))
 complete = run_fit(ds, fit_settings.model_copy(update={"pooling": "complete", "model": "linear", "observations": "monthly"}),
                    f"complete pooling · {len(chosen)} benchmarks")
 if complete is not None:
     cfit = complete.fits["complete"]
-    obs_frame = mean_series.rename(columns={"mean_lag": "lag_months"}).assign(status="ok")
-    obs_frame = obs_frame[obs_frame["date"] >= pd.Timestamp(fit_settings.start)]
+    obs_frame = cfit.obs.frame()  # the across-benchmark mean lag, from the start of the window
     figs["complete"] = fit_figure(obs_frame, trend_band(cfit, horizon="2030-12-31"),
                                   title="Complete pooling: one line through the mean lag across benchmarks")
     st.plotly_chart(figs["complete"], width="stretch")
     crow = complete.summary.iloc[0]
     try:
-        ols = ols_crossing(mean_series, fit_settings.start, value="mean_lag")
+        ols = ols_crossing(obs_frame, fit_settings.start)
         st.caption(ols.describe() + ". Bayesian complete pooling on the same series: " + readings(crow)["crossing"])
     except DataError:
         st.caption(readings(crow)["crossing"])

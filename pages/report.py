@@ -3,13 +3,15 @@
 import streamlit as st
 
 from model.analysis import FitSettings
-from model.backtest import calibration_table
-from model.charts import fit_figure, overview_figure
-from model.lags import lag_summary_by_date, lags_by_benchmark, quorum
-from model.multiverse import choice_importance, headline
-from model.report import Section, render_html, versions
-from model.schema import DataError
-from model.summaries import readings, trend_band
+from model.bayes.summaries import trend_band
+from model.core.errors import DataError
+from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+from model.presentation.charts.fits import fit_figure
+from model.presentation.charts.frontiers import overview_figure
+from model.presentation.readings import readings
+from model.presentation.report import Section, render_html, versions
+from model.robustness.backtest import calibration_table
+from model.robustness.multiverse import choice_importance, headline
 from pages.common import current_dataset, footer, run_fit, settings, titles
 
 st.title("Summary report")

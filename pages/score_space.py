@@ -4,12 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.analysis import FitSettings, run_analysis
-from model.charts import score_space_figure
-from model.schema import DataError
-from model.score_space import fit_score_space, frontier_curves, score_space_summary
-from model.trend import SamplerSettings
-from pages.common import current_dataset, footer, settings, titles
+from model.analysis import FitSettings
+from model.bayes.engine import SamplerSettings
+from model.core.errors import DataError
+from model.presentation.charts.robustness import score_space_figure
+from model.robustness.score_space import fit_score_space, frontier_curves, score_space_summary
+from pages.common import cached_analysis, current_dataset, footer, settings, titles
 
 st.title("The gap in score space")
 st.caption("Each frontier is fitted as a logistic curve in score (bounded benchmarks saturate). The horizontal lag and the "
@@ -39,8 +39,8 @@ with st.status("Fitting frontiers…") as status:
             fit = _fit(ds.content_hash, b, s["open_definition"], ds)
             fits[b] = fit
             row = score_space_summary(fit)
-            trend = run_analysis(ds, FitSettings(benchmarks=[b], open_definition=s["open_definition"], draws=500, tune=500,
-                                                 chains=2)).summary.iloc[0]
+            trend_settings = FitSettings(benchmarks=[b], open_definition=s["open_definition"], draws=500, tune=500, chains=2)
+            trend = cached_analysis(ds.content_hash, trend_settings.cache_key(), trend_settings, ds).summary.iloc[0]
             row.update(lag_trend_lag_now=trend["current_lag_median"], lag_trend_crossing_median=trend["crossing_median"],
                        lag_trend_p_never=trend["p_never"])
             rows.append(row)

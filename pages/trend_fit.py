@@ -6,12 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings
-from model.charts import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
-from model.crossing import p_cross_by_curve
-from model.observations import benchmark_observations
-from model.schema import DataError
-from model.summaries import crossing_dates, crossing_draws, prior_band, readings, trend_band
-from model.trend import prior_predictive
+from model.bayes.crossing import p_cross_by_curve
+from model.bayes.observations import benchmark_observations
+from model.bayes.summaries import crossing_dates, crossing_draws, prior_band, prior_trend_draws, trend_band
+from model.bayes.trends import MODEL_LABELS
+from model.core.errors import DataError
+from model.core.timeaxis import monthly_grid
+from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
+from model.presentation.readings import readings
+from model.robustness.comparison import comparison_reading
 from pages.common import (
     benchmark_picker,
     current_dataset,
@@ -21,8 +24,6 @@ from pages.common import (
     settings,
 )
 
-MODEL_LABELS = {"linear": "linear trend", "constant": "constant (no trend: the null)", "linear_ar1": "linear + AR(1) errors",
-                "changepoint": "piecewise linear (one break)"}
 st.title("Trend fit")
 st.caption("A Bayesian trend through one benchmark's lags, with a posterior for the date the gap reaches zero.")
 ds = current_dataset()
@@ -76,9 +77,8 @@ except (DataError, ValueError) as exc:
     st.stop()
 
 with pc2:
-    dates = pd.date_range(obs.window_start.to_period("M").to_timestamp(), horizon, freq="MS")
-    x = (dates - obs.reference).days.to_numpy() / 365.25
-    st.plotly_chart(prior_preview_figure(dates, prior_predictive(fit_settings.priors, fs["model"], x), obs.frame()),
+    dates = monthly_grid(obs.window_start, horizon)
+    st.plotly_chart(prior_preview_figure(dates, prior_trend_draws(fit_settings.priors, fs["model"], obs, dates), obs.frame()),
                     width="stretch", key="prior_preview")
     st.caption("Grey: trends the priors alone allow (before seeing the data); blue: the observed lags.")
 
@@ -93,7 +93,7 @@ read = readings(row)
 st.subheader("Crossing date")
 st.markdown(f"**{read['crossing']}**")
 band = trend_band(fit, horizon=horizon)
-pb = prior_band(fit_settings.priors, fs["model"], obs.reference, start=obs.window_start, horizon=horizon)
+pb = prior_band(fit_settings.priors, fs["model"], obs, start=obs.window_start, horizon=horizon)
 cross_med = pd.Timestamp(row["crossing_median"]) if row["crossing_median"] else None
 figs = {}
 figs["trend"] = fit_figure(obs.frame(), band, title=f"{ds.benchmarks.set_index('benchmark').at[bench, 'display_name']}: "
@@ -130,7 +130,7 @@ st.subheader("Model comparison")
 st.caption("PSIS-LOO (higher elpd is better; Pareto k > 0.7 flags unreliable LOO) and leave-future-out checks: refit before "
            "three cutoffs, score the next 12 months (50%/90% interval coverage, CRPS: lower is better).")
 if st.button("Compare constant, linear, AR(1) and changepoint"):
-    from model.compare import compare_models
+    from model.robustness.comparison import compare_models
 
     with st.status("Comparing models (4 fits plus 12 leave-future-out refits)…") as status:
         try:
@@ -142,10 +142,7 @@ if st.button("Compare constant, linear, AR(1) and changepoint"):
 if f"compare:{bench}" in st.session_state:
     table = st.session_state[f"compare:{bench}"]
     st.dataframe(table, hide_index=True, width="stretch")
-    best = table.iloc[0]
-    st.caption(f"Best by LOO: {best['model']}. " + ("A trend beats the constant model by more than 2 standard errors."
-               if (table.set_index("model").at["constant", "elpd_diff"] > 2 * table["elpd_se"].max()) else
-               "No model beats the constant (flat gap) by more than 2 standard errors of elpd."))
+    st.caption(comparison_reading(table))
 with st.expander("Posterior summary row"):
     st.dataframe(result.summary.T.astype(str), width="stretch")
 footer(ds)

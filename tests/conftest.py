@@ -13,14 +13,14 @@ os.environ.setdefault("FRONTIER_LAG_NO_WARMUP", "1")
 
 @pytest.fixture(scope="session")
 def aa():
-    from model.loaders import load_embedded
+    from model.data.embedded import load_embedded
 
     return load_embedded("aa")
 
 
 @pytest.fixture(scope="session")
 def epoch():
-    from model.loaders import load_embedded
+    from model.data.embedded import load_embedded
 
     return load_embedded("epoch")
 

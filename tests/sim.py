@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from model.observations import Observations, PooledObservations
+from model.bayes.observations import Observations, PooledObservations
 
 REF = pd.Timestamp("2026-06-01")
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.backtest import _ols_predictive, backtest_benchmark, backtest_mean, calibration_table, realised_lag
-from model.trend import SamplerSettings
+from model.bayes.engine import SamplerSettings
+from model.robustness.backtest import _ols_predictive, backtest_benchmark, backtest_mean, calibration_table, realised_lag
 from tests.conftest import ROOT
 from tests.sim import simulate_series
 

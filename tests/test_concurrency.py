@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from model.analysis import FitSettings, run_analysis
-from model.loaders import load_user_csv
-from model.summaries import readings
+from model.data.csv_upload import load_user_csv
+from model.presentation.readings import readings
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
 
 N_SESSIONS = 10

@@ -6,9 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.export import safe_csv
-from model.loaders import MAX_UPLOAD_BYTES, load_user_csv
-from model.schema import DataError
+from model.core.errors import DataError
+from model.core.limits import MAX_UPLOAD_BYTES
+from model.data.csv_upload import load_user_csv
+from model.presentation.exports import safe_csv
 
 CORPUS = Path(__file__).parent / "corpus"
 

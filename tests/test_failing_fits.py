@@ -8,9 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
-from model.priors import TrendPriors
-from model.schema import DataError
-from model.trend import FitSpec, SamplerSettings, fit_trend
+from model.bayes.engine import SamplerSettings
+from model.bayes.fitting import FitSpec, fit_trend
+from model.bayes.priors import TrendPriors
+from model.core.errors import DataError
 from tests.conftest import ROOT
 from tests.sim import simulate_series
 
@@ -32,7 +33,7 @@ def test_sampler_exception_becomes_a_clear_error(monkeypatch):
 def test_timeout_cancels_cleanly_and_the_next_fit_works():
     obs = simulate_series(5, -2, seed=1)
     with pytest.raises(DataError, match="Sampling stopped after 0.2 s"):
-        fit_trend(obs, FitSpec(sampler=SamplerSettings(draws=20000, tune=5000, chains=2, max_seconds=0.2)))
+        fit_trend(obs, FitSpec(sampler=SamplerSettings(draws=5000, tune=5000, chains=2, max_seconds=0.2)))
     assert fit_trend(obs, FitSpec(sampler=FAST)).draws["beta"].shape == (400,)
 
 
@@ -58,7 +59,7 @@ def test_cli_timeout_is_one_line():
 
 
 def test_ui_keeps_the_last_good_result_when_a_fit_fails(monkeypatch):
-    import model.trend as trend
+    import model.bayes.fitting as fitting
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
     at.session_state["fit_form"] = FitSettings(draws=200, tune=200, chains=2).model_dump()  # 200: not a slider stop
@@ -71,7 +72,7 @@ def test_ui_keeps_the_last_good_result_when_a_fit_fails(monkeypatch):
     def failing(*args, **kwargs):
         raise DataError("The sampler failed (RuntimeError: boom). Try other priors or a simpler model.")
 
-    monkeypatch.setattr(trend, "_sample", failing)
+    monkeypatch.setattr(fitting, "sample_compiled", failing)
     next(s for s in at.slider if s.label.startswith("Slope prior mean")).set_value(-7.5).run()
     assert not at.exception
     assert any("Could not fit: The sampler failed" in e.value and "previous result is kept" in e.value for e in at.error)

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from model.analysis import FitSettings, run_analysis
-from model.compare import compare_models, crps_samples, leave_future_out, loo
-from model.diagnostics import verdict
-from model.schema import DataError
-from model.summaries import SUMMARY_COLUMNS
-from model.trend import FitSpec, SamplerSettings, fit_trend
+from model.bayes.diagnostics import verdict
+from model.bayes.engine import SamplerSettings
+from model.bayes.fitting import FitSpec, fit_trend
+from model.bayes.summaries import SUMMARY_COLUMNS
+from model.core.errors import DataError
+from model.robustness.comparison import compare_models, crps_samples, leave_future_out, loo
 from tests.conftest import ROOT
 from tests.sim import simulate_series
 
@@ -34,9 +35,27 @@ def test_cli_fit_writes_summary_json_and_netcdf(tmp_path):
     assert list(table.columns) == SUMMARY_COLUMNS and table.loc[0, "benchmark"] == "coding_index_2026_06_15"
     assert json.loads(table.loc[0, "prior_json"])["slope_sd"] == 4
     assert nc.stat().st_size > 1000
+    # the posterior file carries its settings: the same summary comes back without sampling
+    again = tmp_path / "again.csv"
+    r = run("fit", "--from-netcdf", str(nc), "--out", str(again))
+    assert r.returncode == 0, r.stderr
+    assert again.read_text() == out.read_text()
     js = tmp_path / "summary.json"
     assert run("fit", "--benchmark", "gpqa", "--draws", "100", "--tune", "100", "--chains", "1", "--out", str(js)).returncode == 0
     assert json.loads(js.read_text())[0]["benchmark"] == "gpqa"
+
+
+def test_posterior_file_refuses_other_data_and_foreign_files(tmp_path):
+    import xarray as xr
+
+    plain = tmp_path / "plain.nc"
+    xr.DataTree(xr.Dataset({"a": ("x", [1.0, 2.0])})).to_netcdf(plain, engine="h5netcdf")
+    r = run("fit", "--from-netcdf", str(plain))
+    assert r.returncode == 2 and "carries no Frontier Lag settings" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    junk = tmp_path / "junk.nc"
+    junk.write_bytes(b"not a netcdf file")
+    r = run("fit", "--from-netcdf", str(junk))
+    assert r.returncode == 2 and "not a readable posterior file" in r.stderr
 
 
 def test_settings_file_reproduces_exactly(tmp_path, aa):

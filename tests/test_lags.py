@@ -4,16 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.lags import (
-    DAYS_PER_MONTH,
-    event_lags,
-    frontier_lag,
-    frontier_table,
-    lag_summary_by_date,
-    lags_by_benchmark,
-    ols_crossing,
-)
-from model.schema import DataError
+from model.core.errors import DataError
+from model.core.timeaxis import DAYS_PER_MONTH
+from model.lags.across import lag_summary_by_date, lags_by_benchmark
+from model.lags.engine import event_lags, frontier_lag
+from model.lags.frontier import frontier_table
+from model.lags.ols import ols_crossing
 
 
 def frame(rows, benchmark="b"):
@@ -179,7 +175,7 @@ def test_coding_lag_fell_on_aa(aa):
 
 
 def test_event_lags_for_every_benchmark_reports_the_skipped():
-    from model.lags import event_lags_by_benchmark
+    from model.lags.across import event_lags_by_benchmark
 
     s = pd.concat([frame(BASE, "b1"), frame([("A", "2024-01-01", False, 50)], "closed_only")], ignore_index=True)
     table, skipped = event_lags_by_benchmark(s)

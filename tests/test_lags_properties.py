@@ -5,8 +5,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.lags import DAYS_PER_MONTH, build_frontier, event_lags, frontier_lag
-from model.schema import DataError
+from model.core.errors import DataError
+from model.core.timeaxis import DAYS_PER_MONTH
+from model.lags.engine import event_lags, frontier_lag
+from model.lags.frontier import build_frontier
 
 T0 = pd.Timestamp("2023-01-01")
 

@@ -4,9 +4,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from model.analysis import MAX_CHAINS, MAX_DRAWS, FitSettings
-from model.loaders import MAX_UPLOAD_BYTES
-from model.schema import MAX_ROWS
+from model.analysis import FitSettings
+from model.core.limits import MAX_CHAINS, MAX_DRAWS, MAX_ROWS, MAX_UPLOAD_BYTES
 from tests.conftest import ROOT
 
 

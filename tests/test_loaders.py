@@ -7,19 +7,16 @@ import zipfile
 import pandas as pd
 import pytest
 
-from model.coverage import coverage_table
-from model.loaders import (
-    csv_template,
-    load_aa_api,
-    load_aa_page,
-    load_embedded,
-    load_epoch_export,
-    load_user_csv,
-    normalise_version,
-    read_csv_bytes,
-)
-from model.openness import apply_overrides, licence_class, load_overrides, open_groups
-from model.schema import SCORE_COLUMNS, DataError, validate_scores
+from model.core.errors import DataError
+from model.data.aa_api import load_aa_api
+from model.data.aa_page import load_aa_page
+from model.data.coverage import coverage_table
+from model.data.csv_upload import csv_template, load_user_csv, read_csv_bytes
+from model.data.embedded import load_embedded
+from model.data.epoch_export import load_epoch_export, normalise_version
+from model.data.openness import apply_overrides, licence_class, load_overrides, open_groups
+from model.data.schema import SCORE_COLUMNS
+from model.data.validation import validate_scores
 from tests.conftest import FIXTURES
 
 

@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 import pytest
 
-from model.multiverse import CHOICES, POOLED, Spec, choice_importance, enumerate_specs, headline, run_spec, run_specs
+from model.robustness.multiverse import CHOICES, POOLED, Spec, choice_importance, enumerate_specs, headline, run_spec, run_specs
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

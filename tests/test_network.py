@@ -2,8 +2,8 @@
 
 import pytest
 
-from model.loaders import fetch_aa_api, load_aa_api
-from model.schema import DataError
+from model.core.errors import DataError
+from model.data.aa_api import fetch_aa_api, load_aa_api
 
 KEY = "test-key-not-a-secret-0123456789"
 

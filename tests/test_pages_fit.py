@@ -88,7 +88,7 @@ def test_downloads_serve_right_content(media):
 
 
 def test_figures_export_as_png_and_svg(media):
-    from model.export_figures import find_browser
+    from model.presentation.figure_export import find_browser
 
     if find_browser() is None:
         pytest.skip("no Chromium for static figure export")

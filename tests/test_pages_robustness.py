@@ -54,7 +54,7 @@ def test_report_page_and_html_download():
 def test_report_html_is_self_contained_and_escaped():
     import plotly.graph_objects as go
 
-    from model.report import Section, render_html
+    from model.presentation.report import Section, render_html
 
     html = render_html("T <b>", [Section("One", ["a <script>alert(1)</script> b"], figure=go.Figure(go.Scatter(x=[1], y=[2]))),
                                  Section("Two", ["plain"])])

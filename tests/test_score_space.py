@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.schema import DataError
-from model.score_space import fit_score_space, frontier_records, score_space_summary
-from model.trend import SamplerSettings
+from model.bayes.engine import SamplerSettings
+from model.core.errors import DataError
+from model.robustness.score_space import fit_score_space, frontier_records, score_space_summary
 
 FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=5)
 REF = pd.Timestamp("2026-06-01")

@@ -4,12 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.crossing import crossing_years, summarise_crossing
-from model.observations import Observations, benchmark_observations, mean_observations
-from model.priors import PoolingPriors, TrendPriors
-from model.schema import DataError
-from model.summaries import SUMMARY_COLUMNS, crossing_draws, summarise_fit
-from model.trend import COMPILE_COUNT, FitSpec, PooledSpec, SamplerSettings, fit_pooled, fit_trend, structure_key
+from model.bayes.crossing import crossing_years, summarise_crossing
+from model.bayes.engine import COMPILE_COUNT, SamplerSettings
+from model.bayes.fitting import FitSpec, PooledSpec, fit_pooled, fit_trend
+from model.bayes.observations import Observations, benchmark_observations, mean_observations
+from model.bayes.priors import PoolingPriors, TrendPriors
+from model.bayes.summaries import SUMMARY_COLUMNS, crossing_draws, summarise_fit
+from model.bayes.trends import series_model
+from model.core.errors import DataError
 from tests.sim import simulate_pooled, simulate_series
 
 FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=3)
@@ -84,7 +86,7 @@ def test_prior_change_moves_posterior_without_recompiling():
     obs = simulate_series(6.0, -2.0, n=8, sigma=2.0, seed=4)
     spec = FitSpec(sampler=FAST)
     base = fit_trend(obs, spec)
-    key = structure_key(spec, len(obs))
+    key = series_model(spec.model).structure_key(spec.likelihood, len(obs))
     compiled_before = COMPILE_COUNT[key]
     tight = fit_trend(obs, FitSpec(priors=TrendPriors(slope_mean=-15, slope_sd=0.5), sampler=FAST))
     assert COMPILE_COUNT[key] == compiled_before == 1

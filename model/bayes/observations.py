@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.lags import event_lags, frontier_lag, lag_summary_by_date, lags_by_benchmark, quorum
-from model.schema import DataError
+from model.core.errors import DataError
+from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+from model.lags.engine import event_lags, frontier_lag
 
 OBSERVATION_KINDS = ("events", "monthly")
 MIN_OBSERVATIONS = 3

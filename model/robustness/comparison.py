@@ -11,9 +11,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.observations import Observations
-from model.schema import DataError
-from model.trend import MODELS, FitSpec, TrendFit, fit_trend, predictive_paths, trend_mean
+from model.bayes.fitting import FitSpec, TrendFit, fit_trend
+from model.bayes.observations import Observations
+from model.bayes.trends import MODELS
+from model.core.errors import DataError
+from model.core.timeaxis import years_since
 
 
 def pointwise_loglik(fit: TrendFit) -> np.ndarray:
@@ -21,14 +23,7 @@ def pointwise_loglik(fit: TrendFit) -> np.ndarray:
     obs = fit.obs
     order = np.argsort(obs.x, kind="stable")
     x, y, status = obs.x[order], obs.y[order], obs.status[order]
-    mu = trend_mean(fit, x)
-    sd = np.repeat(fit.draws["sigma"][:, None], len(x), axis=1)
-    if fit.spec.model == "linear_ar1":
-        dt = np.concatenate([[1e3], np.maximum(np.diff(x), 0.0)])
-        rho = np.exp(-dt[None, :] / fit.draws["ell"][:, None])
-        resid_prev = np.concatenate([np.zeros((mu.shape[0], 1)), (y[None, :] - mu)[:, :-1]], axis=1)
-        mu = mu + rho * resid_prev
-        sd = sd * np.sqrt(np.maximum(1 - rho**2, 1e-6))
+    mu, sd = fit.model.conditional_mean_sd(fit.draws, x, y)
     dist = stats.norm(mu, sd) if fit.spec.likelihood == "normal" else stats.t(fit.spec.priors.student_nu, mu, sd)
     ll = dist.logpdf(y[None, :])
     ahead, cens = status == "open_ahead", status == "left_censored"
@@ -65,13 +60,13 @@ def crps_samples(samples: np.ndarray, y: float) -> float:
 
 def score_forecast(fit: TrendFit, future: Observations, *, seed: int = 0) -> pd.DataFrame:
     """Score predictive draws of the observed lag (floored at 0) against later observations."""
-    x = (pd.to_datetime(future.dates) - fit.obs.reference).days.to_numpy() / 365.25
+    x = years_since(future.dates, fit.obs.reference)
     keep = future.status != "left_censored"
     if not keep.any():
         return pd.DataFrame()
     order = np.argsort(x[keep])
     xs, ys = x[keep][order], future.y[keep][order]
-    pred = np.maximum(predictive_paths(fit, xs, seed=seed), 0.0)  # the observed lag cannot be negative
+    pred = np.maximum(fit.predictive_paths(xs, seed=seed), 0.0)  # the observed lag cannot be negative
     q = np.quantile(pred, [0.05, 0.25, 0.75, 0.95], axis=0)
     return pd.DataFrame({
         "date": pd.to_datetime(future.dates)[keep][order], "horizon_months": xs * 12, "observed": ys,
@@ -135,3 +130,15 @@ def compare_models(obs: Observations, *, likelihood: str = "normal", priors=None
         table["elpd_diff"] = table["elpd_loo"].max() - table["elpd_loo"]
         table = table.sort_values("elpd_loo", ascending=False, na_position="last").reset_index(drop=True)
     return table
+
+
+def comparison_reading(table: pd.DataFrame) -> str:
+    """One sentence on a model-comparison table: the best model by LOO, and whether any trend beats the constant
+    (flat gap) model by more than 2 standard errors of elpd."""
+    if "elpd_loo" not in table or table["elpd_loo"].isna().all():
+        return "No model could be compared."
+    best = table.iloc[0]["model"]
+    diffs = table.set_index("model")["elpd_diff"]
+    beats = "constant" in diffs and diffs["constant"] > 2 * table["elpd_se"].max()
+    return f"Best by LOO: {best}. " + ("A trend beats the constant model by more than 2 standard errors." if beats else
+                                       "No model beats the constant (flat gap) by more than 2 standard errors of elpd.")

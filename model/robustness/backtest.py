@@ -22,16 +22,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.compare import crps_samples
-from model.crossing import crossing_years, summarise_crossing
-from model.lags import frontier_lag, lag_summary_by_date, lags_by_benchmark, quorum
-from model.observations import Observations, benchmark_observations
-from model.schema import DataError
-from model.summaries import crossing_draws
-from model.trend import FitSpec, SamplerSettings, fit_trend, predictive_paths
+from model.bayes.crossing import crossing_years, summarise_crossing
+from model.bayes.engine import SamplerSettings
+from model.bayes.fitting import FitSpec, fit_trend
+from model.bayes.observations import Observations, benchmark_observations
+from model.bayes.summaries import crossing_draws
+from model.bayes.trends import MODELS
+from model.core.errors import DataError
+from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+from model.lags.engine import frontier_lag
+from model.robustness.comparison import crps_samples
 
 HORIZONS = (3, 6, 12)
+#: Default methods, and every method a backtest knows: the OLS baseline and each Bayesian model.
 METHODS = ("ols", "linear", "linear_ar1")
+METHODS_ALL = ("ols", *MODELS)
 N_PRED = 4000
 
 
@@ -101,7 +106,7 @@ def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, samp
                     fit = fit_trend(obs, FitSpec(model=method, sampler=sampler))
                 except DataError:
                     continue
-                draws = predictive_paths(fit, x_future, seed=seed)
+                draws = fit.predictive_paths(x_future, seed=seed)
                 cross_median = summarise_crossing(crossing_draws(fit), c).median
             draws = np.maximum(draws, 0.0)  # an observed lag cannot be negative
             q = np.quantile(draws, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.schema import DataError
+from model.core.errors import DataError
+from model.core.paths import DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 OPEN_DEFINITIONS = ("any", "permissive")
 LICENCE_CLASSES = ("permissive", "restricted", "non_commercial", "unknown")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from model.schema import DataError
+from model.core.errors import DataError
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 

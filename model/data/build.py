@@ -23,9 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.catalog import AA_BENCHMARKS, aa_benchmark_table
-from model.loaders import DATA_DIR, aa_openness, load_epoch_export
-from model.schema import SCORE_COLUMNS, validate_scores
+from model.core.paths import DATA_DIR
+from model.data.aa_page import aa_openness
+from model.data.catalog import AA_BENCHMARKS, aa_benchmark_table
+from model.data.epoch_export import load_epoch_export
+from model.data.schema import SCORE_COLUMNS
+from model.data.validation import validate_scores
 
 AA_SNAPSHOT = "2026-08-22"
 EPOCH_SNAPSHOT = "2026-04-29"
@@ -81,7 +84,7 @@ def build_epoch(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def third_party_sources(raw_dir: Path, kept: set[str]) -> pd.DataFrame:
     """The ``Source`` values of every Epoch external file that the dataset keeps (for attribution)."""
-    from model.catalog import epoch_benchmark_id
+    from model.data.catalog import epoch_benchmark_id
 
     rows = []
     for f in sorted((raw_dir / "epoch" / "benchmark_data_2026-04-29").glob("*_external.csv")):
@@ -120,7 +123,7 @@ def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data" / "raw")
+    parser.add_argument("--raw", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "data" / "raw")
     parser.add_argument("--out", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
     if not args.raw.is_dir():

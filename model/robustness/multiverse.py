@@ -20,12 +20,12 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from model.schema import DataError
+from model.bayes.trends import MODELS
+from model.core.errors import DataError
+from model.data.openness import OPEN_DEFINITIONS
 
 STARTS = tuple(d.date().isoformat() for d in pd.date_range("2023-07-01", "2025-07-01", freq="QS"))
 OBSERVATIONS = ("events", "monthly")
-MODELS = ("constant", "linear", "linear_ar1", "changepoint")
-OPEN_DEFINITIONS = ("any", "permissive")
 #: The same benchmark in both sources (AA id -> Epoch id), for the source choice.
 SOURCE_TWINS = {"gpqa": "epoch_gpqa_diamond"}
 POOLED = "pooled"
@@ -73,7 +73,7 @@ def enumerate_specs(benchmarks: Iterable[str], *, pooled: bool = True, starts=ST
 
 @lru_cache(maxsize=8)
 def _dataset(source: str, include_estimated: bool):
-    from model.loaders import load_embedded
+    from model.data.embedded import load_embedded
 
     return load_embedded(source, include_estimated=include_estimated)
 

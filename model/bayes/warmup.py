@@ -9,7 +9,7 @@ log = logging.getLogger(__name__)
 
 def warm_common_models() -> list[tuple]:
     """Compile the default per-benchmark structures; returns the keys compiled. Never raises."""
-    from model.trend import compiled_model
+    from model.bayes.engine import compiled_model
 
     keys = [("single", "linear", "normal", 32), ("single", "constant", "normal", 32), ("single", "linear_ar1", "normal", 32),
             ("single", "changepoint", "normal", 32), ("single", "linear", "student", 32)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.openness import open_groups
+from model.data.openness import open_groups
 
 
 def coverage_table(scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None, definition: str = "any") -> pd.DataFrame:

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.crossing import CrossingSummary, summarise_crossing
-from model.lags import frontier_table
-from model.openness import open_groups
-from model.schema import DataError
-from model.trend import SamplerSettings, _sample, compiled_model
+from model.bayes.crossing import CrossingSummary, summarise_crossing
+from model.bayes.engine import SamplerSettings, compiled_model, sample_compiled
+from model.core.errors import DataError
+from model.data.openness import open_groups
+from model.lags.frontier import frontier_table
 
 EPS = 1e-3
 SATURATION = 0.05  # within 5% of the top of the scale
@@ -125,7 +125,7 @@ def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFra
                     sampler: SamplerSettings | None = None, records: pd.DataFrame | None = None,
                     reference: pd.Timestamp | None = None) -> ScoreSpaceFit:
     """Fit both frontiers of one bounded benchmark (or given ``records`` with columns since, group, p)."""
-    from model.diagnostics import diagnose
+    from model.bayes.diagnostics import diagnose
 
     sampler = sampler or SamplerSettings()
     if records is None:
@@ -145,7 +145,7 @@ def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFra
     data = {"x": np.concatenate([x, np.zeros(pad)]), "y": np.concatenate([y, np.zeros(pad)]),
             "is_open": np.concatenate([(records["group"] == "open").to_numpy(float), np.zeros(pad)]),
             "mask": np.concatenate([np.ones(n), np.zeros(pad)])}
-    trace = _sample(compiled, data, sampler)
+    trace = sample_compiled(compiled, data, sampler)
     names = ["a_open", "a_closed", "b_open", "b_closed", "sigma"]
     draws = {k: trace.posterior[k].values.reshape(-1) for k in names}
     top = records.groupby("group")["p"].max()

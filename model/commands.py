@@ -1,0 +1,240 @@
+"""What each CLI command does, given its parsed arguments (the parser is in :mod:`model.cli`).
+
+Every output goes through :func:`emit` or the summary writer: written atomically, never over an input file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from model.core.errors import DataError
+from model.core.files import refuse_overwriting_inputs, write_atomic
+from model.data.coverage import coverage_table
+from model.data.dataset import SOURCES, Dataset
+from model.data.embedded import load_embedded
+from model.data.openness import apply_overrides
+from model.data.uploads import load_path
+from model.lags.across import event_lags_by_benchmark, lag_summary_by_date, lags_by_benchmark
+from model.lags.engine import event_lags, frontier_lag
+from model.lags.ols import ols_crossing
+
+
+def load_dataset(source: str, file: str | None, *, include_estimated: bool = True) -> Dataset:
+    """Load the embedded source, or a file (its kind told from its name and content; ``--source epoch``: an export)."""
+    if not file:
+        return load_embedded(source, include_estimated=include_estimated)
+    return load_path(file, kind="epoch_zip" if source == "epoch" else None)
+
+
+def emit(frame: pd.DataFrame, out: str | None, *, inputs=()) -> None:
+    """CSV to ``--out`` (written atomically, never over an input) or to stdout."""
+    from model.presentation.exports import safe_csv
+
+    text = safe_csv(frame)
+    if out:
+        refuse_overwriting_inputs(out, inputs)
+        write_atomic(out, text)
+        print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def input_paths(args) -> tuple:
+    return tuple(getattr(args, k, None) for k in ("file", "overrides", "settings"))
+
+
+def prepare(args) -> Dataset:
+    ds = load_dataset(args.source, args.file, include_estimated=not args.exclude_estimated)
+    if args.overrides:
+        ov = pd.read_csv(args.overrides, dtype=str)
+        ds.scores, changed = apply_overrides(ds.scores, ov)
+        print(f"overrides changed {changed} row(s)", file=sys.stderr)
+    for line in ds.report.lines():
+        print(line, file=sys.stderr)
+    return ds
+
+
+def run_multiverse(args) -> int:
+    """``multiverse``: fit every specification, print the headline and the choice importance."""
+    from model.robustness.multiverse import choice_importance, enumerate_specs, headline, run_specs
+
+    names = [b.strip() for b in args.benchmark.split(",") if b.strip()]
+    known = set(load_embedded("aa").benchmarks["benchmark"])
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise DataError("Unknown benchmark(s): " + ", ".join(unknown))
+    models = tuple(m.strip() for m in args.models.split(",") if m.strip())
+    specs = enumerate_specs(names, pooled=not args.no_pooled, models=models, max_specs=args.max_specs, seed=args.seed)
+    print(f"{len(specs)} specifications", file=sys.stderr)
+    table = run_specs(specs, workers=args.workers, scheduler=args.scheduler, draws=args.draws)
+    h = headline(table)
+    print(f"fitted {h['fitted']} of {h['specs']}; share with P(zero gap by 2026-12-31) > 0.5: {h['share_p2026_over_half']:.0%}; "
+          f"by 2027-12-31: {h['share_p2027_over_half']:.0%}; median P(never): {h['median_p_never']:.0%}")
+    print(choice_importance(table).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.out:
+        emit(table, args.out)
+    return 0
+
+
+def run_data(args, ds: Dataset) -> int:
+    """``data``: the tidy table, or the coverage table."""
+    if args.coverage:
+        table = coverage_table(ds.scores, ds.benchmarks, args.open_definition)
+        if not args.out:
+            print(table.to_string(index=False))
+            return 0
+        emit(table, args.out, inputs=input_paths(args))
+        return 0
+    emit(ds.scores, args.out, inputs=input_paths(args))
+    return 0
+
+
+def run_lags(args, ds: Dataset) -> int:
+    """``lags``: grid or event lags of one benchmark or all, optionally the OLS crossing."""
+    kw = dict(benchmarks=ds.benchmarks, tolerance=args.tolerance, definition=args.open_definition)
+    if args.benchmark == "all" and args.events:
+        table, skipped = event_lags_by_benchmark(ds.scores, **kw)
+        for reason in skipped:
+            print(f"skipped: {reason}", file=sys.stderr)
+    elif args.benchmark == "all":
+        table = lags_by_benchmark(ds.scores, grid=args.grid, start=args.start, end=args.end, **kw)
+    elif args.events:
+        table = event_lags(ds.scores, args.benchmark, **kw)
+    else:
+        table = frontier_lag(ds.scores, args.benchmark, grid=args.grid, start=args.start, end=args.end, **kw)
+    if args.ols_from:
+        if args.benchmark == "all" and not args.events:
+            series = lag_summary_by_date(table).rename(columns={"mean_lag": "lag_months"})
+        else:
+            series = table.rename(columns={"release_date": "date"}) if args.events else table
+        print(ols_crossing(series, args.ols_from).describe())
+        if not args.out:
+            return 0
+    emit(table, args.out, inputs=input_paths(args))
+    return 0
+
+
+def run_backtest(args, ds: Dataset) -> int:
+    """``backtest``: forecasts from past cutoffs scored against what happened; prints calibration."""
+    from model.bayes.engine import SamplerSettings
+    from model.robustness.backtest import METHODS_ALL, backtest_benchmark, backtest_mean, calibration_table
+
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = sorted(set(methods) - set(METHODS_ALL))
+    if unknown:
+        raise DataError("Unknown method(s): " + ", ".join(unknown))
+    cutoffs = [pd.Timestamp(c) for c in args.cutoffs.split(",")] if args.cutoffs else None
+    kw = dict(methods=methods, start=args.start, benchmarks=ds.benchmarks, definition=args.open_definition, cutoffs=cutoffs,
+              sampler=SamplerSettings(draws=args.draws, tune=args.draws, chains=2, seed=args.seed), seed=args.seed)
+    parts = []
+    for name in [n.strip() for n in args.benchmark.split(",") if n.strip()]:
+        if name == "mean":
+            parts.append(backtest_mean(ds.scores, list(ds.benchmarks["benchmark"]), **kw))
+        else:
+            parts.append(backtest_benchmark(ds.scores, name, **kw))
+    results = pd.concat(parts, ignore_index=True)
+    print(calibration_table(results).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.out:
+        emit(results, args.out, inputs=input_paths(args))
+    return 0
+
+
+def run_compare(args, ds: Dataset) -> int:
+    """``compare``: PSIS-LOO and leave-future-out for every model of one benchmark."""
+    from model.bayes.observations import benchmark_observations
+    from model.robustness.comparison import compare_models
+
+    st = settings_from_args(args)
+    obs = benchmark_observations(ds.scores, st.benchmarks[0], kind=st.observations, start=st.start, end=st.end,
+                                 benchmarks=ds.benchmarks, definition=st.open_definition, tolerance=st.tolerance)
+    table = compare_models(obs, likelihood=st.likelihood, priors=st.priors, sampler=st.sampler(), with_lfo=not args.no_lfo)
+    if not args.out:
+        print(table.to_string(index=False))
+        return 0
+    emit(table, args.out, inputs=input_paths(args))
+    return 0
+
+
+def _from_posterior_files(args, ds: Dataset):
+    """Summaries of saved fits: each file's settings and data hash must match the data loaded now."""
+    from model.analysis import run_analysis
+    from model.presentation.posterior_files import read_posterior
+
+    results = []
+    for path in args.from_netcdf:
+        trace, st, name, data_hash = read_posterior(path)
+        if not args.file and st.source in SOURCES:
+            ds = load_embedded(st.source, include_estimated=st.include_estimated)
+        if data_hash and data_hash != ds.content_hash:
+            raise DataError(f"{path}: the data changed since this posterior was written (hash {data_hash} vs "
+                            f"{ds.content_hash}); load the same data with --file.")
+        if st.pooling == "none":
+            st = st.model_copy(update={"benchmarks": [name]})
+        results.append(run_analysis(ds, st, traces={name: trace}))
+    return results
+
+
+def run_fit(args, ds: Dataset) -> int:
+    """``fit``: the one fit path; writes the summary (CSV or JSON) and optionally the posterior files."""
+    from model.analysis import run_analysis
+
+    if args.from_netcdf:
+        results = _from_posterior_files(args, ds)
+        summary = pd.concat([r.summary for r in results], ignore_index=True)
+        return _write_summary(summary, args)
+    st = settings_from_args(args)
+    if args.settings and not args.file:  # a settings file names its own embedded source
+        ds = load_embedded(st.source, include_estimated=st.include_estimated) if st.source in SOURCES else ds
+    result = run_analysis(ds, st)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    bad = result.summary[result.summary["verdict"] != "trustworthy"]
+    for _, r in bad.iterrows():
+        print(f"warning: {r['benchmark']}: {r['verdict']}", file=sys.stderr)
+    if args.netcdf:
+        from model.presentation.posterior_files import write_posterior
+
+        base = Path(args.netcdf)
+        for name in result.fits:
+            path = base if len(result.fits) == 1 else base.with_name(f"{base.stem}_{name}{base.suffix}")
+            refuse_overwriting_inputs(path, input_paths(args))
+            write_posterior(result, name, path, data_hash=ds.content_hash)
+            print(f"wrote posterior {path}", file=sys.stderr)
+    return _write_summary(result.summary, args)
+
+
+def _write_summary(summary: pd.DataFrame, args) -> int:
+    if args.out and args.out.endswith(".json"):
+        from model.presentation.exports import neutralise_formulas
+
+        refuse_overwriting_inputs(args.out, input_paths(args))
+        write_atomic(args.out, neutralise_formulas(summary).to_json(orient="records", indent=1))
+        print(f"wrote {len(summary)} rows to {args.out}", file=sys.stderr)
+    else:
+        emit(summary, args.out, inputs=input_paths(args))
+    return 0
+
+
+def settings_from_args(args):
+    """Build :class:`model.analysis.FitSettings` from CLI arguments (or the --settings file)."""
+    from model.analysis import FitSettings
+    from model.bayes.priors import PoolingPriors, TrendPriors
+
+    if getattr(args, "settings", None):
+        return FitSettings.from_json(Path(args.settings).read_text())
+    priors = {k: v for k in TrendPriors.model_fields if (v := getattr(args, "prior_" + k)) is not None}
+    pool = {k: v for k in PoolingPriors.model_fields if (v := getattr(args, "pool_" + k)) is not None}
+    try:
+        return FitSettings(
+            source=args.source if not args.file else "file", benchmarks=[b.strip() for b in args.benchmark.split(",") if b.strip()],
+            model=args.model, likelihood=args.likelihood, observations=args.observations, start=args.start, end=args.end,
+            pooling=getattr(args, "pooling", "none"), correlated=getattr(args, "correlated", False),
+            open_definition=args.open_definition, tolerance=args.tolerance, include_estimated=not args.exclude_estimated,
+            priors=TrendPriors(**priors), pooling_priors=PoolingPriors(**pool), draws=args.draws, tune=args.tune,
+            chains=args.chains, seed=args.seed, max_seconds=args.max_seconds,
+        )
+    except ValueError as exc:
+        raise DataError("Invalid option: " + " ".join(str(exc).splitlines()[:3])) from None

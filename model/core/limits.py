@@ -1,0 +1,18 @@
+"""Every limit in one place: data size, uploads, sampler settings. The README's 'Limits and safety' lists them."""
+
+from __future__ import annotations
+
+#: Score rows in one data set.
+MAX_ROWS = 300_000
+#: Largest plausible absolute score; a larger value is a typo or a unit error.
+MAX_ABS_SCORE = 1e9
+#: Largest upload the loaders accept (the server limit is in .streamlit/config.toml).
+MAX_UPLOAD_BYTES = 60 * 1024 * 1024
+#: Zip-bomb guard: the most an Epoch export may unpack to.
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+
+#: Sampler limits, shared by the settings the app and CLI accept and by the sampler itself.
+MIN_DRAWS, MAX_DRAWS = 10, 5_000
+MAX_CHAINS = 8
+#: The per-fit time limit (seconds) a user may set; a longer fit is cancelled cleanly.
+MAX_FIT_SECONDS = 3600

@@ -1,0 +1,38 @@
+"""The time axis: days, months and years, converted in one place.
+
+Trend models count time in years (365.25 days) from a reference date and lags in months (30.4375 days, a
+twelfth of that year), so "months of lag per year" is a plain ratio.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
+
+def months_from_days(delta: np.ndarray) -> np.ndarray:
+    """A timedelta64 array in months."""
+    return delta.astype("timedelta64[D]").astype(float) / DAYS_PER_MONTH
+
+
+def years_since(dates, reference) -> np.ndarray:
+    """Years from ``reference`` to each date (negative before it), as floats."""
+    return (pd.to_datetime(pd.Series(dates)) - pd.Timestamp(reference)).dt.days.to_numpy(dtype=float) / DAYS_PER_YEAR
+
+
+def years_between(dates: pd.DatetimeIndex, reference) -> np.ndarray:
+    """The same for a DatetimeIndex (a date grid)."""
+    return (pd.DatetimeIndex(dates) - pd.Timestamp(reference)).days.to_numpy(dtype=float) / DAYS_PER_YEAR
+
+
+def date_after(reference, years: np.ndarray | float):
+    """The date(s) ``years`` after ``reference`` (datetime64 for an array)."""
+    return pd.Timestamp(reference) + pd.to_timedelta(np.asarray(years) * DAYS_PER_YEAR, unit="D")
+
+
+def monthly_grid(start, end) -> pd.DatetimeIndex:
+    """First days of the months from ``start``'s month to ``end``."""
+    return pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(end), freq="MS")

@@ -1,0 +1,79 @@
+"""The Artificial Analysis page payload (``llms.json``) and the row builder shared with the API loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.core.errors import DataError
+from model.data.catalog import (
+    AA_API_FIELD_ALIASES,
+    AA_BENCHMARKS,
+    aa_benchmark_table,
+)
+from model.data.dataset import Dataset, finish_dataset
+
+
+def read_json(payload: bytes | str | Path | dict) -> Any:
+    if isinstance(payload, dict):
+        return payload
+    if isinstance(payload, Path) or (isinstance(payload, str) and not payload.lstrip().startswith("{")):
+        payload = Path(payload).read_bytes()
+    try:
+        return json.loads(payload)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(f"The file is not valid JSON: {exc.__class__.__name__} at position {getattr(exc, 'pos', '?')}.") from None
+
+
+def aa_rows(models: list[dict], *, open_of: callable, snapshot: str, source: str, api: bool) -> pd.DataFrame:
+    rows = []
+    for m in models:
+        if not isinstance(m, dict) or not isinstance(m.get("evaluations"), dict):
+            continue  # a schema change (no evaluations object) leaves the model out; counted below
+        ev = m["evaluations"]
+        creator = m.get("creator") or m.get("model_creator") or {}
+        creator = creator if isinstance(creator, dict) else {"name": str(creator)}
+        is_open, openness = open_of(m)
+        for bench, fieldname, *_ in AA_BENCHMARKS:
+            key = AA_API_FIELD_ALIASES.get(fieldname, fieldname) if api else fieldname
+            value = ev.get(key)
+            if value is None:
+                continue
+            est = bool(ev.get(f"{fieldname}_is_estimated", False)) if bench == "intelligence_index" else False
+            rows.append({
+                "model_id": m.get("id"), "model_name": m.get("name"), "creator": creator.get("name", ""),
+                "release_date": m.get("release_date"), "open_weights": is_open, "openness": openness,
+                "benchmark": bench, "score": value, "is_estimated": est, "source": source, "snapshot_date": snapshot,
+            })
+    if not rows:
+        raise DataError("No model in the file has any known AA evaluation field (has AA changed its format?).")
+    return pd.DataFrame(rows)
+
+
+def aa_openness(is_open: bool | None, licence: str | None) -> str:
+    if not is_open:
+        return "Proprietary"
+    return licence or "Open weights (licence unknown)"
+
+
+def load_aa_page(payload: bytes | str | Path | dict) -> Dataset:
+    """An AA leaderboard page payload (``{meta, models}``, as saved by the leaderboard scrapers)."""
+    doc = read_json(payload)
+    if not isinstance(doc, dict) or not isinstance(doc.get("models"), list):
+        raise DataError("Not an AA page payload: expected a JSON object with a 'models' list.")
+    snapshot = str((doc.get("meta") or {}).get("fetched_at", ""))[:10] or dt.date.today().isoformat()
+
+    def open_of(m: dict) -> tuple[bool, str]:
+        ow = m.get("open_weights")
+        if not isinstance(ow, dict) or not isinstance(ow.get("is_open_weights"), bool):
+            return None, ""  # unknown: validation reports the row
+        flag = ow["is_open_weights"]
+        lic = ow.get("license_name")
+        return flag, aa_openness(flag, lic if isinstance(lic, str) else None)
+
+    raw = aa_rows(doc["models"], open_of=open_of, snapshot=snapshot, source="aa_page", api=False)
+    return finish_dataset(raw, aa_benchmark_table("aa_page"), f"AA page payload ({snapshot})", source="aa_page")

@@ -1,0 +1,135 @@
+"""Epoch AI Benchmarking Hub exports (folder or zip; the 2026-04 and the model_metadata layouts)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from model.core.errors import DataError
+from model.core.limits import MAX_UNPACKED_BYTES
+from model.data.catalog import (
+    EPOCH_BENCHMARKS,
+    epoch_benchmark_id,
+    epoch_benchmark_table,
+)
+from model.data.dataset import Dataset, finish_dataset
+from model.data.schema import Issue
+
+_EFFORT = re.compile(r"(_(x?high|medium|low|minimal|none|max|\d+k|thinking|reasoning))+$", re.IGNORECASE)
+
+
+_DATE_SUFFIX = re.compile(r"[-_]?(20\d{2}[-_]?\d{2}[-_]?\d{2}|\d{4})$")
+
+
+def normalise_version(version: str) -> str:
+    """Loose key for Epoch model versions: lower case, no org prefix, no effort or date suffix."""
+    v = str(version).strip().lower().split("/")[-1]
+    v = _EFFORT.sub("", v)
+    v = _DATE_SUFFIX.sub("", v)
+    return re.sub(r"[^a-z0-9]+", "", v)
+
+
+def _read_export_csv(data: bytes, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.BytesIO(data), encoding_errors="replace")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"{name} in the Epoch export is not a readable CSV ({exc.__class__.__name__}).") from None
+
+
+def _epoch_files(path: bytes | str | Path) -> dict[str, pd.DataFrame]:
+    """Read every CSV of an export (folder, zip path or zip bytes), keyed by file stem."""
+    out: dict[str, pd.DataFrame] = {}
+    if isinstance(path, (str, Path)) and Path(path).is_dir():
+        for f in Path(path).rglob("*.csv"):
+            out[f.stem] = _read_export_csv(f.read_bytes(), f.name)
+        return out
+    data = path if isinstance(path, bytes) else Path(path).read_bytes()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = [i for i in zf.infolist() if i.filename.endswith(".csv") and not i.filename.startswith("__MACOSX")]
+            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+                raise DataError("The Epoch export unpacks to more than 300 MB; refusing it.")
+            for info in infos:
+                out[Path(info.filename).stem] = _read_export_csv(zf.read(info), info.filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError):
+        raise DataError("Not an Epoch export: expected a folder or a zip of CSV files.") from None
+    return out
+
+
+def _epoch_registry(files: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Model versions with accessibility, display name, organisation and date (either layout)."""
+    if "model_metadata" in files and "model_version" in files["model_metadata"]:
+        m = files["model_metadata"]
+        reg = pd.DataFrame({
+            "version": m["model_version"], "accessibility": m.get("accessibility"), "name": m.get("display_name", m["model_version"]),
+            "org": m.get("organization", ""), "date": m.get("date"),
+        })
+    elif "epoch_capabilities_index" in files and {"Model version", "Model accessibility"} <= set(files["epoch_capabilities_index"]):
+        e = files["epoch_capabilities_index"]
+        reg = pd.DataFrame({
+            "version": e["Model version"], "accessibility": e["Model accessibility"],
+            "name": e.get("Display name", e.get("Model name", e["Model version"])), "org": e.get("Organization", ""),
+            "date": e.get("Release date"),
+        })
+    else:
+        raise DataError("Not an Epoch export: neither model_metadata.csv nor epoch_capabilities_index.csv is in it.")
+    reg = reg.dropna(subset=["version"]).drop_duplicates("version")
+    reg = reg[reg["version"].map(lambda v: isinstance(v, str))]
+    reg["accessibility"] = reg["accessibility"].where(reg["accessibility"].map(lambda v: isinstance(v, str)))
+    reg["key"] = reg["version"].map(normalise_version)
+    return reg
+
+
+def load_epoch_export(path: bytes | str | Path, *, min_per_side_external: int = 5) -> Dataset:
+    """An Epoch AI benchmark export. Open/closed comes from 'Model accessibility' by exact version,
+    then by a normalised version key; rows with neither are reported and left out."""
+    files = _epoch_files(path)
+    reg = _epoch_registry(files)
+    labelled = reg.dropna(subset=["accessibility"])
+    exact = labelled.set_index("version")["accessibility"].to_dict()
+    by_key = labelled.drop_duplicates("key").set_index("key")["accessibility"].to_dict()
+    names = reg.set_index("version")["name"].to_dict()
+    frames, pre = [], []
+    table = epoch_benchmark_table()
+    keep = []
+    for stem, col, *_rest in EPOCH_BENCHMARKS:
+        f = files.get(stem)
+        if f is None:
+            continue
+        if not {col, "Model version", "Release date"} <= set(f.columns):
+            pre.append(Issue("warning", "columns", f"{stem}.csv lacks {col!r}, 'Model version' or 'Release date'; skipped"))
+            continue
+        f = f.assign(**{"Model version": f["Model version"].where(f["Model version"].map(lambda v: isinstance(v, str)))})
+        acc = f["Model version"].map(exact)
+        acc = acc.fillna(f["Model version"].map(lambda v: by_key.get(normalise_version(v)) if isinstance(v, str) else None))
+        unlabelled = int(acc.isna().sum())
+        ok = acc.notna() & f[col].notna() & f["Release date"].notna()
+        sub = f[ok]
+        is_open = acc[ok].astype(str).str.startswith("Open weights")
+        n_open, n_closed = int(is_open.sum()), int((~is_open).sum())
+        own = not stem.endswith("_external")
+        enough = (n_open >= 1 and n_closed >= 1) if own else (n_open >= min_per_side_external and n_closed >= min_per_side_external)
+        bench = epoch_benchmark_id(stem)
+        if unlabelled:
+            pre.append(Issue("warning", "Model accessibility",
+                             f"{bench}: {unlabelled} row(s) with no open/closed label in the export left out"))
+        if not enough:
+            pre.append(Issue("warning", "benchmark", f"{bench}: too few labelled rows ({n_open} open, {n_closed} closed); left out"))
+            continue
+        keep.append(bench)
+        frames.append(pd.DataFrame({
+            "model_id": sub["Model version"], "model_name": sub["Model version"].map(names).fillna(sub["Model version"]),
+            "creator": sub.get("Organization", ""), "release_date": sub["Release date"], "open_weights": is_open.to_numpy(),
+            "openness": acc[ok].to_numpy(), "benchmark": bench, "score": sub[col], "is_estimated": False,
+            "source": "epoch", "snapshot_date": None,
+        }))
+    if not frames:
+        raise DataError("The Epoch export has no benchmark with both open and closed labelled models.")
+    raw = pd.concat(frames, ignore_index=True)
+    latest = pd.to_datetime(raw["release_date"], errors="coerce").max()
+    raw["snapshot_date"] = latest.date().isoformat() if pd.notna(latest) else None
+    return finish_dataset(raw, table[table["benchmark"].isin(keep)], "Epoch AI export", source="epoch", pre_issues=pre)

@@ -1,0 +1,125 @@
+"""The tidy score table: its columns, the benchmark metadata columns, and what validation reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+#: Columns of the tidy table, in order.
+SCORE_COLUMNS: list[str] = [
+    "model_id",
+    "model_name",
+    "creator",
+    "release_date",
+    "open_weights",
+    "openness",
+    "benchmark",
+    "score",
+    "is_estimated",
+    "source",
+    "snapshot_date",
+]
+
+
+#: Columns a user file must provide; the others get documented defaults.
+REQUIRED_COLUMNS: list[str] = ["model_name", "release_date", "open_weights", "benchmark", "score"]
+
+
+#: Columns of the benchmark metadata table.
+BENCHMARK_COLUMNS: list[str] = [
+    "benchmark",
+    "display_name",
+    "category",
+    "higher_is_better",
+    "scale",
+    "source",
+    "caveats",
+]
+
+
+CATEGORIES = (
+    "composite",
+    "coding",
+    "math",
+    "reasoning",
+    "knowledge",
+    "agentic",
+    "long-context",
+    "instruction-following",
+    "multimodal",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding of validation.
+
+    ``level`` is ``"error"`` (rows excluded from the analysis), ``"repair"``
+    (rows kept after a documented fix) or ``"warning"`` (nothing changed).
+    ``rows`` are 1-based data-row numbers as in the user's file (header = row 0).
+    """
+
+    level: str
+    column: str
+    message: str
+    rows: tuple[int, ...] = ()
+
+    def describe(self, max_rows: int = 8) -> str:
+        if not self.rows:
+            return f"{self.column}: {self.message}"
+        shown = ", ".join(str(r) for r in self.rows[:max_rows])
+        more = f" and {len(self.rows) - max_rows} more" if len(self.rows) > max_rows else ""
+        return f"{self.column}, row{'s' if len(self.rows) > 1 else ''} {shown}{more}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """What validation found; shown in the UI and printed by the CLI."""
+
+    n_input_rows: int = 0
+    n_valid_rows: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def n_excluded_rows(self) -> int:
+        return self.n_input_rows - self.n_valid_rows
+
+    def lines(self) -> list[str]:
+        return [f"[{i.level}] {i.describe()}" for i in self.issues]
+
+
+def benchmark_lookup(benchmarks: pd.DataFrame | None) -> dict[str, dict] | None:
+    if benchmarks is None or benchmarks.empty:
+        return None
+    b = benchmarks.set_index("benchmark")
+    lo, hi = {}, {}
+    for name, scale in b["scale"].astype(str).items():
+        parts = scale.split("..")
+        if len(parts) == 2:
+            try:
+                lo[name], hi[name] = float(parts[0]), float(parts[1])
+            except ValueError:
+                pass
+    return {"lo": lo, "hi": hi, "hib": b["higher_is_better"].astype(bool).to_dict()}
+
+
+def default_benchmarks(scores: pd.DataFrame, source: str = "upload") -> pd.DataFrame:
+    """Metadata for benchmarks that arrive without any: higher is better, category other."""
+    names = sorted(scores["benchmark"].unique())
+    return pd.DataFrame(
+        {
+            "benchmark": names,
+            "display_name": names,
+            "category": "other",
+            "higher_is_better": True,
+            "scale": "",
+            "source": source,
+            "caveats": "",
+        }
+    )

@@ -1,0 +1,90 @@
+"""Lags of many benchmarks at once, and their across-benchmark mean (with the quorum rule)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from model.core.errors import DataError
+from model.data.openness import open_groups
+from model.lags.engine import aligned_groups, date_grid, event_lags, higher_is_better, lag_at, split_groups
+from model.lags.frontier import build_frontier
+
+
+def event_lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None = None, tolerance: float = 0.0,
+                            definition: str = "any") -> tuple[pd.DataFrame, list[str]]:
+    """Event lags of every benchmark as one table with a ``benchmark`` column, and the reasons for those skipped."""
+    parts, skipped = [], []
+    for name in sorted(scores["benchmark"].unique()):
+        try:
+            parts.append(event_lags(scores, name, benchmarks=benchmarks, tolerance=tolerance, definition=definition)
+                         .assign(benchmark=name))
+        except DataError as exc:
+            skipped.append(str(exc))
+    if not parts:
+        raise DataError("None of the benchmarks has both open and closed models.")
+    return pd.concat(parts, ignore_index=True), skipped
+
+
+def lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None = None, names: list[str] | None = None,
+                      grid: str = "monthly", start=None, end=None, tolerance: float = 0.0, definition: str = "any",
+                      groups: pd.Series | None = None, skip_unusable: bool = True) -> pd.DataFrame:
+    """Grid lags for many benchmarks on one shared grid, as a long table with a ``benchmark`` column.
+
+    Benchmarks without both groups are skipped (``skip_unusable``) or raise. Each
+    benchmark's rows stop at its last release date in the data.
+    """
+    names = names if names is not None else sorted(scores["benchmark"].unique())
+    if not names:
+        raise DataError("No benchmarks selected.")
+    scores, groups = aligned_groups(scores, groups)
+    sub = scores[scores["benchmark"].isin(names)]
+    g_all = open_groups(sub, definition) if groups is None else groups.reindex(sub.index)
+    start = pd.Timestamp(start) if start is not None else sub.loc[g_all == "open", "release_date"].min()
+    if pd.isna(start):
+        raise DataError(f"No open models in the selected benchmarks under the '{definition}' definition.")
+    start = start.to_period("M").to_timestamp() if grid == "monthly" else start
+    end = pd.Timestamp(end) if end is not None else sub["release_date"].max()
+    dates = date_grid(start, end, grid)
+    out = []
+    for name, rows in sub.groupby("benchmark", sort=True):
+        try:
+            follower, leader = split_groups(rows, g_all, definition, name)
+        except DataError:
+            if skip_unusable:
+                continue
+            raise
+        hib = higher_is_better(benchmarks, name)
+        table = lag_at(build_frontier(follower, hib), build_frontier(leader, hib), dates,
+                       tolerance=tolerance, higher_is_better=hib)
+        table.insert(0, "benchmark", name)
+        # A benchmark's series ends with its data: AA stopped scoring legacy benchmarks,
+        # and a lag "growing" after the last measurement would be an artefact.
+        out.append(table[table["date"] <= rows["release_date"].max()])
+    if not out:
+        raise DataError("None of the selected benchmarks has both open and closed models.")
+    return pd.concat(out, ignore_index=True)
+
+
+def quorum(n_benchmarks: int) -> int:
+    """Fewest benchmarks a date needs before its lags are averaged: a quarter of those chosen, at least one."""
+    return max(1, -(-n_benchmarks // 4))
+
+
+def lag_summary_by_date(long: pd.DataFrame, min_benchmarks: int = 1) -> pd.DataFrame:
+    """Across-benchmark mean, median, quartiles and count of the lag per grid date.
+
+    Open-ahead dates count as 0; left-censored lags count at their (lower-bound)
+    value, as in the June 2026 analysis; ``n_censored`` says how many those are.
+    Dates with fewer than ``min_benchmarks`` usable benchmarks are left out (an
+    "average" of one early benchmark is not an average).
+    """
+    usable = long[long["status"] != "no_open_yet"]
+    g = usable.groupby("date")["lag_months"]
+    out = pd.DataFrame({
+        "mean_lag": g.mean(), "median_lag": g.median(), "q25_lag": g.quantile(0.25), "q75_lag": g.quantile(0.75),
+        "n_benchmarks": g.size(),
+        "n_censored": usable.assign(c=usable["status"] == "left_censored").groupby("date")["c"].sum(),
+        "n_open_ahead": usable.assign(c=usable["status"] == "open_ahead").groupby("date")["c"].sum(),
+    })
+    out = out[out["n_benchmarks"] >= min_benchmarks]
+    return out.reset_index()

@@ -1,0 +1,184 @@
+"""Figures of fitted trends: bands, crossing-date histograms, P(closed by D), slopes, forests, shrinkage."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from model.presentation.charts.style import OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, layout
+
+
+def fit_figure(obs_frame: pd.DataFrame, band: pd.DataFrame, *, title: str, crossing_median=None, prior_band=None) -> go.Figure:
+    """Observed lags (by status) with the fitted trend's median and 50%/90% bands out to the horizon.
+
+    ``band`` has ``date, q05, q25, q50, q75, q95`` (months); ``obs_frame`` has ``date, lag_months, status``.
+    """
+    fig = go.Figure()
+    if prior_band is not None:
+        add_band(fig, prior_band["date"], prior_band["q05"], prior_band["q95"], "#999999", "prior 90% band", 0.15)
+    add_band(fig, band["date"], band["q05"], band["q95"], OKABE_ITO["open"], "90% band", 0.18)
+    add_band(fig, band["date"], band["q25"], band["q75"], OKABE_ITO["open"], "50% band", 0.30)
+    fig.add_trace(go.Scatter(x=band["date"], y=band["q50"], mode="lines", name="trend (median)",
+                             line={"color": OKABE_ITO["open"], "width": 2.5}))
+    for status, (colour, symbol, label) in STATUS_STYLE.items():
+        pts = obs_frame[obs_frame["status"] == status]
+        if not pts.empty:
+            fig.add_trace(go.Scatter(x=pts["date"], y=pts["lag_months"], mode="markers", name=f"observed: {label}",
+                                     marker={"color": colour if status != "ok" else "#000000", "symbol": symbol, "size": 8},
+                                     hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} months<extra></extra>"))
+    fig.add_hline(y=0, line={"color": "#555555", "width": 1})
+    if crossing_median is not None:
+        fig.add_vline(x=crossing_median, line={"color": OKABE_ITO["closed"], "dash": "dash", "width": 2})
+        fig.add_annotation(x=crossing_median, y=1, yref="paper", text=f"median crossing {crossing_median:%Y-%m}",
+                           showarrow=False, xanchor="left", font={"color": OKABE_ITO["closed"]})
+    fig.update_xaxes(title="date")
+    # Scale to the data and the posterior band; the (wide) prior band is clipped, not allowed to flatten the data.
+    lo = min(-2.0, float(np.nanmin(band["q05"])))
+    hi = max(float(np.nanmax(band["q95"])), float(np.nanmax(obs_frame["lag_months"])) if len(obs_frame) else 1.0)
+    fig.update_yaxes(title="lag (months)", range=[lo - 0.05 * (hi - lo), hi + 0.1 * (hi - lo)])
+    return layout(fig, title, height=440)
+
+
+def crossing_figure(dates_by_label: dict[str, np.ndarray], p_never: dict[str, float], *, horizon: pd.Timestamp,
+                    title: str = "When does the gap reach zero?") -> go.Figure:
+    """Histogram of crossing dates (draws that cross before the horizon) and a separate bar for
+    P(not by the horizon), for one or more posteriors."""
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.82, 0.18], shared_yaxes=False, horizontal_spacing=0.06,
+                        subplot_titles=["crossing date (share of draws per quarter)", "no crossing by horizon"])
+    for i, (label, dates) in enumerate(dates_by_label.items()):
+        colour = SEQUENCE[i % len(SEQUENCE)]
+        d = pd.to_datetime(pd.Series(dates)).dropna()
+        d = d[d <= horizon]
+        n_all = max(len(dates), 1)
+        if len(d):
+            counts = d.dt.to_period("Q").value_counts().sort_index()
+            fig.add_trace(go.Bar(x=counts.index.to_timestamp(), y=counts.to_numpy() / n_all, name=label, marker_color=colour,
+                                 opacity=0.75, hovertemplate="%{x|%Y Q%q}: %{y:.1%}<extra>" + label + "</extra>"),
+                          row=1, col=1)
+        fig.add_trace(go.Bar(x=[label], y=[p_never[label]], marker_color=colour, showlegend=False, opacity=0.9,
+                             text=[f"{p_never[label]:.0%}"], textposition="outside",
+                             hovertemplate="P(no crossing by horizon) = %{y:.1%}<extra></extra>"), row=1, col=2)
+    fig.update_yaxes(tickformat=".0%", row=1, col=1)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.15], row=1, col=2)
+    fig = layout(fig, title, height=400)
+    fig.update_layout(barmode="overlay", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "xanchor": "left"})
+    return fig
+
+
+def p_cross_figure(curves: dict[str, pd.DataFrame], *, title: str = "Probability the gap has closed by each date") -> go.Figure:
+    fig = go.Figure()
+    for i, (label, c) in enumerate(curves.items()):
+        fig.add_trace(go.Scatter(x=c["date"], y=c["p_crossed"], mode="lines", name=label,
+                                 line={"color": SEQUENCE[i % len(SEQUENCE)], "width": 2.5, "shape": "hv"},
+                                 hovertemplate="by %{x|%Y-%m}: %{y:.0%}<extra>" + label + "</extra>"))
+    fig.add_hline(y=0.5, line={"color": "#999999", "dash": "dot"})
+    fig.update_yaxes(title="P(crossed by date)", range=[0, 1], tickformat=".0%")
+    fig.update_xaxes(title="date")
+    return layout(fig, title, height=340)
+
+
+def slope_figure(posterior: np.ndarray, prior_mean: float, prior_sd: float, *, title: str = "Slope: posterior vs prior") -> go.Figure:
+    """Posterior histogram of the slope (months of lag per year) against its Normal prior density."""
+    fig = go.Figure()
+    fig.add_trace(go.Histogram(x=posterior, histnorm="probability density", name="posterior", nbinsx=60,
+                               marker_color=OKABE_ITO["open"], opacity=0.75))
+    lo = min(np.quantile(posterior, 0.001), prior_mean - 3 * prior_sd)
+    hi = max(np.quantile(posterior, 0.999), prior_mean + 3 * prior_sd)
+    xs = np.linspace(lo, hi, 300)
+    dens = np.exp(-0.5 * ((xs - prior_mean) / prior_sd) ** 2) / (prior_sd * np.sqrt(2 * np.pi))
+    fig.add_trace(go.Scatter(x=xs, y=dens, mode="lines", name="prior", line={"color": "#555555", "dash": "dash", "width": 2}))
+    fig.add_vline(x=0, line={"color": OKABE_ITO["closed"], "width": 1.5})
+    fig.update_xaxes(title="slope (months of lag per year; negative = closing)")
+    fig.update_yaxes(title="density")
+    return layout(fig, title, height=320)
+
+
+def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark", title: str = "Crossing date: median, 50% and 90% intervals") -> go.Figure:
+    """One row per fit: 90% and 50% crossing intervals, median, and P(never) written beside it."""
+    t = table.reset_index(drop=True)
+    y = t[label_col].astype(str).tolist()
+    fig = go.Figure()
+    for i, r in t.iterrows():
+        if pd.notna(r.get("crossing_lo90")):
+            fig.add_trace(go.Scatter(x=[r["crossing_lo90"], r["crossing_hi90"]], y=[y[i]] * 2, mode="lines", showlegend=i == 0,
+                                     name="90% interval", line={"color": OKABE_ITO["open"], "width": 2}, legendgroup="90"))
+            fig.add_trace(go.Scatter(x=[r["crossing_lo50"], r["crossing_hi50"]], y=[y[i]] * 2, mode="lines", showlegend=i == 0,
+                                     name="50% interval", line={"color": OKABE_ITO["open"], "width": 7}, legendgroup="50"))
+            fig.add_trace(go.Scatter(x=[r["crossing_median"]], y=[y[i]], mode="markers", showlegend=i == 0, name="median",
+                                     marker={"color": "#000000", "size": 9, "symbol": "diamond"}, legendgroup="m"))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"opacity": 0}, name="P(never) on the right"))
+    for i, r in t.iterrows():
+        fig.add_annotation(x=1.0, xref="paper", y=y[i], text=f"P(never) {r['p_never']:.0%}", showarrow=False, xanchor="left",
+                           font={"size": 12})
+    fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], type="category")
+    fig.update_xaxes(title="date the trend reaches zero lag")
+    fig = layout(fig, title, height=max(260, 70 + 46 * len(t)))
+    fig.update_layout(margin={"r": 130})
+    return fig
+
+
+def shrinkage_figure(names: list[str], unpooled: np.ndarray, partial: np.ndarray, population: float,
+                     *, title: str = "Slopes: unpooled vs partially pooled") -> go.Figure:
+    """Each benchmark's slope median fitted alone and with partial pooling; arrows show the shrinkage."""
+    fig = go.Figure()
+    for i, n in enumerate(names):
+        fig.add_trace(go.Scatter(x=[unpooled[i], partial[i]], y=[n, n], mode="lines", line={"color": "#999999", "width": 1.5},
+                                 showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=unpooled, y=names, mode="markers", name="fitted alone (no pooling)",
+                             marker={"color": OKABE_ITO["closed"], "size": 9, "symbol": "circle-open", "line": {"width": 2}}))
+    fig.add_trace(go.Scatter(x=partial, y=names, mode="markers", name="partial pooling",
+                             marker={"color": OKABE_ITO["open"], "size": 9}))
+    fig.add_vline(x=population, line={"color": "#000000", "dash": "dash"})
+    fig.add_annotation(x=population, y=1.02, yref="paper", text="population mean", showarrow=False)
+    fig.update_xaxes(title="slope median (months of lag per year)")
+    return layout(fig, title, height=max(300, 60 + 28 * len(names)))
+
+
+def small_fits_figure(panels: list[dict], *, columns: int = 3, horizon: pd.Timestamp) -> go.Figure:
+    """Small multiples on shared axes: observed lags and fitted trend bands, one panel per benchmark.
+
+    Each panel dict has ``title``, ``obs`` (date, lag_months, status) and ``band`` (date, q05, q50, q95).
+    """
+    rows = max(1, math.ceil(len(panels) / columns))
+    fig = make_subplots(rows=rows, cols=columns, shared_xaxes="all", shared_yaxes="all",
+                        subplot_titles=[p["title"][:40] for p in panels], vertical_spacing=0.12, horizontal_spacing=0.04)
+    for i, p in enumerate(panels):
+        r, c = i // columns + 1, i % columns + 1
+        b = p["band"]
+        fig.add_trace(go.Scatter(x=list(b["date"]) + list(b["date"])[::-1], y=list(b["q95"]) + list(b["q05"])[::-1],
+                                 fill="toself", fillcolor=OKABE_ITO["open"], opacity=0.2, line={"width": 0}, showlegend=i == 0,
+                                 name="90% band", hoverinfo="skip"), row=r, col=c)
+        fig.add_trace(go.Scatter(x=b["date"], y=b["q50"], mode="lines", line={"color": OKABE_ITO["open"], "width": 2},
+                                 showlegend=i == 0, name="trend median"), row=r, col=c)
+        o = p["obs"]
+        fig.add_trace(go.Scatter(x=o["date"], y=o["lag_months"], mode="markers", marker={"color": "#000000", "size": 5},
+                                 showlegend=i == 0, name="observed lag"), row=r, col=c)
+        fig.add_hline(y=0, line={"color": "#999999", "width": 1}, row=r, col=c)
+    fig.update_xaxes(range=[min(p["obs"]["date"].min() for p in panels), horizon])
+    # One explicit y range for every panel: the data, with room for the trend to reach (and pass) zero.
+    top = max(float(p["obs"]["lag_months"].max()) for p in panels)
+    fig.update_yaxes(range=[-0.25 * top, 1.3 * top])
+    fig.update_annotations(font_size=12)
+    fig.update_layout(height=max(300, 260 * rows), template="plotly_white", margin={"l": 40, "r": 10, "t": 50, "b": 30},
+                      legend={"orientation": "h", "y": -0.08})
+    return fig
+
+
+def prior_preview_figure(dates, draws: np.ndarray, obs_frame: pd.DataFrame | None = None) -> go.Figure:
+    """A few prior-predictive trend lines, so a prior's meaning is visible before fitting."""
+    fig = go.Figure()
+    for k in range(min(40, draws.shape[0])):
+        fig.add_trace(go.Scatter(x=dates, y=draws[k], mode="lines", line={"color": "#999999", "width": 1}, opacity=0.5,
+                                 showlegend=False, hoverinfo="skip"))
+    q = np.quantile(draws, [0.05, 0.5, 0.95], axis=0)
+    fig.add_trace(go.Scatter(x=dates, y=q[1], mode="lines", line={"color": "#000000", "width": 2}, name="prior median"))
+    if obs_frame is not None:
+        fig.add_trace(go.Scatter(x=obs_frame["date"], y=obs_frame["lag_months"], mode="markers", name="data",
+                                 marker={"color": OKABE_ITO["open"], "size": 6}))
+    fig.add_hline(y=0, line={"color": OKABE_ITO["closed"], "width": 1})
+    fig.update_yaxes(title="lag (months)", range=[-12, 30])
+    return layout(fig, "Prior-predictive trends", height=300)

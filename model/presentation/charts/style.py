@@ -1,0 +1,45 @@
+"""Chart style shared by every figure: Okabe-Ito colours (colour-blind safe), shapes and dashes that
+survive greyscale and dark themes, and the common layout.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+OKABE_ITO = {
+    "open": "#0072B2",  # blue
+    "closed": "#D55E00",  # vermillion
+    "excluded": "#999999",
+    "mean": "#000000",
+    "ols": "#CC79A7",  # reddish purple
+    "censored": "#E69F00",  # orange
+    "ahead": "#009E73",  # green
+}
+
+
+SEQUENCE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+
+STATUS_STYLE = {
+    "ok": ("#0072B2", "circle", "lag"),
+    "left_censored": (OKABE_ITO["censored"], "triangle-up", "left-censored (lower bound)"),
+    "open_ahead": (OKABE_ITO["ahead"], "star", "open ahead (lag 0)"),
+}
+
+
+def layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left"},
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        hovermode="closest",
+        template="plotly_white",
+        font={"size": 13},
+    )
+    return fig
+
+
+def add_band(fig, x, lo, hi, colour, name, opacity):
+    fig.add_trace(go.Scatter(x=list(x) + list(x)[::-1], y=list(hi) + list(lo)[::-1], fill="toself", fillcolor=colour,
+                             opacity=opacity, line={"width": 0}, name=name, hoverinfo="skip"))

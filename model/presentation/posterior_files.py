@@ -1,0 +1,54 @@
+"""Posterior files (NetCDF) that carry their own settings.
+
+A file holds one fit's full posterior (an ArviZ DataTree) and, in its attributes, the :class:`FitSettings`
+JSON that made it, the fit's name within that run, the content hash of the data, and the package versions.
+``python -m model fit --from-netcdf FILE`` reads it back and prints the same summary table without sampling.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from model.analysis import AnalysisResult, FitSettings
+from model.core.errors import DataError
+from model.core.files import write_atomic_with
+from model.presentation.report import versions
+
+ATTR_SETTINGS, ATTR_NAME, ATTR_DATA_HASH, ATTR_VERSIONS = ("frontier_lag_settings", "frontier_lag_fit", "frontier_lag_data_hash",
+                                                           "frontier_lag_versions")
+
+
+def _with_attrs(result: AnalysisResult, name: str, data_hash: str):
+    tree = result.fits[name].trace.copy()
+    tree.attrs = {**tree.attrs, ATTR_SETTINGS: result.settings.model_dump_json(), ATTR_NAME: name, ATTR_DATA_HASH: data_hash,
+                  ATTR_VERSIONS: json.dumps(versions(), sort_keys=True)}
+    return tree
+
+
+def write_posterior(result: AnalysisResult, name: str, path: str | Path, *, data_hash: str) -> Path:
+    """Write fit ``name`` of ``result`` with its settings, atomically."""
+    tree = _with_attrs(result, name, data_hash)
+    return write_atomic_with(path, lambda tmp: tree.to_netcdf(tmp, engine="h5netcdf"))
+
+
+def posterior_bytes(result: AnalysisResult, name: str, *, data_hash: str) -> bytes:
+    """The same file as bytes (for a download button)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_posterior(result, name, Path(tmp) / "posterior.nc", data_hash=data_hash)
+        return path.read_bytes()
+
+
+def read_posterior(path: str | Path) -> tuple[object, FitSettings, str, str]:
+    """(trace, settings, fit name, data hash) from a posterior file; a file without settings is a one-line error."""
+    import xarray as xr
+
+    try:
+        tree = xr.open_datatree(path, engine="h5netcdf").load()
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable posterior file ({exc.__class__.__name__}).") from None
+    attrs = tree.attrs
+    if ATTR_SETTINGS not in attrs:
+        raise DataError(f"{path}: this posterior file carries no Frontier Lag settings (written by an older version?).")
+    return tree, FitSettings.from_json(attrs[ATTR_SETTINGS]), str(attrs.get(ATTR_NAME, "")), str(attrs.get(ATTR_DATA_HASH, ""))

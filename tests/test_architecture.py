@@ -1,0 +1,97 @@
+"""The layering of ``model/`` is enforced here, not only described.
+
+Layers, lowest first: core ← data ← lags ← bayes ← analysis (the one fit path) ← robustness ← presentation ← cli.
+A module may import its own layer and the layers below it, never one above. ``analysis`` sits below robustness
+because the multiverse and the backtests run through the same fit path as the pages and the CLI. Nothing in ``model/`` imports
+streamlit or ``pages``; no module imports another module's private (``_name``) names; pages hold no statistics
+engines (no pymc, pytensor, nutpie, arviz or scipy).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ("core", "data", "lags", "bayes", "analysis", "robustness", "presentation", "cli")
+SUBPACKAGES = ("core", "data", "lags", "bayes", "robustness", "presentation")
+STATISTICS_PACKAGES = ("pymc", "pytensor", "nutpie", "arviz", "arviz_stats", "scipy")
+
+
+def layer_of(module: str) -> str | None:
+    """The layer of a dotted ``model.…`` module name: its sub-package, ``analysis``, or ``cli`` for the rest."""
+    parts = module.split(".")
+    if parts[0] != "model":
+        return None
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return parts[1]
+    return "cli"  # model.cli, model.__main__, the package itself
+
+
+def imports_of(path: Path) -> list[tuple[int, str, list[str]]]:
+    """(line, imported module, imported names) for every import in a file, nested ones included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name, []) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module, [a.name for a in node.names]))
+    return found
+
+
+def violations(root: Path) -> list[str]:
+    """Every broken rule under ``root`` (a checkout: ``model/`` and ``pages/``), one line each."""
+    found = []
+    for path in sorted((root / "model").rglob("*.py")):
+        rel = path.relative_to(root)
+        own = layer_of(".".join(rel.with_suffix("").parts))
+        for line, module, names in imports_of(path):
+            where = f"{rel}:{line}"
+            top = module.split(".")[0]
+            if top in ("streamlit", "pages"):
+                found.append(f"{where} imports {module}: model/ never imports the UI")
+                continue
+            target = layer_of(module)
+            if target and LAYERS.index(target) > LAYERS.index(own):
+                found.append(f"{where} imports {module}: layer {own} may not import the higher layer {target}")
+            found += [f"{where} imports the private name {n} from {module}" for n in names
+                      if top == "model" and n.startswith("_") and not n.startswith("__")]
+    for path in sorted((root / "pages").rglob("*.py")):
+        rel = path.relative_to(root)
+        for line, module, names in imports_of(path):
+            if module.split(".")[0] in STATISTICS_PACKAGES:
+                found.append(f"{rel}:{line} imports {module}: pages hold no statistics")
+            found += [f"{rel}:{line} imports the private name {n} from {module}" for n in names
+                      if module.startswith("model") and n.startswith("_") and not n.startswith("__")]
+    return found
+
+
+def test_the_project_keeps_its_layers():
+    assert violations(ROOT) == []
+
+
+def test_every_layer_package_says_what_it_owns():
+    for layer in SUBPACKAGES:
+        init = ROOT / "model" / layer / "__init__.py"
+        assert init.exists(), f"model/{layer}/ has no __init__.py"
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and len(doc.split()) >= 15, f"model/{layer}/__init__.py needs a paragraph saying what it owns"
+
+
+@pytest.mark.parametrize(("planted", "source", "expected"), [
+    ("model/core/bad.py", "from model.bayes.crossing import crossing_years\n", "may not import the higher layer bayes"),
+    ("model/data/bad.py", "import streamlit as st\n", "never imports the UI"),
+    ("model/lags/bad.py", "def f():\n    from pages.common import settings\n", "never imports the UI"),
+    ("model/bayes/bad.py", "from model.bayes.engine import _private\n", "private name _private"),
+    ("pages/bad.py", "import pymc as pm\n", "pages hold no statistics"),
+])
+def test_a_planted_bad_import_is_caught(tmp_path, planted, source, expected):
+    target = tmp_path / planted
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pages").mkdir(exist_ok=True)
+    target.write_text(source, encoding="utf-8")
+    found = violations(tmp_path)
+    assert len(found) == 1 and expected in found[0], found

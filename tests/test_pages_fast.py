@@ -1,0 +1,71 @@
+"""The fast UI tier: every page, with compile-and-sample replaced by synthetic posteriors (tests/fake_sampler.py).
+
+A page-layout change is checked here in seconds; the real sampling through the same pages stays covered by the
+slow tier (test_pages_fit.py, test_pages_robustness.py, test_browser.py).
+"""
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from model.analysis import FitSettings
+from tests import fake_sampler
+from tests.conftest import ROOT
+
+APP = str(ROOT / "streamlit_app.py")
+ALL_PAGES = ["pages/data.py", "pages/frontiers.py", "pages/lag_overview.py", "pages/trend_fit.py", "pages/pooled.py",
+             "pages/compare.py", "pages/multiverse.py", "pages/backtest.py", "pages/score_space.py", "pages/report.py",
+             "pages/downloads.py"]
+
+
+@pytest.fixture(autouse=True)
+def fast_fits(monkeypatch):
+    """Synthetic posteriors, and no fake result left in the shared fit cache for the slow tier."""
+    st.cache_resource.clear()
+    fake_sampler.install(monkeypatch)
+    yield
+    st.cache_resource.clear()
+
+
+def app_at(page, **state):
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_renders_with_fast_fits(page):
+    at = app_at(page)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, f"{page} has no title"
+
+
+def test_trend_fit_reads_the_fit_and_follows_a_prior_slider():
+    at = app_at("pages/trend_fit.py", fit_form=FitSettings(draws=200, tune=200, chains=2).model_dump())
+    sentence = [m.value for m in at.markdown if "probability" in m.value]
+    assert sentence and "2035" not in sentence[0][:3]
+    assert any(s.value == "Diagnostics" for s in at.subheader)
+    slider = next(s for s in at.slider if s.label.startswith("Slope prior mean"))
+    slider.set_value(-5.0).run()
+    assert not at.exception
+    assert at.session_state["fit_form"]["priors"]["slope_mean"] == -5.0
+
+
+@pytest.mark.parametrize("model", ["constant", "linear_ar1", "changepoint"])
+def test_trend_fit_page_shows_each_model(model):
+    at = app_at("pages/trend_fit.py", fit_form=FitSettings(model=model, draws=200, tune=200, chains=2).model_dump())
+    assert not at.error, [e.value for e in at.error]
+    if model == "constant":
+        assert any("constant model has no slope" in i.value for i in at.info)
+
+
+def test_pooled_page_reports_population_and_new_benchmark():
+    form = FitSettings(pooling="partial", benchmarks=["gpqa", "hle", "scicode"], start="2024-07-01", draws=200, tune=200,
+                       chains=2).model_dump()
+    at = app_at("pages/pooled.py", pooled_form=form)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Population:" in text and "A new, unseen benchmark:" in text
