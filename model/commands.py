@@ -43,10 +43,12 @@ def emit(frame: pd.DataFrame, out: str | None, *, inputs=()) -> None:
 
 
 def input_paths(args) -> tuple:
+    """The files a command reads, which its outputs must never overwrite."""
     return tuple(getattr(args, k, None) for k in ("file", "overrides", "settings"))
 
 
 def prepare(args) -> Dataset:
+    """Load the data a command works on (source or file, overrides), printing the validation report."""
     ds = load_dataset(args.source, args.file, include_estimated=not args.exclude_estimated)
     if args.overrides:
         ov = pd.read_csv(args.overrides, dtype=str)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from model.bayes.observations import Observations, PooledObservations
+from model.core.timeaxis import date_after
 
 REF = pd.Timestamp("2026-06-01")
 
@@ -15,7 +16,7 @@ def simulate_series(alpha, beta, *, n=24, sigma=1.0, years=3.0, seed=0, name="si
     latent = alpha + beta * x + rng.normal(0, sigma, n)
     status = np.where(latent <= 0, "open_ahead", "ok") if censor else np.full(n, "ok")
     y = np.where(status == "open_ahead", 0.0, latent)
-    dates = (REF + pd.to_timedelta(x * 365.25, unit="D")).to_numpy(dtype="datetime64[ns]")
+    dates = date_after(REF, x).to_numpy(dtype="datetime64[ns]")
     return Observations(name, "events", dates, y, status.astype(object), REF, pd.Timestamp(dates.min()), REF)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from model.bayes.engine import SamplerSettings
 from model.core.errors import DataError
+from model.core.timeaxis import date_after
 from model.robustness.score_space import fit_score_space, frontier_records, score_space_summary
 
 FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=5)
@@ -19,7 +20,7 @@ def simulated_records(a_o, b_o, a_c, b_c, *, n=14, sigma=0.1, seed=0) -> pd.Data
     for group, a, b in (("open", a_o, b_o), ("closed", a_c, b_c)):
         x = np.sort(-rng.uniform(0, 3, n))
         logit = a + b * x + rng.normal(0, sigma, n)
-        rows.append(pd.DataFrame({"since": REF + pd.to_timedelta(x * 365.25, unit="D"), "group": group,
+        rows.append(pd.DataFrame({"since": date_after(REF, x), "group": group,
                                   "p": 1 / (1 + np.exp(-logit))}))
     return pd.concat(rows, ignore_index=True)
 

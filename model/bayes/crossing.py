@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.core.timeaxis import date_after, years_between
+
 HORIZON_END = pd.Timestamp("2035-12-31")
 
 
@@ -63,12 +65,13 @@ FAR_FUTURE = pd.Timestamp("2200-01-01")
 def _date(reference: pd.Timestamp, years: float) -> pd.Timestamp | None:
     if not np.isfinite(years):
         return None
-    if years > (FAR_FUTURE - reference).days / 365.25:
+    if years > years_between([FAR_FUTURE], reference)[0]:
         return FAR_FUTURE
-    return (reference + pd.to_timedelta(years * 365.25, unit="D")).normalize()
+    return date_after(reference, years).normalize()
 
 
 def fmt_month(ts: pd.Timestamp | None) -> str:
+    """A date as YYYY-MM, "never" for None, "2200 or later" past the far-future cap."""
     if ts is None:
         return "never"
     return "2200 or later" if ts >= FAR_FUTURE else f"{ts:%Y-%m}"
@@ -81,7 +84,7 @@ def summarise_crossing(x_star: np.ndarray, reference: pd.Timestamp, *, by=("2026
     p_never = float(np.mean(~np.isfinite(x_star))) if len(x_star) else float("nan")
     p_by = {}
     for d in by:
-        yrs = (pd.Timestamp(d) - reference).days / 365.25
+        yrs = years_between([pd.Timestamp(d)], reference)[0]
         p_by[str(pd.Timestamp(d).date())] = float(np.mean(x_star <= yrs))
     if len(finite) == 0:
         return CrossingSummary(reference, None, None, None, None, None, p_never, p_by, len(x_star))
@@ -93,7 +96,7 @@ def p_cross_by_curve(x_star: np.ndarray, reference: pd.Timestamp, *, start=None,
     """P(crossed by D) for D on a monthly grid to the horizon (2035 by default)."""
     start = pd.Timestamp(start) if start is not None else reference
     dates = pd.date_range(start, end, freq=freq)
-    yrs = (dates - reference).days.to_numpy() / 365.25
+    yrs = years_between(dates, reference)
     x_sorted = np.sort(np.asarray(x_star, dtype=float))
     p = np.searchsorted(x_sorted, yrs, side="right") / max(len(x_sorted), 1)
     return pd.DataFrame({"date": dates, "p_crossed": p})

@@ -12,6 +12,8 @@ ESS_OK, ESS_BAD = 400, 100
 
 @dataclass(frozen=True)
 class Diagnostics:
+    """Sampler diagnostics of one fit and their plain verdict."""
+
     rhat_max: float
     ess_bulk_min: float
     ess_tail_min: float
@@ -21,9 +23,11 @@ class Diagnostics:
 
     @property
     def trustworthy(self) -> bool:
+        """True when nothing in the diagnostics calls for caution."""
         return self.verdict == "trustworthy"
 
     def as_dict(self) -> dict:
+        """The diagnostics as summary-table columns."""
         return {"rhat_max": self.rhat_max, "ess_bulk_min": self.ess_bulk_min, "ess_tail_min": self.ess_tail_min,
                 "divergences": self.divergences, "verdict": self.verdict}
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from model.core.errors import DataError
+from model.core.timeaxis import years_between
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
 from model.lags.engine import event_lags, frontier_lag
 
@@ -39,7 +40,7 @@ class Observations:
     @property
     def x(self) -> np.ndarray:
         """Years from the reference date (<= 0 inside the window)."""
-        return (pd.to_datetime(self.dates) - self.reference).days.to_numpy(dtype=float) / 365.25
+        return years_between(pd.to_datetime(self.dates), self.reference)
 
     @property
     def lower(self) -> np.ndarray:
@@ -55,6 +56,7 @@ class Observations:
         return len(self.y)
 
     def frame(self) -> pd.DataFrame:
+        """The observations as a table: date, years from the reference, lag, status."""
         return pd.DataFrame({"date": pd.to_datetime(self.dates), "x_years": self.x, "lag_months": self.y, "status": self.status})
 
     def up_to(self, cutoff: pd.Timestamp) -> Observations:
@@ -121,17 +123,21 @@ class PooledObservations:
 
     @property
     def names(self) -> list[str]:
+        """The benchmarks' names, in group order."""
         return [s.name for s in self.series]
 
     @property
     def group(self) -> np.ndarray:
+        """Each stacked observation's benchmark index."""
         return np.concatenate([np.full(len(s), i) for i, s in enumerate(self.series)]).astype("int64")
 
     def stacked(self, attr: str) -> np.ndarray:
+        """One attribute of every series, concatenated in group order."""
         return np.concatenate([getattr(s, attr) for s in self.series])
 
     @property
     def reference(self) -> pd.Timestamp:
+        """The shared reference date (x = 0)."""
         return self.series[0].reference
 
 

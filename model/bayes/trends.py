@@ -91,6 +91,7 @@ class SeriesTrend:
         return model
 
     def graph_mean(self, pm, pt, d, x, alpha, tau_lo, tau_hi):
+        """The trend as a PyMC expression of ``x`` (subclasses add their own parameters here)."""
         raise NotImplementedError
 
     def graph_errors(self, pm, pt, d, x, y, mu, sigma):

@@ -19,6 +19,7 @@ from model.data.dataset import Dataset, finish_dataset
 
 
 def read_json(payload: bytes | str | Path | dict) -> Any:
+    """Parsed JSON from bytes, text, a path or an already-parsed dict; bad JSON is a one-line error."""
     if isinstance(payload, dict):
         return payload
     if isinstance(payload, Path) or (isinstance(payload, str) and not payload.lstrip().startswith("{")):
@@ -30,6 +31,7 @@ def read_json(payload: bytes | str | Path | dict) -> Any:
 
 
 def aa_rows(models: list[dict], *, open_of: callable, snapshot: str, source: str, api: bool) -> pd.DataFrame:
+    """Tidy score rows from AA model records (page payload or API), one per model and evaluation."""
     rows = []
     for m in models:
         if not isinstance(m, dict) or not isinstance(m.get("evaluations"), dict):
@@ -55,6 +57,7 @@ def aa_rows(models: list[dict], *, open_of: callable, snapshot: str, source: str
 
 
 def aa_openness(is_open: bool | None, licence: str | None) -> str:
+    """AA's open flag and licence as an openness label."""
     if not is_open:
         return "Proprietary"
     return licence or "Open weights (licence unknown)"

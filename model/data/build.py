@@ -36,6 +36,7 @@ MIN_PER_SIDE_AA = 10
 
 
 def build_aa(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The AA tidy scores and benchmark table from the raw snapshot folders."""
     merged = pd.read_csv(raw_dir / "aa" / "DERIVED__aa_models_merged__2026-08-22.csv", dtype={"aa_id": str})
     base = pd.DataFrame({
         "model_id": merged["aa_id"], "model_name": merged["name"], "creator": merged["creator"],
@@ -74,6 +75,7 @@ def build_aa(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def build_epoch(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Epoch tidy scores and benchmark table from the raw export."""
     ds = load_epoch_export(raw_dir / "epoch" / "benchmark_data_2026-04-29")
     scores = ds.scores.copy()
     scores["snapshot_date"] = EPOCH_SNAPSHOT
@@ -100,6 +102,7 @@ def third_party_sources(raw_dir: Path, kept: set[str]) -> pd.DataFrame:
 
 
 def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Build every embedded table in ``out_dir`` from the raw public files; returns the scores."""
     aa_scores, aa_bench = build_aa(raw_dir)
     ep_scores, ep_bench = build_epoch(raw_dir)
     scores = pd.concat([aa_scores, ep_scores], ignore_index=True)
@@ -122,6 +125,7 @@ def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m model.data.build``: rebuild ``data/``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "data" / "raw")
     parser.add_argument("--out", type=Path, default=DATA_DIR)

@@ -100,6 +100,7 @@ EPOCH_BENCHMARKS: list[tuple[str, str, str, str, str, str]] = [
 
 
 def aa_benchmark_table(source: str = "aa") -> pd.DataFrame:
+    """The AA benchmark catalogue as a table (id, display name, category, direction, scale, caveats)."""
     rows = [
         {"benchmark": b, "display_name": name, "category": cat, "higher_is_better": True, "scale": scale,
          "source": source, "caveats": cav}
@@ -116,6 +117,7 @@ def epoch_benchmark_id(stem: str) -> str:
 
 
 def epoch_benchmark_table() -> pd.DataFrame:
+    """The Epoch benchmark catalogue as a table, in the same columns."""
     rows = [
         {"benchmark": epoch_benchmark_id(stem), "display_name": name, "category": cat, "higher_is_better": True, "scale": scale,
          "source": "epoch", "caveats": ("Third-party source: " + third) if third != "Epoch AI" else ""}

@@ -29,18 +29,21 @@ class Dataset:
 
     @property
     def content_hash(self) -> str:
+        """A short hash of the scores and benchmark tables: the cache key of everything computed from them."""
         h = hashlib.sha256(pd.util.hash_pandas_object(self.scores, index=False).to_numpy().tobytes())
         h.update(pd.util.hash_pandas_object(self.benchmarks, index=False).to_numpy().tobytes())
         return h.hexdigest()[:16]
 
     @property
     def snapshot_date(self) -> str:
+        """The latest snapshot date in the scores, as YYYY-MM-DD."""
         snap = self.scores["snapshot_date"].max()
         return "" if pd.isna(snap) else snap.date().isoformat()
 
 
 def finish_dataset(raw: pd.DataFrame, benchmarks: pd.DataFrame | None, label: str, *, source: str,
             pre_issues: list[Issue] | None = None, today: dt.date | None = None) -> Dataset:
+    """Validate a raw frame and wrap it as a :class:`Dataset` (every loader ends here)."""
     scores, report = validate_scores(raw, benchmarks=benchmarks, default_source=source, today=today)
     report.issues[:0] = pre_issues or []
     if benchmarks is None:

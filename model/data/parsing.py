@@ -17,6 +17,7 @@ _EXTRA_DATE_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%d %b %Y", "%b %d, %Y", "%d %B %
 
 
 def row_numbers(mask: pd.Series) -> tuple[int, ...]:
+    """1-based data-row numbers (as in the user's file) of the rows a mask selects."""
     return tuple(int(i) + 1 for i in np.flatnonzero(mask.to_numpy()))
 
 

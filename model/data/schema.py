@@ -67,6 +67,7 @@ class Issue:
     rows: tuple[int, ...] = ()
 
     def describe(self, max_rows: int = 8) -> str:
+        """The issue in one line, with its column and the first few row numbers."""
         if not self.rows:
             return f"{self.column}: {self.message}"
         shown = ", ".join(str(r) for r in self.rows[:max_rows])
@@ -84,17 +85,21 @@ class ValidationReport:
 
     @property
     def errors(self) -> list[Issue]:
+        """The issues that excluded rows."""
         return [i for i in self.issues if i.level == "error"]
 
     @property
     def n_excluded_rows(self) -> int:
+        """How many input rows were left out."""
         return self.n_input_rows - self.n_valid_rows
 
     def lines(self) -> list[str]:
+        """One printable line per issue."""
         return [f"[{i.level}] {i.describe()}" for i in self.issues]
 
 
 def benchmark_lookup(benchmarks: pd.DataFrame | None) -> dict[str, dict] | None:
+    """Scale bounds and direction by benchmark, from the metadata (None without metadata)."""
     if benchmarks is None or benchmarks.empty:
         return None
     b = benchmarks.set_index("benchmark")

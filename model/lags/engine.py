@@ -136,6 +136,7 @@ def aligned_groups(scores: pd.DataFrame, groups: pd.Series | None) -> tuple[pd.D
 
 
 def split_groups(rows: pd.DataFrame, groups: pd.Series | None, definition: str, benchmark: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The follower and leader rows of one benchmark (open vs closed unless groups are given)."""
     g = open_groups(rows, definition) if groups is None else groups.reindex(rows.index)
     follower, leader = rows[g == "open"], rows[g == "closed"]
     if follower.empty:
@@ -146,6 +147,7 @@ def split_groups(rows: pd.DataFrame, groups: pd.Series | None, definition: str, 
 
 
 def higher_is_better(benchmarks: pd.DataFrame | None, benchmark: str) -> bool:
+    """Whether a higher score is better on this benchmark (True when unknown)."""
     if benchmarks is None or benchmark not in set(benchmarks["benchmark"]):
         return True
     return bool(benchmarks.set_index("benchmark").at[benchmark, "higher_is_better"])

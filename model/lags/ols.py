@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from model.core.errors import DataError
-from model.core.timeaxis import years_since
+from model.core.timeaxis import date_after, years_since
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class OLSResult:
     window_end: pd.Timestamp
 
     def describe(self) -> str:
+        """The least-squares reading in one sentence, labelled as the June 2026 method."""
         cross = self.crossing_date.date().isoformat() if self.crossing_date is not None else "never (slope >= 0)"
         return (f"OLS (least squares, no uncertainty): slope {self.slope_months_per_year:+.2f} months/year over "
                 f"{self.n_points} points from {self.window_start.date()} to {self.window_end.date()}; "
@@ -46,5 +47,5 @@ def ols_crossing(series: pd.DataFrame, start=None, *, value: str = "lag_months",
     b, a = np.polyfit(x, y, 1)
     crossing = None
     if b < 0:
-        crossing = (ref + pd.to_timedelta(-a / b * 365.25, unit="D")).normalize()
+        crossing = date_after(ref, -a / b).normalize()
     return OLSResult(float(b), float(a), ref, crossing, len(s), s[date].min(), s[date].max())

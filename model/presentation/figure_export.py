@@ -11,6 +11,7 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/b
 
 
 def find_browser() -> str | None:
+    """The system Chromium that image export drives, or None."""
     for path in (os.environ.get("BROWSER_PATH"), *CHROMIUM_CANDIDATES, shutil.which("chromium")):
         if path and os.path.exists(path):
             return path

@@ -14,6 +14,8 @@ PACKAGES = ("pymc", "nutpie", "arviz", "pandas", "numpy", "streamlit", "plotly")
 
 @dataclass
 class Section:
+    """One section of the report: a title, paragraphs, and optionally a table and a figure."""
+
     title: str
     paragraphs: list[str] = field(default_factory=list)
     table: pd.DataFrame | None = None
@@ -21,6 +23,7 @@ class Section:
 
 
 def versions() -> dict[str, str]:
+    """Installed versions of the packages the results depend on."""
     out = {}
     for p in PACKAGES:
         try:

@@ -29,6 +29,7 @@ from model.bayes.observations import Observations, benchmark_observations
 from model.bayes.summaries import crossing_draws
 from model.bayes.trends import MODELS
 from model.core.errors import DataError
+from model.core.timeaxis import date_after, years_between
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
 from model.lags.engine import frontier_lag
 from model.robustness.comparison import crps_samples
@@ -41,6 +42,7 @@ N_PRED = 4000
 
 
 def quarterly_cutoffs(first="2024-07-01", last=None) -> list[pd.Timestamp]:
+    """Forecast dates: the first day of every quarter from ``first`` to ``last`` (default: the data's end)."""
     return list(pd.date_range(first, last, freq="QS")) if last is not None else [pd.Timestamp(first)]
 
 
@@ -95,12 +97,12 @@ def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, samp
         targets = [(h, d) for h, d in targets if np.isfinite(realised[h][0])]
         if not targets:
             continue
-        x_future = np.array([(d - c).days / 365.25 for _, d in targets])
+        x_future = years_between([d for _, d in targets], c)
         truth_cross = cross(c)
         for method in methods:
             if method == "ols":
                 draws, cross_years = _ols_predictive(obs, x_future, rng)
-                cross_median = None if not np.isfinite(cross_years) else c + pd.to_timedelta(cross_years * 365.25, unit="D")
+                cross_median = None if not np.isfinite(cross_years) else date_after(c, cross_years)
             else:
                 try:
                     fit = fit_trend(obs, FitSpec(model=method, sampler=sampler))

@@ -45,6 +45,7 @@ class Spec:
     source: str
 
     def label(self) -> str:
+        """The specification in one readable line."""
         return " · ".join(str(v) for v in asdict(self).values())
 
 
@@ -192,6 +193,7 @@ def choice_importance(table: pd.DataFrame, outcome: str = "p_cross_by_2027_12_31
 
 
 def headline(table: pd.DataFrame) -> dict:
+    """The multiverse in a few numbers: how many fitted, shares crossing by 2026 and 2027, median P(never)."""
     fitted = table[table["fitted"]]
     return {"specs": len(table), "fitted": len(fitted),
             "share_p2026_over_half": float((fitted["p_cross_by_2026_12_31"] > 0.5).mean()) if len(fitted) else float("nan"),

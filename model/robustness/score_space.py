@@ -26,6 +26,7 @@ import pandas as pd
 from model.bayes.crossing import CrossingSummary, summarise_crossing
 from model.bayes.engine import SamplerSettings, compiled_model, sample_compiled
 from model.core.errors import DataError
+from model.core.timeaxis import years_between, years_since
 from model.data.openness import open_groups
 from model.lags.frontier import frontier_table
 
@@ -35,6 +36,8 @@ SATURATION = 0.05  # within 5% of the top of the scale
 
 @dataclass
 class ScoreSpaceFit:
+    """A fit of both frontiers in logit-score space, with the records it was fitted to."""
+
     benchmark: str
     reference: pd.Timestamp
     lo: float
@@ -61,16 +64,19 @@ class ScoreSpaceFit:
         return curve(d["a_closed"], d["b_closed"]) - curve(d["a_open"], d["b_open"])
 
     def crossing_years(self) -> np.ndarray:
+        """Years from the reference at which the fitted open frontier meets the closed one (+inf = never), per draw."""
         d = self.draws
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.where(d["b_open"] > d["b_closed"], (d["a_open"] - d["a_closed"]) / (d["b_closed"] - d["b_open"]), np.inf)
         return np.where(self.lag_years(0.0)[:, 0] <= 0, 0.0, t)
 
     def crossing(self) -> CrossingSummary:
+        """The crossing summarised as dates and probabilities."""
         return summarise_crossing(self.crossing_years(), self.reference)
 
 
 def scale_bounds(scale: str) -> tuple[float, float]:
+    """(min, max) of a benchmark scale written "min..max"."""
     parts = str(scale).split("..")
     try:
         lo, hi = float(parts[0]), float(parts[1])
@@ -134,7 +140,7 @@ def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFra
     else:
         lo, hi = 0.0, 1.0
     reference = pd.Timestamp(reference) if reference is not None else pd.Timestamp(records["since"].max())
-    x = (pd.to_datetime(records["since"]) - reference).dt.days.to_numpy(float) / 365.25
+    x = years_since(records["since"], reference)
     y = np.log(records["p"] / (1 - records["p"])).to_numpy(float)
     n = len(x)
     size = next(s for s in (32, 64, 128, 256, 512, 1024) if s >= n) if n <= 1024 else None
@@ -154,6 +160,7 @@ def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFra
 
 
 def score_space_summary(fit: ScoreSpaceFit) -> dict:
+    """One summary row of a score-space fit: horizontal lag and vertical gap now, crossing, saturation."""
     cs = fit.crossing()
     lag_now = fit.lag_years(0.0)[:, 0] * 12
     gap_now = fit.gap_score(0.0)[:, 0]
@@ -173,7 +180,7 @@ def score_space_summary(fit: ScoreSpaceFit) -> dict:
 def frontier_curves(fit: ScoreSpaceFit, *, horizon="2028-12-31") -> pd.DataFrame:
     """Quantiles of both fitted frontiers (score units) on a monthly grid from the first record to ``horizon``."""
     dates = pd.date_range(pd.Timestamp(fit.records["since"].min()).to_period("M").to_timestamp(), horizon, freq="MS")
-    x = (dates - fit.reference).days.to_numpy() / 365.25
+    x = years_between(dates, fit.reference)
     out = []
     for grp in ("open", "closed"):
         a, b = fit.draws[f"a_{grp}"][:, None], fit.draws[f"b_{grp}"][:, None]

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model.presentation.charts.style import OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, layout
+from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
 
 
 def fit_figure(obs_frame: pd.DataFrame, band: pd.DataFrame, *, title: str, crossing_median=None, prior_band=None) -> go.Figure:
@@ -49,14 +50,12 @@ def crossing_figure(dates_by_label: dict[str, np.ndarray], p_never: dict[str, fl
     P(not by the horizon), for one or more posteriors."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.82, 0.18], shared_yaxes=False, horizontal_spacing=0.06,
                         subplot_titles=["crossing date (share of draws per quarter)", "no crossing by horizon"])
-    for i, (label, dates) in enumerate(dates_by_label.items()):
+    hist = crossing_histogram(dates_by_label, horizon)
+    for i, label in enumerate(dates_by_label):
         colour = SEQUENCE[i % len(SEQUENCE)]
-        d = pd.to_datetime(pd.Series(dates)).dropna()
-        d = d[d <= horizon]
-        n_all = max(len(dates), 1)
-        if len(d):
-            counts = d.dt.to_period("Q").value_counts().sort_index()
-            fig.add_trace(go.Bar(x=counts.index.to_timestamp(), y=counts.to_numpy() / n_all, name=label, marker_color=colour,
+        h = hist[hist["label"] == label]
+        if len(h):
+            fig.add_trace(go.Bar(x=h["quarter"], y=h["share"], name=label, marker_color=colour,
                                  opacity=0.75, hovertemplate="%{x|%Y Q%q}: %{y:.1%}<extra>" + label + "</extra>"),
                           row=1, col=1)
         fig.add_trace(go.Bar(x=[label], y=[p_never[label]], marker_color=colour, showlegend=False, opacity=0.9,
@@ -70,6 +69,7 @@ def crossing_figure(dates_by_label: dict[str, np.ndarray], p_never: dict[str, fl
 
 
 def p_cross_figure(curves: dict[str, pd.DataFrame], *, title: str = "Probability the gap has closed by each date") -> go.Figure:
+    """P(the gap has closed by D) against D, one line per posterior."""
     fig = go.Figure()
     for i, (label, c) in enumerate(curves.items()):
         fig.add_trace(go.Scatter(x=c["date"], y=c["p_crossed"], mode="lines", name=label,
@@ -83,14 +83,13 @@ def p_cross_figure(curves: dict[str, pd.DataFrame], *, title: str = "Probability
 
 def slope_figure(posterior: np.ndarray, prior_mean: float, prior_sd: float, *, title: str = "Slope: posterior vs prior") -> go.Figure:
     """Posterior histogram of the slope (months of lag per year) against its Normal prior density."""
+    data = slope_density(posterior, prior_mean, prior_sd)
+    post, prior = data[data["kind"] == "posterior"], data[data["kind"] == "prior"]
     fig = go.Figure()
-    fig.add_trace(go.Histogram(x=posterior, histnorm="probability density", name="posterior", nbinsx=60,
-                               marker_color=OKABE_ITO["open"], opacity=0.75))
-    lo = min(np.quantile(posterior, 0.001), prior_mean - 3 * prior_sd)
-    hi = max(np.quantile(posterior, 0.999), prior_mean + 3 * prior_sd)
-    xs = np.linspace(lo, hi, 300)
-    dens = np.exp(-0.5 * ((xs - prior_mean) / prior_sd) ** 2) / (prior_sd * np.sqrt(2 * np.pi))
-    fig.add_trace(go.Scatter(x=xs, y=dens, mode="lines", name="prior", line={"color": "#555555", "dash": "dash", "width": 2}))
+    fig.add_trace(go.Bar(x=post["slope"], y=post["density"], name="posterior", marker_color=OKABE_ITO["open"], opacity=0.75))
+    fig.add_trace(go.Scatter(x=prior["slope"], y=prior["density"], mode="lines", name="prior",
+                             line={"color": "#555555", "dash": "dash", "width": 2}))
+    fig.update_layout(bargap=0)
     fig.add_vline(x=0, line={"color": OKABE_ITO["closed"], "width": 1.5})
     fig.update_xaxes(title="slope (months of lag per year; negative = closing)")
     fig.update_yaxes(title="density")
@@ -124,13 +123,14 @@ def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark", title: s
 def shrinkage_figure(names: list[str], unpooled: np.ndarray, partial: np.ndarray, population: float,
                      *, title: str = "Slopes: unpooled vs partially pooled") -> go.Figure:
     """Each benchmark's slope median fitted alone and with partial pooling; arrows show the shrinkage."""
+    t = shrinkage_table(names, unpooled, partial)
     fig = go.Figure()
-    for i, n in enumerate(names):
-        fig.add_trace(go.Scatter(x=[unpooled[i], partial[i]], y=[n, n], mode="lines", line={"color": "#999999", "width": 1.5},
-                                 showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=unpooled, y=names, mode="markers", name="fitted alone (no pooling)",
+    for r in t.itertuples():
+        fig.add_trace(go.Scatter(x=[r.unpooled, r.partial], y=[r.benchmark, r.benchmark], mode="lines",
+                                 line={"color": "#999999", "width": 1.5}, showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=t["unpooled"], y=t["benchmark"], mode="markers", name="fitted alone (no pooling)",
                              marker={"color": OKABE_ITO["closed"], "size": 9, "symbol": "circle-open", "line": {"width": 2}}))
-    fig.add_trace(go.Scatter(x=partial, y=names, mode="markers", name="partial pooling",
+    fig.add_trace(go.Scatter(x=t["partial"], y=t["benchmark"], mode="markers", name="partial pooling",
                              marker={"color": OKABE_ITO["open"], "size": 9}))
     fig.add_vline(x=population, line={"color": "#000000", "dash": "dash"})
     fig.add_annotation(x=population, y=1.02, yref="paper", text="population mean", showarrow=False)
@@ -170,12 +170,12 @@ def small_fits_figure(panels: list[dict], *, columns: int = 3, horizon: pd.Times
 
 def prior_preview_figure(dates, draws: np.ndarray, obs_frame: pd.DataFrame | None = None) -> go.Figure:
     """A few prior-predictive trend lines, so a prior's meaning is visible before fitting."""
+    lines, q = prior_preview_lines(dates, draws)
     fig = go.Figure()
-    for k in range(min(40, draws.shape[0])):
-        fig.add_trace(go.Scatter(x=dates, y=draws[k], mode="lines", line={"color": "#999999", "width": 1}, opacity=0.5,
+    for _, line in lines.groupby("line"):
+        fig.add_trace(go.Scatter(x=line["date"], y=line["lag"], mode="lines", line={"color": "#999999", "width": 1}, opacity=0.5,
                                  showlegend=False, hoverinfo="skip"))
-    q = np.quantile(draws, [0.05, 0.5, 0.95], axis=0)
-    fig.add_trace(go.Scatter(x=dates, y=q[1], mode="lines", line={"color": "#000000", "width": 2}, name="prior median"))
+    fig.add_trace(go.Scatter(x=q["date"], y=q["q50"], mode="lines", line={"color": "#000000", "width": 2}, name="prior median"))
     if obs_frame is not None:
         fig.add_trace(go.Scatter(x=obs_frame["date"], y=obs_frame["lag_months"], mode="markers", name="data",
                                  marker={"color": OKABE_ITO["open"], "size": 6}))

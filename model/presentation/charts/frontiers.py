@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from model.core.timeaxis import years_between
 from model.presentation.charts.style import OKABE_ITO, STATUS_STYLE, layout
 
 
@@ -102,7 +103,7 @@ def _runs(mask: np.ndarray, dates: pd.Series) -> list[tuple]:
 def _add_ols(fig: go.Figure, ols, last_date) -> None:
     end = ols.crossing_date if ols.crossing_date is not None and ols.crossing_date < last_date + pd.DateOffset(years=4) else last_date
     xs = pd.to_datetime([ols.window_start, max(end, last_date)])
-    yrs = (xs - ols.reference_date).days.to_numpy() / 365.25
+    yrs = years_between(xs, ols.reference_date)
     fig.add_trace(go.Scatter(
         x=xs, y=ols.intercept_months + ols.slope_months_per_year * yrs, mode="lines", name="least-squares line (June 2026 method)",
         line={"color": OKABE_ITO["ols"], "dash": "dot", "width": 2.5}, hoverinfo="skip",

@@ -28,6 +28,7 @@ STATUS_STYLE = {
 
 
 def layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
+    """The common layout: title, height, margins, white template."""
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left"},
         height=height,
@@ -41,5 +42,6 @@ def layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
 
 
 def add_band(fig, x, lo, hi, colour, name, opacity):
+    """A filled band between two lines (an interval of a trend)."""
     fig.add_trace(go.Scatter(x=list(x) + list(x)[::-1], y=list(hi) + list(lo)[::-1], fill="toself", fillcolor=colour,
                              opacity=opacity, line={"width": 0}, name=name, hoverinfo="skip"))

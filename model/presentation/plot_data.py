@@ -1,0 +1,56 @@
+"""Plot data: the numbers behind each figure, as DataFrames, with no Plotly.
+
+Each figure in :mod:`model.presentation.charts` draws one of these; the CLI and tests read the same numbers
+without drawing. Figures whose inputs are already tidy tables (frontiers, lag curves, trend bands from
+:mod:`model.bayes.summaries`, forests, specification curves) draw those tables directly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Prior-preview lines drawn (a sample of the prior draws, enough to see the spread without clutter).
+PREVIEW_LINES = 40
+
+
+def crossing_histogram(dates_by_label: dict[str, np.ndarray], horizon: pd.Timestamp) -> pd.DataFrame:
+    """Share of each posterior's draws crossing zero in each quarter up to ``horizon``: columns label, quarter, share."""
+    parts = []
+    for label, dates in dates_by_label.items():
+        d = pd.to_datetime(pd.Series(dates)).dropna()
+        d = d[d <= horizon]
+        if len(d):
+            counts = d.dt.to_period("Q").value_counts().sort_index()
+            parts.append(pd.DataFrame({"label": label, "quarter": counts.index.to_timestamp(),
+                                       "share": counts.to_numpy() / max(len(dates), 1)}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["label", "quarter", "share"])
+
+
+def slope_density(posterior: np.ndarray, prior_mean: float, prior_sd: float, *, bins: int = 60) -> pd.DataFrame:
+    """The slope's posterior histogram (density) and its Normal prior density on one grid: columns slope, kind, density."""
+    posterior = np.asarray(posterior, dtype=float)
+    lo = min(np.quantile(posterior, 0.001), prior_mean - 3 * prior_sd)
+    hi = max(np.quantile(posterior, 0.999), prior_mean + 3 * prior_sd)
+    xs = np.linspace(lo, hi, 300)
+    prior = np.exp(-0.5 * ((xs - prior_mean) / prior_sd) ** 2) / (prior_sd * np.sqrt(2 * np.pi))
+    dens, edges = np.histogram(posterior, bins=bins, range=(np.quantile(posterior, 0.001), np.quantile(posterior, 0.999)),
+                               density=True)
+    return pd.concat([pd.DataFrame({"slope": (edges[:-1] + edges[1:]) / 2, "kind": "posterior", "density": dens}),
+                      pd.DataFrame({"slope": xs, "kind": "prior", "density": prior})], ignore_index=True)
+
+
+def shrinkage_table(names: list[str], unpooled: np.ndarray, partial: np.ndarray) -> pd.DataFrame:
+    """Each benchmark's slope median fitted alone and partially pooled, and how far pooling moved it."""
+    return pd.DataFrame({"benchmark": names, "unpooled": np.asarray(unpooled, dtype=float),
+                         "partial": np.asarray(partial, dtype=float)}).assign(shift=lambda t: t["partial"] - t["unpooled"])
+
+
+def prior_preview_lines(dates, draws: np.ndarray, *, lines: int = PREVIEW_LINES) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A sample of prior trend lines (long: line, date, lag) and the prior's 5/50/95% quantiles by date."""
+    dates = pd.DatetimeIndex(dates)
+    k = min(lines, draws.shape[0])
+    sample = pd.DataFrame({"line": np.repeat(np.arange(k), len(dates)), "date": np.tile(dates, k),
+                           "lag": draws[:k].reshape(-1)})
+    q = np.quantile(draws, [0.05, 0.5, 0.95], axis=0)
+    return sample, pd.DataFrame({"date": dates, "q05": q[0], "q50": q[1], "q95": q[2]})
