@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m model", description="Frontier Lag: how far open-weights LLMs trail closed ones."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_data_parser, _add_lags_parser, _add_fit_parser, _add_backtest_parser, _add_multiverse_parser, _add_compare_parser):
+    for add in (_add_data_parser, _add_lags_parser, _add_fit_parser, _add_backtest_parser, _add_multiverse_parser,
+                _add_compare_parser):
         add(sub)
     return parser
 

@@ -231,7 +231,8 @@ def settings_from_args(args):
     pool = {k: v for k in PoolingPriors.model_fields if (v := getattr(args, "pool_" + k)) is not None}
     try:
         return FitSettings(
-            source=args.source if not args.file else "file", benchmarks=[b.strip() for b in args.benchmark.split(",") if b.strip()],
+            source=args.source if not args.file else "file",
+            benchmarks=[b.strip() for b in args.benchmark.split(",") if b.strip()],
             model=args.model, likelihood=args.likelihood, observations=args.observations, start=args.start, end=args.end,
             pooling=getattr(args, "pooling", "none"), correlated=getattr(args, "correlated", False),
             open_definition=args.open_definition, tolerance=args.tolerance, include_estimated=not args.exclude_estimated,

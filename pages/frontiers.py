@@ -21,7 +21,8 @@ with c2:
     grid = st.selectbox("Grid", list(GRIDS), index=0)
 with c3:
     s["tolerance"] = st.number_input("Tolerance (score units)", min_value=0.0, value=float(s["tolerance"]), step=0.005,
-                                     format="%.3f", help="A closed score within this much of the open frontier counts as caught up.")
+                                     format="%.3f",
+                                     help="A closed score within this much of the open frontier counts as caught up.")
 if meta["caveats"]:
     st.caption(f"Caveat: {meta['caveats']}")
 
@@ -60,7 +61,8 @@ elif at["status"] == "open_ahead":
 else:
     st.markdown(f"No open model yet on {at['date'].date()}.")
 
-st.plotly_chart(lag_curve_figure(lags, events, title="Lag of the open frontier (months); points = open releases that set a new open best"),
+st.plotly_chart(lag_curve_figure(lags, events,
+                                 title="Lag of the open frontier (months); points = open releases that set a new open best"),
                 width="stretch")
 st.caption("The grid lag is a sawtooth: between open releases it grows one month per month. The event points are the "
            "non-redundant observations; the Bayesian fits use them by default.")

@@ -12,7 +12,8 @@ from pages.common import current_dataset, footer, titles
 st.title("Multiverse")
 st.caption("Every defensible analysis at once: benchmark or pooled set, window start (each quarter 2023-07 to 2025-07), "
            "events or monthly observations, model, open definition, estimated values in or out, source. The full run is "
-           "`python -m model multiverse --out specs.csv` (648 specifications: about 7 minutes on 2 cores); load its CSV here, or run a sample.")
+           "`python -m model multiverse --out specs.csv` (648 specifications: about 7 minutes on 2 cores); "
+           "load its CSV here, or run a sample.")
 ds = current_dataset()
 names = list(ds.benchmarks["benchmark"]) if ds.benchmarks["source"].eq("aa").any() else []
 c1, c2 = st.columns([2, 1])

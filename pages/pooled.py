@@ -6,6 +6,7 @@ import streamlit as st
 
 from model.analysis import FitSettings
 from model.bayes.crossing import p_cross_by_curve
+from model.bayes.observations import OBSERVATION_KINDS
 from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
 from model.core.errors import DataError
 from model.lags.ols import ols_crossing
@@ -29,7 +30,7 @@ with st.form("pooled"):
     picked = c2.multiselect("Benchmarks (by hand)", names_all, default=[b for b in ps["benchmarks"] if b in names_all],
                             format_func=lambda b: titles(ds).get(b, b))
     c3, c4, c5 = st.columns(3)
-    ps["observations"] = c3.selectbox("Observations", ["events", "monthly"], index=["events", "monthly"].index(ps["observations"]))
+    ps["observations"] = c3.selectbox("Observations", list(OBSERVATION_KINDS), index=OBSERVATION_KINDS.index(ps["observations"]))
     ps["start"] = c4.selectbox("Window starts", ["2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01"],
                                index=["2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01"].index(ps["start"] or "2024-01-01"))
     ps["correlated"] = c5.checkbox("Correlated intercepts and slopes (LKJ)", value=ps["correlated"])

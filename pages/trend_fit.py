@@ -62,7 +62,8 @@ with pc1:
                                                float(p["ar_lengthscale_median"]), 0.1)
     with st.expander("Sampler"):
         # A settings file or shared link may carry any valid value: keep it among the options.
-        fs["draws"] = st.select_slider("Draws per chain", sorted({250, 500, 1000, 2000, int(fs["draws"])}), value=int(fs["draws"]))
+        fs["draws"] = st.select_slider("Draws per chain", sorted({250, 500, 1000, 2000, int(fs["draws"])}),
+                                       value=int(fs["draws"]))
         fs["chains"] = st.select_slider("Chains", sorted({1, 2, 4, int(fs["chains"])}), value=int(fs["chains"]))
         fs["seed"] = int(st.number_input("Seed", value=int(fs["seed"]), step=1))
 

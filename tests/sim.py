@@ -20,7 +20,8 @@ def simulate_series(alpha, beta, *, n=24, sigma=1.0, years=3.0, seed=0, name="si
     return Observations(name, "events", dates, y, status.astype(object), REF, pd.Timestamp(dates.min()), REF)
 
 
-def simulate_pooled(mu_alpha, mu_beta, *, k=6, tau_alpha=1.0, tau_beta=0.7, seed=0, **kw) -> tuple[PooledObservations, np.ndarray, np.ndarray]:
+def simulate_pooled(mu_alpha, mu_beta, *, k=6, tau_alpha=1.0, tau_beta=0.7, seed=0,
+                    **kw) -> tuple[PooledObservations, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     a = mu_alpha + tau_alpha * rng.standard_normal(k)
     b = mu_beta + tau_beta * rng.standard_normal(k)

@@ -68,7 +68,8 @@ def test_cli_backtest(tmp_path):
     out = tmp_path / "bt.csv"
     # OLS only: the CLI plumbing, without a compile in the subprocess (the Bayesian path is tested above)
     r = subprocess.run([sys.executable, "-m", "model", "backtest", "--benchmark", "gpqa,mean", "--methods", "ols",
-                        "--cutoffs", "2025-01-01,2025-07-01", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                        "--cutoffs", "2025-01-01,2025-07-01", "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     table = pd.read_csv(out)
     assert "cover90" in r.stdout and set(table["method"]) == {"ols"} and table["benchmark"].nunique() == 2

@@ -55,6 +55,9 @@ def test_aa_loaders_random_json(value):
     only_data_errors(load_aa_api, data, open_lookup=LOOKUP)
 
 
+open_flags = st.one_of(st.booleans(), st.none(), st.text(max_size=2))
+
+
 @fuzz
 @given(st.lists(st.fixed_dictionaries({
     "id": st.sampled_from(["a", "b", None, 3]), "name": st.one_of(st.text(max_size=6), st.none()),
@@ -62,7 +65,7 @@ def test_aa_loaders_random_json(value):
     "evaluations": st.one_of(st.dictionaries(st.sampled_from(["gpqa", "hle", "artificial_analysis_intelligence_index"]),
                                              st.one_of(st.floats(allow_nan=True), st.text(max_size=3), st.none()), max_size=3),
                              st.none(), st.text(max_size=3)),
-    "open_weights": st.one_of(st.fixed_dictionaries({"is_open_weights": st.one_of(st.booleans(), st.none(), st.text(max_size=2))}),
+    "open_weights": st.one_of(st.fixed_dictionaries({"is_open_weights": open_flags}),
                               st.none()),
     "creator": st.one_of(st.fixed_dictionaries({"name": st.text(max_size=4)}), st.none(), st.text(max_size=3)),
 }), max_size=8))
@@ -84,11 +87,13 @@ def test_epoch_export_random_zips(junk, files):
     only_data_errors(load_epoch_export, buf.getvalue())
 
 
-names = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=12).map(str.strip).filter(bool)
+names = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1,
+                max_size=12).map(str.strip).filter(bool)
 
 
 @fuzz
-@given(st.lists(st.tuples(names, st.dates(min_value=pd.Timestamp("2019-01-01").date(), max_value=pd.Timestamp("2026-01-01").date()),
+@given(st.lists(st.tuples(names, st.dates(min_value=pd.Timestamp("2019-01-01").date(),
+                                          max_value=pd.Timestamp("2026-01-01").date()),
                           st.booleans(), st.sampled_from(["b1", "b2", "=b3"]),
                           st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)), min_size=1, max_size=15,
                 unique_by=lambda r: (r[0], r[3])))
@@ -112,7 +117,8 @@ QUOTED_NAME_CASES = [[';"', "<,"], ['a;b', "c"], ['x"y;', 'p;q;r'], [";", ";;"],
 @pytest.mark.parametrize("model_names", QUOTED_NAME_CASES)
 def test_comma_file_with_quoted_delimiters_loads(model_names):
     frame = pd.DataFrame({"model_name": model_names, "release_date": ["2024-01-01", "2024-06-01"][: len(model_names)],
-                          "open_weights": [True, False][: len(model_names)], "benchmark": "b1", "score": [0.4, 0.5][: len(model_names)]})
+                          "open_weights": [True, False][: len(model_names)], "benchmark": "b1",
+                          "score": [0.4, 0.5][: len(model_names)]})
     scores = load_user_csv(frame.to_csv(index=False).encode()).scores
     assert sorted(scores["model_name"]) == sorted(model_names)
 

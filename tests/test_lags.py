@@ -18,7 +18,8 @@ def frame(rows, benchmark="b"):
         "model_id": [r[0] for r in rows], "model_name": [r[0] for r in rows], "creator": "lab",
         "release_date": pd.to_datetime([r[1] for r in rows]), "open_weights": [r[2] for r in rows],
         "openness": ["MIT" if r[2] else "Proprietary" for r in rows], "benchmark": benchmark,
-        "score": [float(r[3]) for r in rows], "is_estimated": False, "source": "test", "snapshot_date": pd.Timestamp("2025-06-01"),
+        "score": [float(r[3]) for r in rows], "is_estimated": False, "source": "test",
+        "snapshot_date": pd.Timestamp("2025-06-01"),
     })
 
 

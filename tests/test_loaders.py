@@ -26,7 +26,8 @@ def test_embedded_aa_meets_coverage(aa):
     usable = cov[(cov["n_open"] > 0) & (cov["n_closed"] > 0)]
     assert len(usable) >= 20
     assert list(aa.scores.columns) == SCORE_COLUMNS
-    assert {"intelligence_index", "intelligence_index_2026_06_15", "coding_index", "gpqa", "mmlu_pro", "aime_25"} <= set(usable["benchmark"])
+    assert {"intelligence_index", "intelligence_index_2026_06_15", "coding_index", "gpqa", "mmlu_pro",
+            "aime_25"} <= set(usable["benchmark"])
     # Estimated values are marked and only on the index.
     est = aa.scores[aa.scores["is_estimated"]]
     assert set(est["benchmark"]) <= {"intelligence_index", "intelligence_index_2026_06_15"}
@@ -119,7 +120,8 @@ def test_user_csv_long_and_template_roundtrip():
 
 
 def test_user_csv_wide_format():
-    text = "model_name,release_date,open_weights,bench_a,bench_b\nA,2024-01-01,no,0.5,\nB,2024-06-01,yes,0.4,0.3\nC,2024-07-01,false,,0.6\n"
+    text = ("model_name,release_date,open_weights,bench_a,bench_b\n"
+            "A,2024-01-01,no,0.5,\nB,2024-06-01,yes,0.4,0.3\nC,2024-07-01,false,,0.6\n")
     ds = load_user_csv(text.encode())
     assert sorted(ds.scores["benchmark"].unique()) == ["bench_a", "bench_b"]
     assert len(ds.scores) == 4
@@ -132,9 +134,11 @@ def test_user_csv_wide_format():
         ("", "empty"),
         ("model_name,release_date,open_weights,benchmark,score\n", "header but no data rows"),
         ("model_name,release_date,benchmark,score\nA,2024-01-01,b,1\n", "Missing required column(s): open_weights"),
-        ("model_name,release_date,open_weights,benchmark,score\nA,not a date,true,b,1\n", "release_date, row 1: date is missing or not a date"),
+        ("model_name,release_date,open_weights,benchmark,score\nA,not a date,true,b,1\n",
+         "release_date, row 1: date is missing or not a date"),
         ("model_name,release_date,open_weights,benchmark,score\nA,2024-01-01,maybe,b,1\n", "open_weights, row 1: open flag"),
-        ("model_name,release_date,open_weights,benchmark,score\nA,2024-01-01,true,b,abc\n", "score, row 1: score is missing or not a number"),
+        ("model_name,release_date,open_weights,benchmark,score\nA,2024-01-01,true,b,abc\n",
+         "score, row 1: score is missing or not a number"),
         ("model_name,release_date,open_weights,benchmark,score\nA,2999-01-01,true,b,1\n", "date is in the future"),
         ("model_name,release_date,open_weights,benchmark,score\nA,2024-02-30,true,b,1\n", "not a date"),
     ],
@@ -222,7 +226,8 @@ def test_open_definitions_and_licences(aa):
 def test_user_overrides_apply_to_a_copy(aa):
     mid = aa.scores["model_id"].iloc[0]
     before = aa.scores.copy()
-    out, changed = apply_overrides(aa.scores, pd.DataFrame({"model_id": [mid], "open_weights": [not aa.scores["open_weights"].iloc[0]]}))
+    out, changed = apply_overrides(aa.scores, pd.DataFrame({"model_id": [mid],
+                                                            "open_weights": [not aa.scores["open_weights"].iloc[0]]}))
     assert changed >= 1
     pd.testing.assert_frame_equal(aa.scores, before)
     assert out.loc[out["model_id"] == mid, "open_weights"].nunique() == 1

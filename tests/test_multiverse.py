@@ -67,7 +67,8 @@ def test_process_pool_executor_runs_and_keeps_order():
 
 def test_cli_multiverse(tmp_path):
     out = tmp_path / "specs.csv"
-    r = subprocess.run([sys.executable, "-m", "model", "multiverse", "--benchmark", "intelligence_index_2026_06_15", "--no-pooled",
+    r = subprocess.run([sys.executable, "-m", "model", "multiverse", "--benchmark", "intelligence_index_2026_06_15",
+                        "--no-pooled",
                         "--models", "linear", "--max-specs", "3", "--workers", "1", "--draws", "150", "--out", str(out)],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]

@@ -76,7 +76,8 @@ def _from_table(name: str, kind: str, table: pd.DataFrame, date_col: str, start,
         raise DataError(f"{name}: only {len(t)} lag observation(s) in the window; a trend needs at least {MIN_OBSERVATIONS}. "
                         "Choose an earlier start date or the monthly observations.")
     dates = t[date_col].to_numpy(dtype="datetime64[ns]")
-    ref = pd.Timestamp(reference) if reference is not None else pd.Timestamp(end) if end is not None else pd.Timestamp(dates.max())
+    default_reference = end if end is not None else dates.max()
+    ref = pd.Timestamp(reference if reference is not None else default_reference)
     return Observations(
         name=name, kind=kind, dates=dates, y=t["lag_months"].to_numpy(dtype=float), status=t["status"].to_numpy(dtype=object),
         reference=ref, window_start=pd.Timestamp(start) if start is not None else pd.Timestamp(dates.min()),
@@ -155,7 +156,8 @@ def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "
     series, notes = [], []
     for name in names:
         try:
-            series.append(benchmark_observations(scores, name, kind=kind, start=start, end=min(ends.get(name, reference), reference),
+            series.append(benchmark_observations(scores, name, kind=kind, start=start,
+                                                 end=min(ends.get(name, reference), reference),
                                                  reference=reference, benchmarks=benchmarks, definition=definition,
                                                  tolerance=tolerance))
         except DataError as exc:

@@ -58,7 +58,8 @@ class PooledTrend:
                 )
                 ab, ab_new = pt.dot(z, chol.T), pt.dot(chol, z_new)
             else:
-                tau = pt.stack([pm.HalfNormal("tau_alpha", d["prior_tau_intercept"]), pm.HalfNormal("tau_beta", d["prior_tau_slope"])])
+                tau = pt.stack([pm.HalfNormal("tau_alpha", d["prior_tau_intercept"]),
+                                pm.HalfNormal("tau_beta", d["prior_tau_slope"])])
                 ab, ab_new = z * tau[None, :], z_new * tau
             a = pm.Deterministic("alpha", mu_a + ab[:, 0])
             b = pm.Deterministic("beta", mu_b + ab[:, 1])

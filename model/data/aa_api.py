@@ -35,7 +35,8 @@ def load_aa_api(payload: bytes | str | Path | dict, *, open_lookup: pd.DataFrame
     if open_lookup is None:
         emb = load_embedded("aa").scores
         open_lookup = emb.drop_duplicates("model_id")[["model_id", "open_weights", "openness"]]
-    lookup = {str(k): (bool(o), str(n)) for k, o, n in open_lookup[["model_id", "open_weights", "openness"]].itertuples(index=False)}
+    lookup = {str(k): (bool(o), str(n)) for k, o, n in open_lookup[["model_id", "open_weights",
+                                                                    "openness"]].itertuples(index=False)}
     known = [m for m in models if isinstance(m, dict) and str(m.get("id")) in lookup]
     unknown = [m.get("name", m.get("id")) for m in models if isinstance(m, dict) and str(m.get("id")) not in lookup]
     if not known:

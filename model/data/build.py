@@ -120,7 +120,8 @@ def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
     out_dir.mkdir(parents=True, exist_ok=True)
     clean.to_csv(out_dir / "scores.csv", index=False, lineterminator="\n")
     bench.to_csv(out_dir / "benchmarks.csv", index=False, lineterminator="\n")
-    third_party_sources(raw_dir, set(bench["benchmark"])).to_csv(out_dir / "third_party_sources.csv", index=False, lineterminator="\n")
+    third_party_sources(raw_dir, set(bench["benchmark"])).to_csv(out_dir / "third_party_sources.csv", index=False,
+                                                                 lineterminator="\n")
     return clean
 
 

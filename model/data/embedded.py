@@ -32,7 +32,8 @@ def load_embedded(source: str = "aa", *, include_estimated: bool = True, correct
     if corrections:
         scores, changed = apply_overrides(scores, load_overrides())
         if changed:
-            notices.append(f"{changed} score row(s) re-labelled by the shipped open/closed corrections (data/open_overrides.csv).")
+            notices.append(f"{changed} score row(s) re-labelled by the shipped open/closed corrections "
+                           "(data/open_overrides.csv).")
     ds = finish_dataset(scores.reset_index(drop=True), bench, label, source=source, today=dt.date(2100, 1, 1))
     ds.notices.extend(notices)
     return ds

@@ -65,10 +65,12 @@ def _epoch_registry(files: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if "model_metadata" in files and "model_version" in files["model_metadata"]:
         m = files["model_metadata"]
         reg = pd.DataFrame({
-            "version": m["model_version"], "accessibility": m.get("accessibility"), "name": m.get("display_name", m["model_version"]),
+            "version": m["model_version"], "accessibility": m.get("accessibility"),
+            "name": m.get("display_name", m["model_version"]),
             "org": m.get("organization", ""), "date": m.get("date"),
         })
-    elif "epoch_capabilities_index" in files and {"Model version", "Model accessibility"} <= set(files["epoch_capabilities_index"]):
+    elif "epoch_capabilities_index" in files and {"Model version",
+                                                  "Model accessibility"} <= set(files["epoch_capabilities_index"]):
         e = files["epoch_capabilities_index"]
         reg = pd.DataFrame({
             "version": e["Model version"], "accessibility": e["Model accessibility"],
@@ -112,13 +114,15 @@ def load_epoch_export(path: bytes | str | Path, *, min_per_side_external: int = 
         is_open = acc[ok].astype(str).str.startswith("Open weights")
         n_open, n_closed = int(is_open.sum()), int((~is_open).sum())
         own = not stem.endswith("_external")
-        enough = (n_open >= 1 and n_closed >= 1) if own else (n_open >= min_per_side_external and n_closed >= min_per_side_external)
+        need = 1 if own else min_per_side_external
+        enough = n_open >= need and n_closed >= need
         bench = epoch_benchmark_id(stem)
         if unlabelled:
             pre.append(Issue("warning", "Model accessibility",
                              f"{bench}: {unlabelled} row(s) with no open/closed label in the export left out"))
         if not enough:
-            pre.append(Issue("warning", "benchmark", f"{bench}: too few labelled rows ({n_open} open, {n_closed} closed); left out"))
+            pre.append(Issue("warning", "benchmark",
+                             f"{bench}: too few labelled rows ({n_open} open, {n_closed} closed); left out"))
             continue
         keep.append(bench)
         frames.append(pd.DataFrame({

@@ -91,7 +91,8 @@ def apply_overrides(scores: pd.DataFrame, overrides: pd.DataFrame) -> tuple[pd.D
     before = out.loc[hit, "open_weights"].copy()
     out.loc[hit, "open_weights"] = out.loc[hit, "model_id"].astype(str).map(new_open).astype(bool)
     if "openness" in ov:
-        new_openness = {k: v for k, v in zip(ov["model_id"].astype(str), ov["openness"], strict=False) if isinstance(v, str) and v}
+        new_openness = {k: v for k, v in zip(ov["model_id"].astype(str), ov["openness"],
+                                             strict=False) if isinstance(v, str) and v}
         mask = hit & out["model_id"].astype(str).isin(new_openness)
         out.loc[mask, "openness"] = out.loc[mask, "model_id"].astype(str).map(new_openness)
     changed = int((before != out.loc[hit, "open_weights"]).sum())

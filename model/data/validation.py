@@ -130,7 +130,8 @@ def keep_best_duplicate(clean: pd.DataFrame, df: pd.DataFrame, ctx: Context) -> 
     if not dup.any():
         return clean, []
     dup_rows = tuple(sorted(int(i) + 1 for i in dup[dup].index))
-    issue = Issue("repair", "model_id+benchmark", f"{len(dup_rows)} duplicate row(s); the best score of each model kept", dup_rows)
+    issue = Issue("repair", "model_id+benchmark", f"{len(dup_rows)} duplicate row(s); the best score of each model kept",
+                  dup_rows)
     return clean.drop(index=dup[dup].index), [issue]
 
 
@@ -141,7 +142,8 @@ def drop_ambiguous_openness(clean: pd.DataFrame, df: pd.DataFrame, ctx: Context)
     if not len(both):
         return clean, []
     mask = clean["model_id"].isin(both).reindex(df.index, fill_value=False)
-    issue = Issue("error", "open_weights", "model marked both open and closed in different rows: " + ", ".join(map(str, both[:5])),
+    issue = Issue("error", "open_weights",
+                  "model marked both open and closed in different rows: " + ", ".join(map(str, both[:5])),
                   row_numbers(mask))
     return clean[~clean["model_id"].isin(both)], [issue]
 

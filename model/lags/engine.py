@@ -135,7 +135,8 @@ def aligned_groups(scores: pd.DataFrame, groups: pd.Series | None) -> tuple[pd.D
     return scores, (None if groups is None else pd.Series(np.asarray(groups), index=scores.index))
 
 
-def split_groups(rows: pd.DataFrame, groups: pd.Series | None, definition: str, benchmark: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def split_groups(rows: pd.DataFrame, groups: pd.Series | None, definition: str,
+                 benchmark: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The follower and leader rows of one benchmark (open vs closed unless groups are given)."""
     g = open_groups(rows, definition) if groups is None else groups.reindex(rows.index)
     follower, leader = rows[g == "open"], rows[g == "closed"]

@@ -76,7 +76,8 @@ def score_forecast(fit: TrendFit, future: Observations, *, seed: int = 0) -> pd.
     })
 
 
-def leave_future_out(obs: Observations, spec: FitSpec, *, cutoffs: list | None = None, horizon_months: float = 12.0) -> pd.DataFrame:
+def leave_future_out(obs: Observations, spec: FitSpec, *, cutoffs: list | None = None,
+                     horizon_months: float = 12.0) -> pd.DataFrame:
     """Refit before each cutoff and score the lags of the following ``horizon_months``."""
     dates = pd.to_datetime(obs.dates)
     if cutoffs is None:

@@ -51,7 +51,8 @@ class ScoreSpaceFit:
         """Posterior draws of the horizontal lag (years) at x years from the reference: shape (draws, len(x))."""
         d = self.draws
         x = np.atleast_1d(np.asarray(x, dtype=float))[None, :]
-        return (d["a_closed"][:, None] - d["a_open"][:, None] + (d["b_closed"] - d["b_open"])[:, None] * x) / d["b_closed"][:, None]
+        return (d["a_closed"][:, None] - d["a_open"][:,
+                                                     None] + (d["b_closed"] - d["b_open"])[:, None] * x) / d["b_closed"][:, None]
 
     def gap_score(self, x: np.ndarray | float) -> np.ndarray:
         """Posterior draws of the vertical gap (score units) at x years."""

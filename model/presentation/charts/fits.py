@@ -81,7 +81,8 @@ def p_cross_figure(curves: dict[str, pd.DataFrame], *, title: str = "Probability
     return layout(fig, title, height=340)
 
 
-def slope_figure(posterior: np.ndarray, prior_mean: float, prior_sd: float, *, title: str = "Slope: posterior vs prior") -> go.Figure:
+def slope_figure(posterior: np.ndarray, prior_mean: float, prior_sd: float, *,
+                 title: str = "Slope: posterior vs prior") -> go.Figure:
     """Posterior histogram of the slope (months of lag per year) against its Normal prior density."""
     data = slope_density(posterior, prior_mean, prior_sd)
     post, prior = data[data["kind"] == "posterior"], data[data["kind"] == "prior"]
@@ -96,7 +97,8 @@ def slope_figure(posterior: np.ndarray, prior_mean: float, prior_sd: float, *, t
     return layout(fig, title, height=320)
 
 
-def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark", title: str = "Crossing date: median, 50% and 90% intervals") -> go.Figure:
+def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
+                  title: str = "Crossing date: median, 50% and 90% intervals") -> go.Figure:
     """One row per fit: 90% and 50% crossing intervals, median, and P(never) written beside it."""
     t = table.reset_index(drop=True)
     y = t[label_col].astype(str).tolist()

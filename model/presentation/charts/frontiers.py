@@ -29,7 +29,8 @@ def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.Dat
             x=pts["release_date"], y=pts["score"], mode="markers", name=f"{grp} models",
             marker={"color": OKABE_ITO[grp], "symbol": symbol, "size": 7, "opacity": 0.45},
             customdata=np.stack([pts["model_name"].astype(str), pts["creator"].astype(str)], axis=-1),
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{x|%Y-%m-%d}<br>" + score_label + ": %{y:.3g}<extra></extra>",
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{x|%Y-%m-%d}<br>" + score_label
+            + ": %{y:.3g}<extra></extra>",
         ))
     for grp, fr, dash in (("closed", closed_frontier, "solid"), ("open", open_frontier, "dash")):
         if fr.empty:
@@ -44,7 +45,8 @@ def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.Dat
         ))
     if arrow and arrow.get("match_date") is not None and not pd.isna(arrow.get("match_date")):
         fig.add_annotation(
-            x=arrow["match_date"], y=arrow["score"], ax=arrow["date"], ay=arrow["score"], xref="x", yref="y", axref="x", ayref="y",
+            x=arrow["match_date"], y=arrow["score"], ax=arrow["date"], ay=arrow["score"],
+            xref="x", yref="y", axref="x", ayref="y",
             showarrow=True, arrowhead=3, arrowsize=1.5, arrowwidth=2.5, arrowcolor="#000000",
         )
         fig.add_annotation(
@@ -101,11 +103,13 @@ def _runs(mask: np.ndarray, dates: pd.Series) -> list[tuple]:
 
 
 def _add_ols(fig: go.Figure, ols, last_date) -> None:
-    end = ols.crossing_date if ols.crossing_date is not None and ols.crossing_date < last_date + pd.DateOffset(years=4) else last_date
+    near = ols.crossing_date is not None and ols.crossing_date < last_date + pd.DateOffset(years=4)
+    end = ols.crossing_date if near else last_date
     xs = pd.to_datetime([ols.window_start, max(end, last_date)])
     yrs = years_between(xs, ols.reference_date)
     fig.add_trace(go.Scatter(
-        x=xs, y=ols.intercept_months + ols.slope_months_per_year * yrs, mode="lines", name="least-squares line (June 2026 method)",
+        x=xs, y=ols.intercept_months + ols.slope_months_per_year * yrs, mode="lines",
+        name="least-squares line (June 2026 method)",
         line={"color": OKABE_ITO["ols"], "dash": "dot", "width": 2.5}, hoverinfo="skip",
     ))
 
@@ -135,14 +139,16 @@ def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, column
     names = list(dict.fromkeys(long["benchmark"]))
     rows = max(1, math.ceil(len(names) / columns))
     fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, shared_yaxes=True,
-                        subplot_titles=[titles.get(n, n)[:34] for n in names], vertical_spacing=0.5 / max(rows, 1) if rows > 1 else 0.1,
+                        subplot_titles=[titles.get(n, n)[:34] for n in names],
+                        vertical_spacing=0.5 / max(rows, 1) if rows > 1 else 0.1,
                         horizontal_spacing=0.03)
     ymax = float(np.nanmax(long["lag_months"])) if long["lag_months"].notna().any() else 1.0
     for i, name in enumerate(names):
         s = long[long["benchmark"] == name]
         r, c = i // columns + 1, i % columns + 1
         fig.add_trace(go.Scatter(x=s["date"], y=s["lag_months"], mode="lines", line={"color": OKABE_ITO["open"], "width": 1.5},
-                                 showlegend=False, name=name, hovertemplate=name + "<br>%{x|%Y-%m}: %{y:.1f} months<extra></extra>"),
+                                 showlegend=False, name=name,
+                                 hovertemplate=name + "<br>%{x|%Y-%m}: %{y:.1f} months<extra></extra>"),
                       row=r, col=c)
         cens = s[s["status"] == "left_censored"]
         if not cens.empty:
@@ -152,5 +158,6 @@ def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, column
     fig.update_yaxes(range=[0, ymax * 1.05])
     fig.update_annotations(font_size=11)
     fig.update_layout(height=max(260, 190 * rows), margin={"l": 40, "r": 10, "t": 40, "b": 30}, template="plotly_white",
-                      title={"text": "Lag (months) per benchmark; orange triangles = left-censored", "x": 0.01, "font": {"size": 13}})
+                      title={"text": "Lag (months) per benchmark; orange triangles = left-censored", "x": 0.01,
+                             "font": {"size": 13}})
     return fig

@@ -37,23 +37,27 @@ def specification_curve_figure(table: pd.DataFrame, choices: list[str], *, horiz
     if (~crossing).any():
         fig.add_trace(go.Scatter(x=x[~crossing], y=[horizon] * int((~crossing).sum()), mode="markers", name="no crossing",
                                  marker={"color": OKABE_ITO["closed"], "size": 6, "symbol": "circle-open"},
-                                 customdata=hover[~crossing], hovertemplate="%{customdata}<br>never<extra></extra>"), row=1, col=1)
+                                 customdata=hover[~crossing], hovertemplate="%{customdata}<br>never<extra></extra>"),
+                      row=1, col=1)
     for c, v in levels:
         on = t[c].astype(str) == v
         fig.add_trace(go.Scatter(x=x[on], y=[f"{c}: {v}"] * int(on.sum()), mode="markers", showlegend=False,
                                  marker={"color": "#000000", "size": 4, "symbol": "square"}, hoverinfo="skip"), row=2, col=1)
-    fig.update_yaxes(title="crossing date", row=1, col=1, range=[t["_sort"].min() - pd.Timedelta(days=60), horizon + pd.Timedelta(days=60)])
+    fig.update_yaxes(title="crossing date", row=1, col=1, range=[t["_sort"].min() - pd.Timedelta(days=60),
+                                                                 horizon + pd.Timedelta(days=60)])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=[f"{c}: {v}" for c, v in levels][::-1], row=2, col=1,
                      tickfont={"size": 10}, tickmode="array", tickvals=[f"{c}: {v}" for c, v in levels],
                      range=[-0.5, len(levels) - 0.5])
     fig.update_xaxes(title="specifications, sorted by median crossing date", row=2, col=1)
-    fig = layout(fig, "Specification curve: the crossing date under every defensible analysis", height=max(600, 380 + 30 * len(levels)))
+    fig = layout(fig, "Specification curve: the crossing date under every defensible analysis",
+                 height=max(600, 380 + 30 * len(levels)))
     return fig
 
 
 def calibration_figure(table: pd.DataFrame) -> go.Figure:
     """Nominal vs realised coverage of the 50% and 90% intervals per method (the diagonal is perfect)."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=["interval coverage (nominal vs realised)", "CRPS by horizon (lower is better)"])
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["interval coverage (nominal vs realised)",
+                                                        "CRPS by horizon (lower is better)"])
     for i, (method, g) in enumerate(table.groupby("method")):
         colour = SEQUENCE[i % len(SEQUENCE)]
         cov50 = float(np.average(g["cover50"], weights=g["n"]))
@@ -83,7 +87,8 @@ def score_space_figure(records: pd.DataFrame, curves: pd.DataFrame, *, title: st
         r = records[records["group"] == grp]
         fig.add_trace(go.Scatter(x=r["since"], y=r["score"], mode="markers", name=f"{grp} records",
                                  marker={"color": OKABE_ITO[grp], "size": 7, "symbol": "circle" if grp == "open" else "square"},
-                                 customdata=r["model_name"], hovertemplate="%{customdata}<br>%{x|%Y-%m-%d}: %{y:.3g}<extra></extra>"))
+                                 customdata=r["model_name"],
+                                 hovertemplate="%{customdata}<br>%{x|%Y-%m-%d}: %{y:.3g}<extra></extra>"))
     fig.update_yaxes(title="score")
     fig.update_xaxes(title="date")
     return layout(fig, title, height=420)
