@@ -154,6 +154,17 @@ def higher_is_better(benchmarks: pd.DataFrame | None, benchmark: str) -> bool:
     return bool(benchmarks.set_index("benchmark").at[benchmark, "higher_is_better"])
 
 
+def benchmark_groups(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame | None, definition: str,
+                     groups: pd.Series | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, bool]:
+    """One benchmark's rows, its follower and leader rows, and whether higher is better; unknown is an error."""
+    scores, groups = aligned_groups(scores, groups)
+    rows = scores[scores["benchmark"] == benchmark]
+    if rows.empty:
+        raise DataError(f"Unknown benchmark {benchmark!r}.")
+    follower, leader = split_groups(rows, groups, definition, benchmark)
+    return rows, follower, leader, higher_is_better(benchmarks, benchmark)
+
+
 def frontier_lag(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None,
                  grid: str = "monthly", start=None, end=None, tolerance: float = 0.0,
                  definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
@@ -163,12 +174,7 @@ def frontier_lag(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFra
     anything else (ignored), replacing the open-weights definition.
     Default grid: from the first open release (month start) to the last release in the benchmark.
     """
-    scores, groups = aligned_groups(scores, groups)
-    rows = scores[scores["benchmark"] == benchmark]
-    if rows.empty:
-        raise DataError(f"Unknown benchmark {benchmark!r}.")
-    follower, leader = split_groups(rows, groups, definition, benchmark)
-    hib = higher_is_better(benchmarks, benchmark)
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
     start = pd.Timestamp(start) if start is not None else follower["release_date"].min().to_period("M").to_timestamp()
     end = pd.Timestamp(end) if end is not None else rows["release_date"].max()
     return lag_at(build_frontier(follower, hib), build_frontier(leader, hib), date_grid(start, end, grid),
@@ -178,12 +184,7 @@ def frontier_lag(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFra
 def event_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None,
                tolerance: float = 0.0, definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
     """One row per open model that raised the open frontier, with its lag at release."""
-    scores, groups = aligned_groups(scores, groups)
-    rows = scores[scores["benchmark"] == benchmark]
-    if rows.empty:
-        raise DataError(f"Unknown benchmark {benchmark!r}.")
-    follower, leader = split_groups(rows, groups, definition, benchmark)
-    hib = higher_is_better(benchmarks, benchmark)
+    _, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
     fo, le = build_frontier(follower, hib), build_frontier(leader, hib)
     lags = lag_at(fo, le, fo.dates, tolerance=tolerance, higher_is_better=hib)
     return pd.DataFrame({
