@@ -31,8 +31,8 @@ if result is None:
 for note in result.notes:
     st.info(note)
 horizon = pd.Timestamp("2030-12-31")
-panels = [{"title": titles(ds).get(n, n), "obs": f.obs.frame(), "band": trend_band(f, horizon=horizon)} for n,
-          f in result.fits.items()]
+panels = [{"title": titles(ds).get(name, name), "obs": fit.obs.frame(), "band": trend_band(fit, horizon=horizon)}
+          for name, fit in result.fits.items()]
 figs = {"small_multiples": small_fits_figure(panels, horizon=horizon)}
 st.plotly_chart(figs["small_multiples"], width="stretch")
 st.caption("Shared axes: observed lags (dots) and the fitted trend with its 90% band, per benchmark.")
