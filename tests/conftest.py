@@ -2,6 +2,7 @@ import http.server
 import os
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,8 @@ def media(monkeypatch):
 @pytest.fixture(scope="session")
 def aa_api_server():
     """A loopback stand-in for the AA API: /ok, /bad-key (401), /forbidden, /limited (429), /down (503), /slow,
-    /garbled, /renamed, /flaky-429 and /flaky-503 (fail once, then 200); any other path answers 401."""
+    /garbled, /renamed, /flaky-429 and /flaky-503 (fail once, then 200), /redirect-same (to /ok) and
+    /redirect-to/<quoted url>; any other path answers 401."""
     body = (FIXTURES / "aa_api_sample.json").read_bytes()
     seen = []
     flaky_seen = set()
@@ -64,6 +66,12 @@ def aa_api_server():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             seen.append({k.lower(): v for k, v in self.headers.items()})
+            if self.path.startswith("/redirect"):  # /redirect-same -> /ok; /redirect-to/<quoted url> -> that url
+                target = "/ok" if self.path == "/redirect-same" else urllib.parse.unquote(self.path[len("/redirect-to/"):])
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.end_headers()
+                return
             if self.path == "/slow":
                 time.sleep(2)
             if self.path.startswith("/flaky"):  # first answer 429 (or 503), then 200

@@ -65,3 +65,63 @@ def test_malformed_json_and_schema_change(server):
         load_aa_api(fetch_aa_api(KEY, url=base + "/garbled"))
     with pytest.raises(DataError, match="expected a JSON object with a 'data' list"):
         load_aa_api(fetch_aa_api(KEY, url=base + "/renamed"))
+
+
+def test_a_pasted_key_with_a_trailing_newline_works(server):
+    base, seen = server
+    fetch_aa_api(f"  {KEY}\n", url=base + "/ok")
+    assert seen[-1].get("x-api-key") == KEY
+
+
+@pytest.mark.parametrize("bad", [KEY + "é", KEY[:10] + "\x00" + KEY[10:], KEY[:10] + " " + KEY[10:], "ключ-" + KEY])
+def test_a_key_with_control_or_non_ascii_characters_is_refused_without_echoing_it(server, bad):
+    base, seen = server
+    before = len(seen)
+    with pytest.raises(DataError) as info:
+        fetch_aa_api(bad, url=base + "/ok")
+    message = str(info.value)
+    assert "copy it again" in message and "\n" not in message
+    assert not any(part in message for part in (bad, bad.strip(), KEY[:8], KEY[-8:]))
+    assert len(seen) == before  # nothing was sent
+
+
+def test_same_origin_redirect_is_followed_with_the_key(server):
+    base, seen = server
+    assert fetch_aa_api(KEY, url=base + "/redirect-same").startswith(b"{")
+    assert seen[-1].get("x-api-key") == KEY
+
+
+def test_cross_origin_redirect_is_refused_and_the_other_host_gets_nothing(server):
+    import http.server
+    import threading
+    import urllib.parse
+
+    other_seen = []
+
+    class Other(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            other_seen.append(dict(self.headers.items()))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Other)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        base, _ = server
+        away = urllib.parse.quote(f"http://127.0.0.1:{other.server_address[1]}/steal", safe="")
+        with pytest.raises(DataError, match="redirected to another host") as info:
+            fetch_aa_api(KEY, url=f"{base}/redirect-to/{away}", retries=0)
+        assert KEY not in str(info.value)
+        assert other_seen == []  # the other host was never contacted, so it saw no key
+    finally:
+        other.shutdown()
+
+
+def test_any_client_failure_is_one_line_without_headers():
+    with pytest.raises(DataError) as info:
+        fetch_aa_api(KEY, url="ftp-not-a-scheme://x/y")
+    assert "\n" not in str(info.value) and KEY not in str(info.value)

@@ -75,3 +75,24 @@ def test_key_is_not_written_to_disk(aa_server, monkeypatch, tmp_path):
     for path in list(tmp_path.rglob("*")) + list((ROOT / ".streamlit").rglob("*")):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize(("key", "works"), [(KEY + "\n", True), ("  " + KEY + "\r\n", True), (KEY + "€", False),
+                                            (KEY[:6] + "\n" + KEY[6:], False)])
+def test_pasted_keys_on_the_data_page(aa_api_server, monkeypatch, caplog, capsys, key, works):
+    base, seen = aa_api_server
+    monkeypatch.setenv("AA_API_KEY", key)
+    monkeypatch.setenv("AA_API_URL", base + "/ok")
+    caplog.set_level(logging.DEBUG)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    at.radio[0].set_value("aa_api").run()
+    next(b for b in at.button if b.label.startswith("Fetch live")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = screen_text(at) + capsys.readouterr().err + caplog.text
+    if works:
+        assert "API" in at.subheader[0].value and seen[-1].get("x-api-key") == KEY
+    else:
+        assert any("copy it again" in w.value for w in list(at.warning) + list(at.error))
+    for fragment in (KEY, KEY[-8:], KEY[:6]):
+        assert fragment not in text

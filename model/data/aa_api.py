@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -53,40 +56,87 @@ def load_aa_api(payload: bytes | str | Path | dict, *, open_lookup: pd.DataFrame
 AA_API_URL = "https://artificialanalysis.ai/api/v2/data/llms/models"
 
 
+def clean_api_key(api_key: str | None) -> str:
+    """The key with surrounding whitespace removed (a pasted key often ends in a newline).
+
+    A key with any other control, space or non-ASCII character is refused; the message never holds any of it."""
+    key = (api_key or "").strip()
+    if not key:
+        raise DataError("No AA API key: set AA_API_KEY in the environment or in .streamlit/secrets.toml.")
+    if not all("!" <= ch <= "~" for ch in key):
+        raise DataError("The AA API key contains a space, a control or a non-ASCII character; copy it again from your "
+                        "AA account page.")
+    return key
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme, host and port: the key is never sent anywhere else."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if _origin(newurl) != _origin(req.full_url):
+            raise DataError(f"AA API: the server redirected to another host ({_origin(newurl)[1] or 'unknown'}); "
+                            "refused, so the key is not sent there.")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def fetch_aa_api(api_key: str, *, url: str | None = None, timeout: float = 20.0, retries: int = 3,
                  backoff: float = 1.0, sleep=time.sleep) -> bytes:
-    """GET the AA API v2 model list. The key goes in the ``x-api-key`` header only.
+    """GET the AA API v2 model list. The key goes in the ``x-api-key`` header only, and only to the API's origin.
 
     429 and 5xx answers are retried ``retries`` times with exponential back-off (honouring a
     ``Retry-After`` of up to 30 s). Errors become a one-line :class:`DataError` that never
-    contains the key. ``url`` defaults to ``AA_API_URL`` from the environment, else AA's endpoint.
+    contains the key or the request headers. ``url`` defaults to ``AA_API_URL`` from the environment,
+    else AA's endpoint.
     """
-    import urllib.error
-    import urllib.request
-
-    if not api_key:
-        raise DataError("No AA API key: set AA_API_KEY in the environment or in .streamlit/secrets.toml.")
+    key = clean_api_key(api_key)
     url = url or os.environ.get("AA_API_URL") or AA_API_URL
-    request = urllib.request.Request(url, headers={"x-api-key": api_key, "Accept": "application/json"})
+    opener = urllib.request.build_opener(_SameOriginRedirects)
+    request = urllib.request.Request(url, headers={"x-api-key": key, "Accept": "application/json"})
     for attempt in range(retries + 1):
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.read()
-        except urllib.error.HTTPError as exc:
-            retryable = exc.code == 429 or 500 <= exc.code < 600
-            if retryable and attempt < retries:
-                after = exc.headers.get("Retry-After") if exc.headers else None
-                wait = min(float(after), 30.0) if after and after.replace(".", "", 1).isdigit() else backoff * 2**attempt
-                sleep(wait)
+            return _get(opener, request, timeout)
+        except _Retry as wait:
+            if attempt < retries:
+                sleep(wait.seconds if wait.seconds is not None else backoff * 2**attempt)
                 continue
-            reason = {401: "the API key was refused (401)", 403: "the API key is not allowed here (403)",
-                      429: f"rate limited by AA (429) after {attempt + 1} tries; try again in a minute"}.get(
-                exc.code, f"AA answered HTTP {exc.code}" + (f" after {attempt + 1} tries" if retryable else ""))
-            raise DataError(f"AA API: {reason}.") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            if attempt < retries and isinstance(exc, TimeoutError | urllib.error.URLError):
-                sleep(backoff * 2**attempt)
-                continue
-            kind = "timed out" if "timed out" in str(exc).lower() or isinstance(exc, TimeoutError) else "unreachable"
-            raise DataError(f"AA API {kind} ({exc.__class__.__name__}).") from None
+            raise DataError(wait.final(attempt + 1)) from None
     raise DataError("AA API: no answer.")
+
+
+class _Retry(Exception):
+    """A retryable failure: how long to wait (None: back off), and the message if no try is left."""
+
+    def __init__(self, seconds: float | None, message) -> None:
+        super().__init__()
+        self.seconds, self.final = seconds, message
+
+
+def _get(opener, request, timeout: float) -> bytes:
+    """One GET; a retryable failure raises :class:`_Retry`, anything else a one-line :class:`DataError`."""
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.read()
+    except DataError:
+        raise
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+        if code == 429 or 500 <= code < 600:
+            after = exc.headers.get("Retry-After") if exc.headers else None
+            wait = min(float(after), 30.0) if after and after.replace(".", "", 1).isdigit() else None
+            what = "rate limited by AA (429) after {} tries; try again in a minute" if code == 429 else \
+                f"AA answered HTTP {code} after {{}} tries"
+            raise _Retry(wait, lambda tries: f"AA API: {what.format(tries)}.") from None
+        reason = {401: "the API key was refused (401)", 403: "the API key is not allowed here (403)"}.get(
+            code, f"AA answered HTTP {code}")
+        raise DataError(f"AA API: {reason}.") from None
+    except (urllib.error.URLError, TimeoutError) as exc:
+        kind = "timed out" if "timed out" in str(exc).lower() or isinstance(exc, TimeoutError) else "unreachable"
+        message = f"AA API {kind} ({exc.__class__.__name__})."
+        raise _Retry(None, lambda tries: message) from None
+    except Exception as exc:  # anything else (bad URL, TLS, a header the client refuses): one line, no headers
+        raise DataError(f"AA API request failed ({exc.__class__.__name__}).") from None
