@@ -186,7 +186,7 @@ def run_fit(args, ds: Dataset) -> int:
     if args.from_netcdf:
         results = _from_posterior_files(args, ds)
         summary = pd.concat([r.summary for r in results], ignore_index=True)
-        return _write_summary(summary, args)
+        return write_summary(summary, args)
     st = settings_from_args(args)
     if args.settings and not args.file:  # a settings file names its own embedded source
         ds = load_embedded(st.source, include_estimated=st.include_estimated) if st.source in SOURCES else ds
@@ -205,10 +205,11 @@ def run_fit(args, ds: Dataset) -> int:
             refuse_overwriting_inputs(path, input_paths(args))
             write_posterior(result, name, path, data_hash=ds.content_hash)
             print(f"wrote posterior {path}", file=sys.stderr)
-    return _write_summary(result.summary, args)
+    return write_summary(result.summary, args)
 
 
-def _write_summary(summary: pd.DataFrame, args) -> int:
+def write_summary(summary: pd.DataFrame, args) -> int:
+    """The summary to ``--out`` (CSV, or JSON by suffix; atomic, never over an input) or to stdout."""
     if args.out and args.out.endswith(".json"):
         from model.presentation.exports import neutralise_formulas
 
