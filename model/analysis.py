@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from model.bayes.engine import SamplerSettings
 from model.bayes.fitting import FitSpec, PooledSpec, TrendFit, fit_pooled, fit_trend
@@ -26,7 +26,7 @@ from model.bayes.priors import PoolingPriors, TrendPriors
 from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
 from model.bayes.trends import LIKELIHOODS, MODELS
 from model.core.errors import DataError
-from model.core.limits import MAX_CHAINS, MAX_DRAWS, MIN_DRAWS
+from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_SEED, MIN_DRAWS
 from model.data.dataset import Dataset
 from model.data.openness import OPEN_DEFINITIONS
 
@@ -55,8 +55,19 @@ class FitSettings(BaseModel):
     draws: int = Field(1000, ge=MIN_DRAWS, le=MAX_DRAWS)
     tune: int = Field(500, ge=MIN_DRAWS, le=MAX_DRAWS)
     chains: int = Field(4, ge=1, le=MAX_CHAINS)
-    seed: int = 1
+    seed: int = Field(1, ge=0, lt=MAX_SEED)
     max_seconds: float = Field(120.0, gt=0, le=600)
+
+    @field_validator("benchmarks")
+    @classmethod
+    def _distinct_benchmarks(cls, names: list[str]) -> list[str]:
+        """The same benchmark twice is fitted once; more than the cap is refused."""
+        names = list(dict.fromkeys(str(n) for n in names))
+        if not names:
+            raise ValueError("name at least one benchmark")
+        if len(names) > MAX_BENCHMARKS_PER_FIT:
+            raise ValueError(f"at most {MAX_BENCHMARKS_PER_FIT} benchmarks per fit")
+        return names
 
     def sampler(self, target_accept: float = 0.95) -> SamplerSettings:
         """The sampler settings of this fit (the pooled design asks for 0.9)."""
@@ -77,6 +88,8 @@ class FitSettings(BaseModel):
         """Validated settings from JSON; anything invalid is one :class:`DataError` line."""
         try:
             return cls.model_validate(json.loads(text))
+        except RecursionError:
+            raise DataError("Invalid settings file: nested too deeply to be a settings file.") from None
         except (json.JSONDecodeError, ValueError) as exc:
             first = str(exc).splitlines()
             raise DataError("Invalid settings file: " + (" ".join(first[:3]) if first else "unreadable")) from None

@@ -227,7 +227,7 @@ def settings_from_args(args):
     from model.bayes.priors import PoolingPriors, TrendPriors
 
     if getattr(args, "settings", None):
-        return FitSettings.from_json(Path(args.settings).read_text())
+        return read_settings_file(args.settings)
     priors = {k: v for k in TrendPriors.model_fields if (v := getattr(args, "prior_" + k)) is not None}
     pool = {k: v for k in PoolingPriors.model_fields if (v := getattr(args, "pool_" + k)) is not None}
     try:
@@ -242,3 +242,16 @@ def settings_from_args(args):
         )
     except ValueError as exc:
         raise DataError("Invalid option: " + " ".join(str(exc).splitlines()[:3])) from None
+
+
+def read_settings_file(path: str | Path):
+    """Validated settings from a JSON file; an unreadable or non-UTF-8 file is a one-line error naming it."""
+    from model.analysis import FitSettings
+
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: the settings file is not UTF-8 text (save it as UTF-8).") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the settings file ({exc.strerror or exc.__class__.__name__}).") from None
+    return FitSettings.from_json(text)

@@ -11,6 +11,7 @@ import streamlit as st
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.data.openness import OPEN_DEFINITIONS, apply_overrides
+from model.presentation.text import plain
 
 
 def route_deep_links_through_entry_point() -> None:
@@ -59,6 +60,7 @@ def settings() -> dict:
 
             # A shared link may open on any page: apply it to the Trend fit settings right away.
             apply_query_params(st.session_state.setdefault("fit_form", FitSettings().model_dump()))
+            show_link_notices()
     return st.session_state["settings"]
 
 
@@ -93,6 +95,8 @@ def benchmark_picker(ds: Dataset, label: str = "Benchmark", key: str = "benchmar
     names = list(ds.benchmarks["benchmark"])
     titles = dict(zip(ds.benchmarks["benchmark"], ds.benchmarks["display_name"], strict=False))
     current = s.get(key) if s.get(key) in names else names[0]
+    if s.get(key) not in names and s.get(key) == st.session_state.pop("link_benchmark", None):
+        st.warning(plain(f"Benchmark {str(s.get(key))[:40]!r} is not in this data set; showing {current} instead."))
     choice = st.selectbox(label, names, index=names.index(current), format_func=lambda b: f"{titles.get(b, b)}  ·  {b}")
     s[key] = choice
     return choice
@@ -183,27 +187,28 @@ def _warmup_thread():
 
 
 def apply_query_params(fit_form: dict) -> None:
-    """Load settings from a shared link once per session (?benchmark=…&model=…&p_slope_mean=…)."""
+    """Load settings from a shared link once per session (?benchmark=…&model=…&p_slope_mean=…).
+
+    Every value is validated (model.presentation.links); invalid ones are dropped with a notice shown by
+    :func:`show_link_notices`, so nothing invalid stays in the session."""
+    from model.analysis import FitSettings
+    from model.presentation.links import settings_from_link
+
     qp = st.query_params
     if st.session_state.get("query_applied") or not ("benchmark" in qp or any(k.startswith("p_") for k in qp)):
         return
     st.session_state["query_applied"] = True
-    if "benchmark" in qp:
-        st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))["benchmark"] = qp["benchmark"]
-    for k in ("model", "likelihood", "observations"):
-        if k in qp:
-            fit_form[k] = qp[k]
-    if qp.get("start"):
-        fit_form["start"] = qp["start"]
-    for k in ("seed", "draws", "chains"):
-        if k in qp:
-            try:
-                fit_form[k] = int(qp[k])
-            except ValueError:
-                pass
-    for k in list(fit_form["priors"]):
-        if f"p_{k}" in qp:
-            try:
-                fit_form["priors"][k] = float(qp[f"p_{k}"])
-            except ValueError:
-                pass
+    params = {k: qp[k] for k in qp}
+    if "benchmark" in params:
+        st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))["benchmark"] = str(params["benchmark"])
+        st.session_state["link_benchmark"] = str(params["benchmark"])
+    validated, notices = settings_from_link(params, FitSettings.model_validate(fit_form))
+    fit_form.clear()
+    fit_form.update(validated.model_dump())
+    st.session_state["link_notices"] = notices
+
+
+def show_link_notices() -> None:
+    """Say once which values of a shared link were ignored (as plain text: they come from the address)."""
+    for notice in st.session_state.pop("link_notices", []):
+        st.warning(plain(notice))

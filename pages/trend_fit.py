@@ -11,8 +11,10 @@ from model.bayes.observations import benchmark_observations
 from model.bayes.summaries import crossing_dates, crossing_draws, prior_band, prior_trend_draws, trend_band
 from model.bayes.trends import MODEL_LABELS
 from model.core.errors import DataError
+from model.core.limits import MAX_SEED
 from model.core.timeaxis import monthly_grid
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
+from model.presentation.links import clamp_date
 from model.presentation.readings import readings
 from model.robustness.comparison import comparison_reading
 from pages.common import (
@@ -40,9 +42,13 @@ fs["observations"] = c3.selectbox("Observations", ["events", "monthly"], index=[
                                        "monthly: the sawtooth grid the June 2026 analysis used.")
 horizon = c4.selectbox("Horizon", ["2028-12-31", "2030-12-31", "2035-12-31"], index=1)
 first_release = ds.scores.loc[ds.scores["benchmark"] == bench, "release_date"].min().date()
+last_release = ds.scores.loc[ds.scores["benchmark"] == bench, "release_date"].max().date()
+fs["start"], moved = clamp_date(fs.get("start"), first_release, last_release)
+if moved:
+    st.info(moved)
 start_default = dt.date.fromisoformat(fs["start"]) if fs.get("start") else first_release
-start = st.date_input("Fit window starts", value=max(start_default, first_release), min_value=first_release,
-                      max_value=dt.date.today(), help="The start date is a forking path: see the Compare page.")
+start = st.date_input("Fit window starts", value=start_default, min_value=first_release, max_value=last_release,
+                      help="The start date is a forking path: see the Compare page.")
 fs["start"] = start.isoformat() if start > first_release else None
 
 pc1, pc2 = st.columns([1, 1])
@@ -65,7 +71,7 @@ with pc1:
         fs["draws"] = st.select_slider("Draws per chain", sorted({250, 500, 1000, 2000, int(fs["draws"])}),
                                        value=int(fs["draws"]))
         fs["chains"] = st.select_slider("Chains", sorted({1, 2, 4, int(fs["chains"])}), value=int(fs["chains"]))
-        fs["seed"] = int(st.number_input("Seed", value=int(fs["seed"]), step=1))
+        fs["seed"] = int(st.number_input("Seed", value=int(fs["seed"]), step=1, min_value=0, max_value=MAX_SEED - 1))
 
 fs.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
           include_estimated=s["include_estimated"])

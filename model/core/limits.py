@@ -14,5 +14,9 @@ MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 #: Sampler limits, shared by the settings the app and CLI accept and by the sampler itself.
 MIN_DRAWS, MAX_DRAWS = 10, 5_000
 MAX_CHAINS = 8
+#: Seeds are unsigned 32-bit integers (what the samplers accept).
+MAX_SEED = 2**32
+#: Benchmarks in one fit (the pooled model's largest group class is 64).
+MAX_BENCHMARKS_PER_FIT = 64
 #: The per-fit time limit (seconds) a user may set; a longer fit is cancelled cleanly.
 MAX_FIT_SECONDS = 3600

@@ -1,0 +1,98 @@
+"""Shared links: every parameter validated once; bad values dropped with a notice naming them; nothing crashes."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from model.analysis import FitSettings
+from model.core.errors import DataError
+from model.presentation.links import clamp_date, settings_from_link
+from tests import fake_sampler
+from tests.conftest import ROOT
+
+BAD_LINKS = [
+    ({"benchmark": "gpqa", "start": "garbage"}, "start"),
+    ({"benchmark": "gpqa", "start": "9999-12-31"}, None),  # valid date, clamped on the page
+    ({"benchmark": "gpqa", "model": "<b>evil</b>"}, "model"),
+    ({"benchmark": "gpqa", "likelihood": "cauchy"}, "likelihood"),
+    ({"benchmark": "gpqa", "seed": "99999999999999999999"}, "seed"),
+    ({"benchmark": "gpqa", "seed": "-1"}, "seed"),
+    ({"benchmark": "gpqa", "draws": "5"}, "draws"),
+    ({"benchmark": "gpqa", "p_slope_mean": "abc"}, "p_slope_mean"),
+    ({"benchmark": "gpqa", "p_slope_mean": "1e9"}, "p_slope_mean"),
+    ({"benchmark": "gpqa", "p_nonsense": "1"}, "p_nonsense"),
+]
+
+
+@pytest.mark.parametrize(("params", "named"), BAD_LINKS)
+def test_bad_values_are_dropped_with_a_notice_naming_them(params, named):
+    base = FitSettings()
+    settings, notices = settings_from_link(params, base)
+    if named is None:
+        assert notices == [] and settings.start == "9999-12-31"
+        return
+    assert len(notices) == 1 and f"link's {named}" in notices[0] and "\n" not in notices[0]
+    assert settings == base  # the defaults stay
+
+
+def test_good_values_apply():
+    settings, notices = settings_from_link({"model": "changepoint", "seed": "7", "p_slope_mean": "-2.5", "start": "2024-01-01"},
+                                           FitSettings())
+    assert notices == [] and settings.model == "changepoint" and settings.seed == 7
+    assert settings.priors.slope_mean == -2.5 and settings.start == "2024-01-01"
+
+
+def test_dates_are_clamped_with_a_notice():
+    import datetime as dt
+
+    first, last = dt.date(2023, 1, 1), dt.date(2026, 8, 20)
+    assert clamp_date("9999-12-31", first, last)[0] == "2026-08-20"
+    assert "outside the data" in clamp_date("1900-01-01", first, last)[1]
+    assert clamp_date("2024-05-05", first, last) == ("2024-05-05", None)
+
+
+def test_settings_files_dedupe_cap_and_bound():
+    assert FitSettings(benchmarks=["gpqa"] * 20).benchmarks == ["gpqa"]
+    with pytest.raises(DataError, match="at most 64 benchmarks"):
+        FitSettings.from_json('{"benchmarks": [' + ",".join(f'"b{i}"' for i in range(65)) + "]}")
+    with pytest.raises(DataError, match="nested too deeply"):
+        FitSettings.from_json("[" * 100_000 + "]" * 100_000)
+    for seed in (-1, 2**32):
+        with pytest.raises(ValueError):
+            FitSettings(seed=seed)
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    import streamlit as st
+
+    st.cache_resource.clear()
+    fake_sampler.install(monkeypatch)
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("page", ["pages/trend_fit.py", "pages/compare.py", "pages/pooled.py", "pages/downloads.py"])
+@pytest.mark.parametrize(("params", "named"), BAD_LINKS)
+def test_pages_survive_bad_links(fast, page, params, named):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()  # the page a link lands on says which of its values were ignored
+    assert not at.exception, [e.value for e in at.exception]
+    if named:
+        assert any(named.replace("_", "\\_") in w.value for w in at.warning), [w.value for w in at.warning]
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    FitSettings.model_validate(at.session_state["fit_form"])  # nothing invalid stayed in the session
+
+
+def test_cli_settings_file_errors_name_the_file(tmp_path):
+    import subprocess
+    import sys
+
+    utf16 = tmp_path / "settings16.json"
+    utf16.write_text('{"benchmarks": ["gpqa"]}', encoding="utf-16")
+    r = subprocess.run([sys.executable, "-m", "model", "fit", "--settings", str(utf16)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and str(utf16) in r.stderr and "not UTF-8" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
