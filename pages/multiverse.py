@@ -6,7 +6,15 @@ import streamlit as st
 from model.bayes.trends import MODELS
 from model.core.errors import DataError
 from model.presentation.charts.robustness import specification_curve_figure
-from model.robustness.multiverse import CHOICES, choice_importance, enumerate_specs, headline, run_specs
+from model.presentation.text import plain
+from model.robustness.multiverse import (
+    CHOICES,
+    choice_importance,
+    enumerate_specs,
+    headline,
+    read_multiverse_table,
+    run_specs,
+)
 from pages.common import current_dataset, footer, titles
 
 st.title("Multiverse")
@@ -28,13 +36,9 @@ with c2:
 
 if upload is not None:
     try:
-        table = pd.read_csv(upload)
-        missing = {*CHOICES, "fitted", "crossing_median", "p_cross_by_2027_12_31"} - set(table.columns)
-        if missing:
-            raise DataError("Not a multiverse table: missing " + ", ".join(sorted(missing)))
-        st.session_state["multiverse"] = table
-    except (DataError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        st.error(f"Could not read that file: {exc}")
+        st.session_state["multiverse"] = read_multiverse_table(upload.getvalue())
+    except DataError as exc:
+        st.error(plain(f"Could not read that file: {exc} The previous table is kept."))
 elif st.button("Run the sample", type="primary", disabled=not (chosen or pooled) or not models):
     specs = enumerate_specs(chosen, pooled=pooled, models=tuple(models), max_specs=n_max, seed=0)
     bar = st.progress(0.0, text=f"0 of {len(specs)} specifications")

@@ -10,6 +10,14 @@ MAX_ABS_SCORE = 1e9
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 #: Zip-bomb guard: the most an Epoch export may unpack to.
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+#: Columns in one CSV (a wide file's benchmarks, or any CSV of an export), checked before parsing.
+MAX_COLUMNS = 1_000
+#: CSV files in one Epoch export (only the ones the loader knows are parsed).
+MAX_EXPORT_FILES = 500
+#: Benchmarks in one data set: what the lag and chart pages are built to handle.
+MAX_BENCHMARKS = 300
+#: Nesting depth of a JSON upload (page payload, API response).
+MAX_JSON_DEPTH = 64
 
 #: Sampler limits, shared by the settings the app and CLI accept and by the sampler itself.
 MIN_DRAWS, MAX_DRAWS = 10, 5_000

@@ -28,6 +28,8 @@ def read_json(payload: bytes | str | Path | dict) -> Any:
         return json.loads(payload)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"The file is not valid JSON: {exc.__class__.__name__} at position {getattr(exc, 'pos', '?')}.") from None
+    except RecursionError:
+        raise DataError("The JSON file is nested too deeply to be an AA file.") from None
 
 
 def aa_rows(models: list[dict], *, open_of: callable, snapshot: str, source: str, api: bool) -> pd.DataFrame:
@@ -68,7 +70,12 @@ def load_aa_page(payload: bytes | str | Path | dict) -> Dataset:
     doc = read_json(payload)
     if not isinstance(doc, dict) or not isinstance(doc.get("models"), list):
         raise DataError("Not an AA page payload: expected a JSON object with a 'models' list.")
-    snapshot = str((doc.get("meta") or {}).get("fetched_at", ""))[:10] or dt.date.today().isoformat()
+    meta = doc.get("meta") if isinstance(doc.get("meta"), dict) else {}  # a string or list "meta" is not ours to read
+    fetched = str(meta.get("fetched_at", ""))[:10]
+    try:
+        snapshot = dt.date.fromisoformat(fetched).isoformat()
+    except ValueError:
+        snapshot = dt.date.today().isoformat()
 
     def open_of(m: dict) -> tuple[bool, str]:
         ow = m.get("open_weights")

@@ -10,7 +10,7 @@ import warnings
 import pandas as pd
 
 from model.core.errors import DataError
-from model.core.limits import MAX_UPLOAD_BYTES
+from model.core.limits import MAX_COLUMNS, MAX_UPLOAD_BYTES
 from model.data.dataset import Dataset, finish_dataset
 from model.data.schema import SCORE_COLUMNS, Issue
 
@@ -22,15 +22,20 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
     if not data.strip():
         raise DataError("The file is empty.")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError("The file starts like UTF-16 text but is not valid UTF-16.") from None
     else:
-        if b"\x00" in data[:4096]:
-            raise DataError("This is not a text CSV file (it contains binary data).")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("latin-1")
+    if "\x00" in text:
+        raise DataError("This is not a text CSV file (it contains binary data).")
+    check_column_count(text, "The file")
     delimiter = sniff_delimiter(text[:20000], complete=len(text) <= 20000)
+    check_header(text, delimiter)
     try:
         # index_col=False: a row with more cells than the header is an error, not a silent shift of columns.
         with warnings.catch_warnings(record=True) as caught:
@@ -53,6 +58,41 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
 
 #: Candidate delimiters, in order of preference on a tie.
 DELIMITERS = (",", ";", "\t", "|")
+
+
+def check_column_count(data: str | bytes, name: str) -> None:
+    """Refuse a file whose header row has more than :data:`MAX_COLUMNS` cells, before any parsing.
+
+    The count is the most frequent candidate delimiter in the first line (quotes not considered, so it can
+    only over-count): a wide file of millions of columns costs a line scan, not minutes and gigabytes."""
+    first = data.split(b"\n" if isinstance(data, bytes) else "\n", 1)[0]
+    marks = [d.encode() for d in DELIMITERS] if isinstance(first, bytes) else list(DELIMITERS)
+    cells = max(first.count(m) for m in marks) + 1
+    if cells > MAX_COLUMNS:
+        raise DataError(f"{name} has {cells:,} columns; the limit is {MAX_COLUMNS:,} (one column per benchmark in the "
+                        "wide format).")
+
+
+def check_header(text: str, delimiter: str) -> None:
+    """Column names must differ, ignoring case and surrounding spaces: a repeated name is an error naming it."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    try:
+        header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+    except csv.Error:  # a stray carriage return or quote: the parser reports the real problem later
+        header = first.split(delimiter)
+    seen: dict[str, str] = {}
+    exact, by_case = [], []
+    for raw in header:
+        name = raw.strip()
+        key = name.lower()
+        if key in seen:
+            (exact if seen[key] == name else by_case).append(name if seen[key] == name else f"{seen[key]}/{name}")
+        else:
+            seen[key] = name
+    if exact:
+        raise DataError("Duplicate column name(s): " + ", ".join(dict.fromkeys(exact))[:200] + "; each column once.")
+    if by_case:
+        raise DataError("Column names that differ only in case: " + ", ".join(by_case)[:200] + "; rename one of each.")
 
 
 def sniff_delimiter(sample: str, *, complete: bool = True) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from model.core.errors import DataError
+from model.core.limits import MAX_BENCHMARKS
 from model.data.schema import Issue, ValidationReport, default_benchmarks
 from model.data.validation import validate_scores
 
@@ -45,6 +47,9 @@ def finish_dataset(raw: pd.DataFrame, benchmarks: pd.DataFrame | None, label: st
             pre_issues: list[Issue] | None = None, today: dt.date | None = None) -> Dataset:
     """Validate a raw frame and wrap it as a :class:`Dataset` (every loader ends here)."""
     scores, report = validate_scores(raw, benchmarks=benchmarks, default_source=source, today=today)
+    n_benchmarks = scores["benchmark"].nunique()
+    if n_benchmarks > MAX_BENCHMARKS:
+        raise DataError(f"The data set has {n_benchmarks:,} benchmarks; the limit is {MAX_BENCHMARKS:,}.")
     report.issues[:0] = pre_issues or []
     if benchmarks is None:
         benchmarks = default_benchmarks(scores, source)

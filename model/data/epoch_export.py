@@ -10,12 +10,13 @@ from pathlib import Path
 import pandas as pd
 
 from model.core.errors import DataError
-from model.core.limits import MAX_UNPACKED_BYTES
+from model.core.limits import MAX_EXPORT_FILES, MAX_UNPACKED_BYTES
 from model.data.catalog import (
     EPOCH_BENCHMARKS,
     epoch_benchmark_id,
     epoch_benchmark_table,
 )
+from model.data.csv_upload import check_column_count
 from model.data.dataset import Dataset, finish_dataset
 from model.data.schema import Issue
 
@@ -33,31 +34,54 @@ def normalise_version(version: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", v)
 
 
+#: The files an export may hold that this loader reads; every other file is skipped unread.
+KNOWN_STEMS = frozenset({"model_metadata"} | {stem for stem, *_ in EPOCH_BENCHMARKS})
+
+
 def _read_export_csv(data: bytes, name: str) -> pd.DataFrame:
+    check_column_count(data, name)
     try:
         return pd.read_csv(io.BytesIO(data), encoding_errors="replace")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as exc:
         raise DataError(f"{name} in the Epoch export is not a readable CSV ({exc.__class__.__name__}).") from None
 
 
-def _epoch_files(path: bytes | str | Path) -> dict[str, pd.DataFrame]:
-    """Read every CSV of an export (folder, zip path or zip bytes), keyed by file stem."""
+def _folder_files(folder: Path) -> dict[str, pd.DataFrame]:
+    paths = [f for f in folder.rglob("*.csv") if f.is_file() and not f.is_symlink()]
+    if len(paths) > MAX_EXPORT_FILES:
+        raise DataError(f"The Epoch export has {len(paths):,} CSV files; the limit is {MAX_EXPORT_FILES:,}.")
+    return {f.stem: _read_export_csv(f.read_bytes(), f.name) for f in paths if f.stem in KNOWN_STEMS}
+
+
+def _zip_files(data: bytes) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = [i for i in zf.infolist() if i.filename.endswith(".csv") and not i.filename.startswith("__MACOSX")]
+        if len(infos) > MAX_EXPORT_FILES:
+            raise DataError(f"The Epoch export has {len(infos):,} CSV files; the limit is {MAX_EXPORT_FILES:,}.")
+        known = [i for i in infos if Path(i.filename).stem in KNOWN_STEMS]
+        if sum(i.file_size for i in known) > MAX_UNPACKED_BYTES:
+            raise DataError("The Epoch export unpacks to more than 300 MB; refusing it.")
+        for info in known:
+            if info.flag_bits & 0x1:
+                raise DataError(f"{Path(info.filename).name} in the Epoch export is encrypted; export it without a password.")
+            out[Path(info.filename).stem] = _read_export_csv(zf.read(info), info.filename)
+    return out
+
+
+def _epoch_files(path: bytes | str | Path) -> dict[str, pd.DataFrame]:
+    """Read the CSVs of an export this loader knows (folder, zip path or zip bytes), keyed by file stem."""
     if isinstance(path, (str, Path)) and Path(path).is_dir():
-        for f in Path(path).rglob("*.csv"):
-            out[f.stem] = _read_export_csv(f.read_bytes(), f.name)
-        return out
+        return _folder_files(Path(path))
     data = path if isinstance(path, bytes) else Path(path).read_bytes()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = [i for i in zf.infolist() if i.filename.endswith(".csv") and not i.filename.startswith("__MACOSX")]
-            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise DataError("The Epoch export unpacks to more than 300 MB; refusing it.")
-            for info in infos:
-                out[Path(info.filename).stem] = _read_export_csv(zf.read(info), info.filename)
+        return _zip_files(data)
+    except UnicodeDecodeError:
+        raise DataError("The Epoch export has a file name that is not valid UTF-8; re-create the zip.") from None
+    except RuntimeError as exc:  # zipfile's "password required" and similar
+        raise DataError(f"The Epoch export cannot be unpacked ({str(exc).splitlines()[0][:80]}).") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError):
         raise DataError("Not an Epoch export: expected a folder or a zip of CSV files.") from None
-    return out
 
 
 def _epoch_registry(files: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -22,6 +22,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from model.core.errors import DataError
@@ -65,6 +66,11 @@ def open_groups(scores: pd.DataFrame, definition: str = "any") -> pd.Series:
     return group
 
 
+#: Spellings an overrides file may use for the open flag.
+OVERRIDE_TRUE = frozenset({"true", "1", "yes", "open", "1.0"})
+OVERRIDE_FALSE = frozenset({"false", "0", "no", "closed", "0.0"})
+
+
 def load_overrides(path: Path | None = None) -> pd.DataFrame:
     """The shipped table of known corrections to open/closed flags."""
     return pd.read_csv(path or DATA_DIR / "open_overrides.csv", dtype={"model_id": "string"})
@@ -85,7 +91,13 @@ def apply_overrides(scores: pd.DataFrame, overrides: pd.DataFrame) -> tuple[pd.D
     ov = overrides.dropna(subset=["model_id"])
     if "source" in ov:
         ov = ov[ov["source"].isna() | ov["source"].isin(out["source"].unique())]
-    flag = ov["open_weights"].map(lambda v: str(v).strip().lower() in {"true", "1", "yes", "open"})
+    text = ov["open_weights"].map(lambda v: str(v).strip().lower())
+    unknown = ~text.isin(OVERRIDE_TRUE | OVERRIDE_FALSE)
+    if unknown.any():
+        first = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise DataError(f"Overrides, row {first + 1}: open_weights {str(ov['open_weights'].iloc[first])[:20]!r} is not "
+                        "one of true/false, yes/no, 1/0, open/closed.")
+    flag = text.isin(OVERRIDE_TRUE)
     new_open = dict(zip(ov["model_id"].astype(str), flag, strict=False))
     hit = out["model_id"].astype(str).isin(new_open)
     before = out.loc[hit, "open_weights"].copy()

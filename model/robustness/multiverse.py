@@ -199,3 +199,35 @@ def headline(table: pd.DataFrame) -> dict:
             "share_p2026_over_half": float((fitted["p_cross_by_2026_12_31"] > 0.5).mean()) if len(fitted) else float("nan"),
             "share_p2027_over_half": float((fitted["p_cross_by_2027_12_31"] > 0.5).mean()) if len(fitted) else float("nan"),
             "median_p_never": float(fitted["p_never"].median()) if len(fitted) else float("nan")}
+
+
+#: Columns a multiverse table needs (what the CLI writes), and the probabilities among them.
+TABLE_PROBABILITIES = ("p_cross_by_2026_12_31", "p_cross_by_2027_12_31", "p_never")
+TABLE_COLUMNS = (*CHOICES, "fitted", "crossing_median", *TABLE_PROBABILITIES)
+
+
+def read_multiverse_table(data: bytes) -> pd.DataFrame:
+    """A multiverse table from CSV bytes (``python -m model multiverse --out``), checked column by column.
+
+    Missing columns, probabilities that are not numbers in [0, 1], and an unreadable file are one-line errors;
+    the returned table is safe for every page that reads it (Multiverse, Report)."""
+    from model.data.csv_upload import read_csv_bytes
+
+    table = read_csv_bytes(data)
+    missing = sorted(set(TABLE_COLUMNS) - set(table.columns))
+    if missing:
+        raise DataError("Not a multiverse table: missing " + ", ".join(missing)[:200] + ".")
+    table = table[list(TABLE_COLUMNS)].copy()
+    table["fitted"] = table["fitted"].astype(str).str.strip().str.lower().isin(["true", "1", "yes"])
+    for col in TABLE_PROBABILITIES:
+        values = pd.to_numeric(table[col], errors="coerce")
+        bad = table["fitted"] & (values.isna() | (values < 0) | (values > 1))
+        if bad.any():
+            rows = ", ".join(str(i + 1) for i in np.flatnonzero(bad.to_numpy())[:5])
+            raise DataError(f"Not a multiverse table: {col} is not a probability in row(s) {rows}.")
+        table[col] = values
+    dates = pd.to_datetime(table["crossing_median"], errors="coerce")
+    table["crossing_median"] = dates.dt.strftime("%Y-%m-%d").where(dates.notna(), None)
+    if not table["fitted"].any():
+        raise DataError("Not a multiverse table: no specification is marked fitted.")
+    return table
