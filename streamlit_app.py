@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import route_deep_links_through_entry_point
+from pages.common import guard_page, route_deep_links_through_entry_point
 
 route_deep_links_through_entry_point()
 st.set_page_config(page_title="Frontier Lag", page_icon=":material/timeline:", layout="wide")
@@ -25,4 +25,5 @@ with st.sidebar:
     st.markdown("**Frontier Lag**")
     for page in pages:
         st.page_link(page)
-current.run()
+with guard_page():
+    current.run()

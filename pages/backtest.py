@@ -7,7 +7,9 @@ from model.bayes.engine import SamplerSettings
 from model.core.errors import DataError
 from model.presentation.charts.robustness import calibration_figure
 from model.robustness.backtest import METHODS_ALL, backtest_benchmark, backtest_mean, calibration_table
-from pages.common import current_dataset, footer, settings, titles
+from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings, titles
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Backtests: would this have worked?")
 st.caption("At each quarterly cutoff from 2024-07, everything is recomputed from models released before it; the lag 3, 6 "

@@ -5,6 +5,10 @@ No statistics here: loading, lags and charts live in ``model/``.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import uuid
+
 import pandas as pd
 import streamlit as st
 
@@ -20,9 +24,9 @@ def route_deep_links_through_entry_point() -> None:
     The design card fixes a top-level ``pages/`` folder, so Streamlit's legacy folder routing is on until
     the entry point's ``st.navigation`` first runs: a deep link (/trend_fit) to a fresh server would run
     pages/trend_fit.py directly, with no layout and no navigation. This switches that routing off and
-    reruns, so the entry point serves the page. The entry point calls it first; it is also called below,
-    on import by any page, because on that first deep link the entry point has not run.
-    ``tests/test_browser.py`` opens a deep link on a fresh server to prove it."""
+    reruns, so the entry point serves the page, inside its guard (:func:`guard_page`). The entry point calls it
+    first, and every page calls it before anything else, because on that first deep link the entry point has not
+    run. ``tests/test_browser.py`` opens a deep link on a fresh server to prove it."""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
@@ -30,7 +34,21 @@ def route_deep_links_through_entry_point() -> None:
         st.rerun()
 
 
-route_deep_links_through_entry_point()
+log = logging.getLogger("frontier_lag.pages")
+
+
+@contextlib.contextmanager
+def guard_page():
+    """The one top-level guard every page runs in (streamlit_app.py): an unexpected exception becomes a short
+    error with a reference id on the page, and its full traceback goes to the server log only. Session state
+    is left as it was, so the user's data and settings survive. Streamlit's own stop and rerun pass through."""
+    try:
+        yield
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("unexpected error on a page (reference %s)", ref)
+        st.error(f"Something went wrong on this page (reference {ref}). It has been logged; your data and settings "
+                 "are kept. Try another choice, or open the page again.")
 
 DEFAULT_SETTINGS = {
     "source": "aa",

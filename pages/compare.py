@@ -6,7 +6,9 @@ import streamlit as st
 from model.analysis import FitSettings, what_changes_the_answer
 from model.bayes.summaries import trend_band
 from model.presentation.charts.fits import forest_figure, small_fits_figure
-from pages.common import current_dataset, footer, run_fit, settings, titles
+from pages.common import current_dataset, footer, route_deep_links_through_entry_point, run_fit, settings, titles
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Compare benchmarks")
 ds = current_dataset()

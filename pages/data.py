@@ -12,7 +12,17 @@ from model.data.coverage import coverage_table
 from model.data.csv_upload import csv_template
 from model.data.uploads import UPLOAD_KINDS, load_upload
 from model.presentation.exports import safe_csv
-from pages.common import current_dataset, embedded, empty_overrides, footer, open_definition_picker, settings
+from pages.common import (
+    current_dataset,
+    embedded,
+    empty_overrides,
+    footer,
+    open_definition_picker,
+    route_deep_links_through_entry_point,
+    settings,
+)
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 SOURCES = {"aa": "Artificial Analysis (embedded, 2026-08-22)", "epoch": "Epoch AI (embedded, 2026-04-29)", **UPLOAD_KINDS}
 

@@ -11,7 +11,9 @@ from model.lags.across import event_lags_by_benchmark, lags_by_benchmark
 from model.presentation.exports import neutralise_formulas, safe_csv
 from model.presentation.figure_export import figure_bytes
 from model.presentation.posterior_files import posterior_bytes
-from pages.common import current_dataset, footer, settings
+from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Downloads")
 ds = current_dataset()

@@ -8,7 +8,9 @@ from model.data.openness import open_groups
 from model.lags.engine import GRIDS, event_lags, frontier_lag
 from model.lags.frontier import frontier_table
 from model.presentation.charts.frontiers import frontier_figure, lag_curve_figure
-from pages.common import benchmark_picker, current_dataset, footer, settings
+from pages.common import benchmark_picker, current_dataset, footer, route_deep_links_through_entry_point, settings
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Frontiers")
 ds = current_dataset()

@@ -7,7 +7,9 @@ from model.core.errors import DataError
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
 from model.lags.ols import ols_crossing
 from model.presentation.charts.frontiers import overview_figure, small_multiples_figure
-from pages.common import current_dataset, footer, settings, titles
+from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings, titles
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Lag overview")
 ds = current_dataset()

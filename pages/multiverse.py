@@ -15,7 +15,9 @@ from model.robustness.multiverse import (
     read_multiverse_table,
     run_specs,
 )
-from pages.common import current_dataset, footer, titles
+from pages.common import current_dataset, footer, route_deep_links_through_entry_point, titles
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Multiverse")
 st.caption("Every defensible analysis at once: benchmark or pooled set, window start (each quarter 2023-07 to 2025-07), "

@@ -12,7 +12,17 @@ from model.core.errors import DataError
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
 from model.presentation.readings import readings
-from pages.common import current_dataset, diagnostics_panel, footer, run_fit, settings, titles
+from pages.common import (
+    current_dataset,
+    diagnostics_panel,
+    footer,
+    route_deep_links_through_entry_point,
+    run_fit,
+    settings,
+    titles,
+)
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Pooled across benchmarks")
 st.caption("Partial pooling: each benchmark has its own intercept and slope, drawn from a population. One benchmark cannot "

@@ -12,7 +12,9 @@ from model.presentation.readings import readings
 from model.presentation.report import Section, render_html, versions
 from model.robustness.backtest import calibration_table
 from model.robustness.multiverse import choice_importance, headline
-from pages.common import current_dataset, footer, run_fit, settings, titles
+from pages.common import current_dataset, footer, route_deep_links_through_entry_point, run_fit, settings, titles
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Summary report")
 ds = current_dataset()

@@ -9,7 +9,9 @@ from model.bayes.engine import SamplerSettings
 from model.core.errors import DataError
 from model.presentation.charts.robustness import score_space_figure
 from model.robustness.score_space import fit_score_space, frontier_curves, score_space_summary
-from pages.common import cached_analysis, current_dataset, footer, settings, titles
+from pages.common import cached_analysis, current_dataset, footer, route_deep_links_through_entry_point, settings, titles
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("The gap in score space")
 st.caption("Each frontier is fitted as a logistic curve in score (bounded benchmarks saturate). The horizontal lag and the "

@@ -22,9 +22,12 @@ from pages.common import (
     current_dataset,
     diagnostics_panel,
     footer,
+    route_deep_links_through_entry_point,
     run_fit,
     settings,
 )
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Trend fit")
 st.caption("A Bayesian trend through one benchmark's lags, with a posterior for the date the gap reaches zero.")

@@ -55,8 +55,8 @@ EPOCH_MIN = {"model_metadata.csv": "model_version,accessibility,display_name,org
 
 CASES = {
     # name: (loader, input builder, expected exact message or None = loads)
-    "csv_columns_differ_only_in_case": (load_user_csv, lambda: ("model_name,release_date,open_weights,benchmark,score,Score\n"
-                                                                "A,2024-01-01,false,b,0.5,0.5\n").encode(),
+    "csv_columns_differ_only_in_case": (load_user_csv, lambda: (b"model_name,release_date,open_weights,benchmark,score,Score\n"
+                                                                b"A,2024-01-01,false,b,0.5,0.5\n"),
                                         "Column names that differ only in case: score/Score; rename one of each."),
     "csv_exact_duplicate_column": (load_user_csv, lambda: (H.strip() + ",score\n" + "A,2024-01-01,false,b,0.5,0.6\n").encode(),
                                    "Duplicate column name(s): score; each column once."),
