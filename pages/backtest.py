@@ -6,6 +6,7 @@ import streamlit as st
 from model.bayes.engine import SamplerSettings
 from model.core.errors import DataError
 from model.presentation.charts.robustness import calibration_figure
+from model.presentation.text import plain
 from model.robustness.backtest import METHODS_ALL, backtest_benchmark, backtest_mean, calibration_table
 from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings, titles
 
@@ -34,7 +35,7 @@ if st.button("Run the backtest", type="primary", disabled=not methods):
                                      else backtest_benchmark(ds.scores, target, **kw))
             status.update(label="Backtest done", state="complete")
         except DataError as exc:
-            st.error(f"{exc}")
+            st.error(plain(exc))
 results = st.session_state.get(key)
 if results is None:
     st.info("Run the backtest to see the calibration plot and the table.")

@@ -121,7 +121,7 @@ def benchmark_picker(ds: Dataset, label: str = "Benchmark", key: str = "benchmar
 
 
 def footer(ds: Dataset) -> None:
-    st.caption(f"{ds.label} · snapshot {ds.snapshot_date} · {ATTRIBUTION}")
+    st.caption(f"{plain(ds.label)} · snapshot {ds.snapshot_date} · {ATTRIBUTION}")
     start_warmup()  # after the page has rendered: compile models in the background for the first fit
 
 
@@ -154,13 +154,13 @@ def run_fit(ds: Dataset, fit_settings, label: str):
 
     key = f"result:{label}"
     try:
-        with st.status(f"Fitting {label}…", expanded=False) as status:
+        with st.status(f"Fitting {plain(label)}…", expanded=False) as status:
             status.write("Building or reusing the compiled model (the first fit of a model structure compiles it, ~10 s).")
             result = cached_analysis(ds.content_hash, fit_settings.cache_key(), fit_settings, ds)
-            status.update(label=f"Fitted {label}", state="complete")
+            status.update(label=f"Fitted {plain(label)}", state="complete")
     except DataError as exc:
-        st.error(f"Could not fit: {exc} Hint: choose an earlier start date, another benchmark, or the monthly observations. "
-                 "The previous result is kept.")
+        st.error(f"Could not fit: {plain(exc)} Hint: choose an earlier start date, another benchmark, or the monthly "
+                 "observations. The previous result is kept.")
         return st.session_state.get(key)
     st.session_state[key] = result
     st.session_state.setdefault("results", {})[label] = result

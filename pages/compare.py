@@ -6,6 +6,7 @@ import streamlit as st
 from model.analysis import FitSettings, what_changes_the_answer
 from model.bayes.summaries import trend_band
 from model.presentation.charts.fits import forest_figure, small_fits_figure
+from model.presentation.text import plain
 from pages.common import current_dataset, footer, route_deep_links_through_entry_point, run_fit, settings, titles
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
@@ -43,8 +44,8 @@ table = result.summary.assign(benchmark=lambda t: t["benchmark"].map(lambda b: t
 figs["forest"] = forest_figure(table)
 st.plotly_chart(figs["forest"], width="stretch")
 earliest = table.sort_values("crossing_median", na_position="last").iloc[0]
-st.caption(f"Earliest median crossing: {earliest['benchmark']} ({earliest['crossing_median'] or 'never'}). Where intervals "
-           "barely overlap, the benchmarks disagree about the trend, not just about noise.")
+st.caption(f"Earliest median crossing: {plain(earliest['benchmark'])} ({earliest['crossing_median'] or 'never'}). "
+           "Where intervals barely overlap, the benchmarks disagree about the trend, not just about noise.")
 cols = ["benchmark", "current_lag_median", "slope_median", "p_slope_negative", "crossing_median", "crossing_lo90",
         "crossing_hi90", "p_cross_by_2027_12_31", "p_never", "n_obs", "verdict"]
 st.dataframe(table[cols], hide_index=True, width="stretch")
@@ -65,6 +66,6 @@ if f"wcta:{target}" in st.session_state:
         if len(spread) > 1:
             st.caption(f"Median crossing dates range from {spread.min():%Y-%m} to {spread.max():%Y-%m} across these choices.")
     for _, r in w[w["verdict"].astype(str).str.startswith("not fitted")].iterrows():
-        st.caption(f"{r['choice']}: {r['verdict']}")
+        st.caption(plain(f"{r['choice']}: {r['verdict']}"))
 st.session_state.setdefault("figures", {}).update({f"compare_{k}": v for k, v in figs.items()})
 footer(ds)

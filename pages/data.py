@@ -12,6 +12,7 @@ from model.data.coverage import coverage_table
 from model.data.csv_upload import csv_template
 from model.data.uploads import UPLOAD_KINDS, load_upload
 from model.presentation.exports import safe_csv
+from model.presentation.text import plain
 from pages.common import (
     current_dataset,
     embedded,
@@ -77,7 +78,7 @@ try:
                     with st.spinner("Fetching from the AA API…"):
                         st.session_state["live_aa"] = load_aa_api(fetch_aa_api(key), snapshot=dt.date.today().isoformat())
                 except DataError as exc:
-                    st.warning(f"{exc} Showing the embedded AA data (snapshot 2026-08-22) instead.")
+                    st.warning(f"{plain(exc)} Showing the embedded AA data (snapshot 2026-08-22) instead.")
                     st.session_state["dataset"] = embedded("aa", include_estimated, corrections)
             if "live_aa" in st.session_state and upload is None:
                 st.session_state["dataset"] = st.session_state["live_aa"]
@@ -88,7 +89,7 @@ try:
         elif "dataset" in st.session_state:
             st.info("No file yet: the data below are the last good data set.")
 except DataError as exc:
-    st.error(f"Could not load this input: {exc} The previous data are kept.")
+    st.error(f"Could not load this input: {plain(exc)} The previous data are kept.")
 
 ds = current_dataset()
 
@@ -100,7 +101,7 @@ if ds.report.issues:
         for line in ds.report.lines():
             st.text(line)
 
-st.subheader(f"Coverage per benchmark · {ds.label}")
+st.subheader(f"Coverage per benchmark · {plain(ds.label)}")
 cov = coverage_table(ds.scores, ds.benchmarks, s["open_definition"])
 m1, m2, m3 = st.columns(3)
 m1.metric("Models", f"{ds.scores['model_id'].nunique():,}")

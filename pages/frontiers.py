@@ -8,6 +8,7 @@ from model.data.openness import open_groups
 from model.lags.engine import GRIDS, event_lags, frontier_lag
 from model.lags.frontier import frontier_table
 from model.presentation.charts.frontiers import frontier_figure, lag_curve_figure
+from model.presentation.text import plain
 from pages.common import benchmark_picker, current_dataset, footer, route_deep_links_through_entry_point, settings
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
@@ -26,7 +27,7 @@ with c3:
                                      format="%.3f",
                                      help="A closed score within this much of the open frontier counts as caught up.")
 if meta["caveats"]:
-    st.caption(f"Caveat: {meta['caveats']}")
+    st.caption(f"Caveat: {plain(meta['caveats'])}")
 
 rows = ds.scores[ds.scores["benchmark"] == bench]
 try:
@@ -34,7 +35,7 @@ try:
                         definition=s["open_definition"])
     events = event_lags(ds.scores, bench, benchmarks=ds.benchmarks, tolerance=s["tolerance"], definition=s["open_definition"])
 except DataError as exc:
-    st.error(f"{exc} Pick another benchmark, or change what counts as open on the Data page.")
+    st.error(f"{plain(exc)} Pick another benchmark, or change what counts as open on the Data page.")
     st.stop()
 
 groups = open_groups(rows, s["open_definition"])
@@ -50,16 +51,16 @@ fig = frontier_figure(rows, groups, frontier_table(rows[groups == "open"], hib),
 st.plotly_chart(fig, width="stretch")
 
 if at["status"] == "ok":
-    st.markdown(f"On **{at['date'].date()}** the best open model, **{at['open_model']}** ({at['open_frontier']:.3g}), "
+    st.markdown(f"On **{at['date'].date()}** the best open model, **{plain(at['open_model'])}** ({at['open_frontier']:.3g}), "
                 f"matched what the closed frontier first reached on **{at['closed_match_date'].date()}** "
-                f"(**{at['closed_match_model']}**): a lag of **{at['lag_months']:.1f} months**.")
+                f"(**{plain(at['closed_match_model'])}**): a lag of **{at['lag_months']:.1f} months**.")
 elif at["status"] == "left_censored":
     st.markdown(f"On **{at['date'].date()}** the open frontier was at or below the first closed model in the data, so the lag "
                 f"of **{at['lag_months']:.1f} months** is only a lower bound.")
 elif at["status"] == "open_ahead":
     later = "" if pd.isna(at["lead_months"]) else f"; the closed side caught up {at['lead_months']:.1f} months later"
-    st.markdown(f"On **{at['date'].date()}** the open frontier (**{at['open_model']}**) was **ahead** of every closed model "
-                f"by {at['lead_score']:.3g} score units{later}. The lag counts as 0.")
+    st.markdown(f"On **{at['date'].date()}** the open frontier (**{plain(at['open_model'])}**) was **ahead** of every "
+                f"closed model by {at['lead_score']:.3g} score units{later}. The lag counts as 0.")
 else:
     st.markdown(f"No open model yet on {at['date'].date()}.")
 

@@ -7,6 +7,7 @@ from model.core.errors import DataError
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
 from model.lags.ols import ols_crossing
 from model.presentation.charts.frontiers import overview_figure, small_multiples_figure
+from model.presentation.text import plain
 from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings, titles
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
@@ -29,7 +30,7 @@ try:
     long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, names=chosen, definition=s["open_definition"],
                              tolerance=s["tolerance"])
 except DataError as exc:
-    st.error(f"{exc} Change the selection or the open definition.")
+    st.error(f"{plain(exc)} Change the selection or the open definition.")
     st.stop()
 n_sel = long["benchmark"].nunique()
 summary = lag_summary_by_date(long, min_benchmarks=quorum(n_sel))

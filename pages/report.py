@@ -10,6 +10,7 @@ from model.presentation.charts.fits import fit_figure
 from model.presentation.charts.frontiers import overview_figure
 from model.presentation.readings import readings
 from model.presentation.report import Section, render_html, versions
+from model.presentation.text import plain
 from model.robustness.backtest import calibration_table
 from model.robustness.multiverse import choice_importance, headline
 from pages.common import current_dataset, footer, route_deep_links_through_entry_point, run_fit, settings, titles
@@ -88,9 +89,9 @@ sections.append(Section("Data provenance and versions", [
     f"{'included' if s['include_estimated'] else 'excluded'}."]))
 
 for sec in sections:
-    st.subheader(sec.title)
+    st.subheader(plain(sec.title))
     for p in sec.paragraphs:
-        st.markdown(p.replace("$", "\\$"))
+        st.markdown(plain(p))
     if sec.table is not None:
         st.dataframe(sec.table, hide_index=True, width="stretch")
     if sec.figure is not None:

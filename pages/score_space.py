@@ -8,6 +8,7 @@ from model.analysis import FitSettings
 from model.bayes.engine import SamplerSettings
 from model.core.errors import DataError
 from model.presentation.charts.robustness import score_space_figure
+from model.presentation.text import plain
 from model.robustness.score_space import fit_score_space, frontier_curves, score_space_summary
 from pages.common import cached_analysis, current_dataset, footer, route_deep_links_through_entry_point, settings, titles
 
@@ -47,7 +48,7 @@ with st.status("Fitting frontiers…") as status:
                        lag_trend_p_never=trend["p_never"])
             rows.append(row)
         except DataError as exc:
-            st.warning(f"{titles(ds).get(b, b)}: {exc}")
+            st.warning(plain(f"{titles(ds).get(b, b)}: {exc}"))
     status.update(label=f"Fitted {len(fits)} benchmark(s)", state="complete")
 if not rows:
     st.stop()

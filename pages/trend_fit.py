@@ -16,6 +16,7 @@ from model.core.timeaxis import monthly_grid
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
 from model.presentation.links import clamp_date
 from model.presentation.readings import readings
+from model.presentation.text import plain
 from model.robustness.comparison import comparison_reading
 from pages.common import (
     benchmark_picker,
@@ -83,7 +84,7 @@ try:
     obs = benchmark_observations(ds.scores, bench, kind=fs["observations"], start=fs["start"], benchmarks=ds.benchmarks,
                                  definition=s["open_definition"], tolerance=s["tolerance"])
 except (DataError, ValueError) as exc:
-    st.error(f"{exc}")
+    st.error(plain(exc))
     st.stop()
 
 with pc2:

@@ -1,0 +1,71 @@
+"""Text from data never renders as markdown, a Streamlit directive or LaTeX: names show as typed, nothing is loaded."""
+
+import re
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from model.data.csv_upload import load_user_csv
+from model.presentation.text import plain
+from tests import fake_sampler
+from tests.conftest import ROOT
+from tests.test_pages_fast import ALL_PAGES
+
+PIXEL = "![x](http://127.0.0.1:9/pixel.png)"
+LINK = "[click](http://127.0.0.1:9/)"
+HOSTILE_MODEL = f"{PIXEL} $x^2$ :red[alarm] <img src=x>"
+HOSTILE_BENCH = f"b {LINK} $\\frac{{1}}{{2}}$"
+UNESCAPED = [re.compile(r"(?<!\\)!\\?\[(?!\])"), re.compile(r"(?<!\\)\]\("), re.compile(r"(?<!\\)\$"),
+             re.compile(r"(?<!\\):red\\?\[")]
+
+
+def test_plain_escapes_markdown_directives_and_latex():
+    out = plain(HOSTILE_MODEL)
+    assert not any(p.search(out) for p in UNESCAPED), out
+    assert re.sub(r"\\(.)", r"\1", out) == HOSTILE_MODEL  # un-escaping gives the name back: it shows as typed
+
+
+def hostile_dataset():
+    rows = "\n".join(f'"{m}",{d},{o},"{HOSTILE_BENCH}",{s}' for m, d, o, s in [
+        (HOSTILE_MODEL, "2024-01-01", "true", 0.4), ("closed A", "2023-06-01", "false", 0.3),
+        ("closed B", "2024-06-01", "false", 0.6), ("open C", "2024-09-01", "true", 0.55),
+        ("closed D", "2025-01-01", "false", 0.7), ("open E", "2025-03-01", "true", 0.65)])
+    data = ("model_name,release_date,open_weights,benchmark,score\n" + rows + "\n").encode()
+    return load_user_csv(data, name=f"{PIXEL}.csv")
+
+
+#: Pages that show the data set's label or names with one benchmark (the others stop earlier: they need two
+#: benchmarks, the AA set, a bounded scale or a button).
+SHOWS_NAMES = {"pages/data.py", "pages/frontiers.py", "pages/lag_overview.py", "pages/trend_fit.py", "pages/report.py",
+               "pages/downloads.py"}
+
+
+def markdown_texts(at) -> list[str]:
+    kinds = ("markdown", "caption", "title", "subheader", "header", "error", "warning", "info", "success")
+    return [str(e.value) for kind in kinds for e in getattr(at, kind)] + [str(s.label) for s in at.status]
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    st.cache_resource.clear()
+    fake_sampler.install(monkeypatch)
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_hostile_names_render_as_plain_text_on_every_page(fast, page):
+    ds = hostile_dataset()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["dataset"] = ds
+    at.session_state["settings"] = {"source": "csv", "open_definition": "any", "include_estimated": True,
+                                    "corrections": True, "tolerance": 0.0, "benchmark": HOSTILE_BENCH}
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = markdown_texts(at)
+    if page in SHOWS_NAMES:  # the check has teeth: the hostile names are on these pages
+        assert any("pixel" in t for t in texts), "the hostile data set is not on this page"
+    for text in texts:
+        assert not any(p.search(text) for p in UNESCAPED), text
