@@ -37,3 +37,14 @@ def test_shrinkage_and_prior_preview_tables():
 def test_plot_data_needs_no_plotly():
     code = "import sys, model.presentation.plot_data; assert 'plotly' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_chart_text_escapes_plotly_markup_in_names():
+    from model.presentation.charts.frontiers import frontier_figure  # noqa: F401  (the figures use it)
+    from model.presentation.charts.style import chart_text, layout
+
+    assert chart_text('<a href="http://x">y</a>') == '&lt;a href="http://x"&gt;y&lt;/a&gt;'
+    assert list(chart_text(["<b>m</b>", "ok"])) == ["&lt;b&gt;m&lt;/b&gt;", "ok"]
+    import plotly.graph_objects as go
+
+    assert "<a" not in layout(go.Figure(), "<a href='x'>t</a>").layout.title.text

@@ -7,7 +7,8 @@ import logging
 log = logging.getLogger(__name__)
 
 #: The structures a first visitor is most likely to fit: every model on a short series, and Student-t linear.
-COMMON = (("linear", "normal"), ("constant", "normal"), ("linear_ar1", "normal"), ("changepoint", "normal"), ("linear", "student"))
+COMMON = (("linear", "normal"), ("constant", "normal"), ("linear_ar1", "normal"), ("changepoint", "normal"),
+          ("linear", "student"))
 
 
 def warm_common_models() -> list[tuple]:

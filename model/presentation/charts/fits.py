@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model.presentation.charts.style import OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, layout
+from model.presentation.charts.style import OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, chart_text, layout
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
 
 
@@ -147,7 +147,8 @@ def small_fits_figure(panels: list[dict], *, columns: int = 3, horizon: pd.Times
     """
     rows = max(1, math.ceil(len(panels) / columns))
     fig = make_subplots(rows=rows, cols=columns, shared_xaxes="all", shared_yaxes="all",
-                        subplot_titles=[p["title"][:40] for p in panels], vertical_spacing=0.12, horizontal_spacing=0.04)
+                        subplot_titles=[chart_text(p["title"][:40]) for p in panels], vertical_spacing=0.12,
+                        horizontal_spacing=0.04)
     for i, p in enumerate(panels):
         r, c = i // columns + 1, i % columns + 1
         b = p["band"]

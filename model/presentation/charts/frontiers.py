@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model.core.timeaxis import years_between
-from model.presentation.charts.style import OKABE_ITO, STATUS_STYLE, layout
+from model.presentation.charts.style import OKABE_ITO, STATUS_STYLE, chart_text, layout
 
 
 def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.DataFrame, closed_frontier: pd.DataFrame,
@@ -28,7 +28,7 @@ def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.Dat
         fig.add_trace(go.Scatter(
             x=pts["release_date"], y=pts["score"], mode="markers", name=f"{grp} models",
             marker={"color": OKABE_ITO[grp], "symbol": symbol, "size": 7, "opacity": 0.45},
-            customdata=np.stack([pts["model_name"].astype(str), pts["creator"].astype(str)], axis=-1),
+            customdata=np.stack([chart_text(pts["model_name"]), chart_text(pts["creator"])], axis=-1),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{x|%Y-%m-%d}<br>" + score_label
             + ": %{y:.3g}<extra></extra>",
         ))
@@ -40,7 +40,7 @@ def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.Dat
         names = list(fr["model_name"]) + [fr["model_name"].iloc[-1]]
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines", line={"shape": "hv", "color": OKABE_ITO[grp], "width": 3, "dash": dash},
-            name=f"{grp} frontier", customdata=names,
+            name=f"{grp} frontier", customdata=chart_text(names),
             hovertemplate="<b>%{customdata}</b> holds the " + grp + " frontier<br>%{x|%Y-%m-%d}: %{y:.3g}<extra></extra>",
         ))
     if arrow and arrow.get("match_date") is not None and not pd.isna(arrow.get("match_date")):
@@ -63,7 +63,7 @@ def lag_curve_figure(grid: pd.DataFrame, events: pd.DataFrame, *, title: str, ol
     fig = go.Figure()
     fig.add_trace(go.Scatter(
         x=grid["date"], y=grid["lag_months"], mode="lines", name="lag on grid", line={"color": "#555555", "width": 1.5},
-        customdata=np.stack([grid["open_model"].astype(str), grid["closed_match_model"].astype(str), grid["status"]], axis=-1),
+        customdata=np.stack([chart_text(grid["open_model"]), chart_text(grid["closed_match_model"]), grid["status"]], axis=-1),
         hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} months<br>open: %{customdata[0]}<br>closed match: %{customdata[1]}"
                       "<br>%{customdata[2]}<extra></extra>",
     ))
@@ -82,7 +82,7 @@ def lag_curve_figure(grid: pd.DataFrame, events: pd.DataFrame, *, title: str, ol
         fig.add_trace(go.Scatter(
             x=pts["release_date"], y=pts["lag_months"], mode="markers", name=f"event: {label}",
             marker={"color": colour, "symbol": symbol, "size": 10, "line": {"width": 1, "color": "white"}},
-            customdata=np.stack([pts["model_name"].astype(str), pts["closed_match_model"].astype(str)], axis=-1),
+            customdata=np.stack([chart_text(pts["model_name"]), chart_text(pts["closed_match_model"])], axis=-1),
             hovertemplate="<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d}: %{y:.1f} months behind<br>"
                           "closed match: %{customdata[1]}<extra></extra>",
         ))
@@ -121,7 +121,7 @@ def overview_figure(long: pd.DataFrame, summary: pd.DataFrame, *, title: str, ol
     fig.add_trace(go.Box(
         x=usable["date"], y=usable["lag_months"], name="lags across benchmarks", marker={"color": "#56B4E9", "size": 3},
         line={"color": "#0072B2", "width": 1}, boxpoints="all", jitter=0.4, pointpos=0, fillcolor="rgba(86,180,233,0.25)",
-        customdata=usable["benchmark"], hovertemplate="%{customdata}: %{y:.1f} months<extra></extra>",
+        customdata=chart_text(usable["benchmark"]), hovertemplate="%{customdata}: %{y:.1f} months<extra></extra>",
     ))
     fig.add_trace(go.Scatter(x=summary["date"], y=summary["mean_lag"], mode="lines+markers", name="mean across benchmarks",
                              line={"color": OKABE_ITO["mean"], "width": 2.5}, marker={"size": 5}))
@@ -139,7 +139,7 @@ def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, column
     names = list(dict.fromkeys(long["benchmark"]))
     rows = max(1, math.ceil(len(names) / columns))
     fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, shared_yaxes=True,
-                        subplot_titles=[titles.get(n, n)[:34] for n in names],
+                        subplot_titles=[chart_text(titles.get(n, n)[:34]) for n in names],
                         vertical_spacing=0.5 / max(rows, 1) if rows > 1 else 0.1,
                         horizontal_spacing=0.03)
     ymax = float(np.nanmax(long["lag_months"])) if long["lag_months"].notna().any() else 1.0

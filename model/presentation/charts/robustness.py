@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model.presentation.charts.style import OKABE_ITO, SEQUENCE, add_band, layout
+from model.presentation.charts.style import OKABE_ITO, SEQUENCE, add_band, chart_text, layout
 
 
 def specification_curve_figure(table: pd.DataFrame, choices: list[str], *, horizon: pd.Timestamp) -> go.Figure:
@@ -87,7 +87,7 @@ def score_space_figure(records: pd.DataFrame, curves: pd.DataFrame, *, title: st
         r = records[records["group"] == grp]
         fig.add_trace(go.Scatter(x=r["since"], y=r["score"], mode="markers", name=f"{grp} records",
                                  marker={"color": OKABE_ITO[grp], "size": 7, "symbol": "circle" if grp == "open" else "square"},
-                                 customdata=r["model_name"],
+                                 customdata=chart_text(r["model_name"]),
                                  hovertemplate="%{customdata}<br>%{x|%Y-%m-%d}: %{y:.3g}<extra></extra>"))
     fig.update_yaxes(title="score")
     fig.update_xaxes(title="date")

@@ -4,6 +4,9 @@ survive greyscale and dark themes, and the common layout.
 
 from __future__ import annotations
 
+import html
+
+import numpy as np
 import plotly.graph_objects as go
 
 OKABE_ITO = {
@@ -27,10 +30,19 @@ STATUS_STYLE = {
 }
 
 
+def chart_text(values):
+    """Names from data as Plotly text: its pseudo-HTML (``<a href>``, ``<b>``) escaped, so a name shows as typed.
+
+    Takes one string or an array-like of them."""
+    if isinstance(values, str):
+        return html.escape(values, quote=False)
+    return np.array([html.escape(str(v), quote=False) for v in values], dtype=object)
+
+
 def layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
     """The common layout: title, height, margins, white template."""
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left"},
+        title={"text": chart_text(title), "x": 0.01, "xanchor": "left"},
         height=height,
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
