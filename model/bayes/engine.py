@@ -18,6 +18,7 @@ import numpy as np
 
 from model.core.errors import DataError
 from model.core.limits import MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MIN_DRAWS
+from model.core.paths import cache_dir
 
 #: Counts compilations by structure key; a prior change must not move it.
 COMPILE_COUNT: Counter = Counter()
@@ -69,6 +70,18 @@ def pad(values: np.ndarray, size: int, fill: float) -> np.ndarray:
     return out
 
 
+def use_own_source_folder() -> None:
+    """Put the source files the compiler generates in a folder the app owns, content-addressed.
+
+    PyTensor otherwise writes about a dozen uniquely named files to the system temporary folder on every
+    compile and keeps them (numba reads them back); with ``generated_src_dir`` the same source is one file,
+    reused across processes, and old files are pruned by PyTensor."""
+    import pytensor
+
+    if not pytensor.config.generated_src_dir:
+        pytensor.config.generated_src_dir = str(cache_dir("generated_src"))
+
+
 def compiled_model(key: tuple, build: Callable[[], Any]):
     """The compiled nutpie model for a structure key, compiled once per process (thread-safe:
     the background warm-up and a user's fit never compile the same structure twice)."""
@@ -78,6 +91,7 @@ def compiled_model(key: tuple, build: Callable[[], Any]):
         if key not in _COMPILED:
             import nutpie
 
+            use_own_source_folder()
             _COMPILED[key] = nutpie.compile_pymc_model(build())
             COMPILE_COUNT[key] += 1
     return _COMPILED[key]
