@@ -15,6 +15,7 @@ import streamlit as st
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.data.openness import OPEN_DEFINITIONS, apply_overrides
+from model.lags.across import event_lags_by_benchmark, lags_by_benchmark
 from model.presentation.text import plain
 
 
@@ -135,6 +136,30 @@ def empty_overrides() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- fits
+
+
+@st.cache_data(max_entries=32, show_spinner="Computing lags…")
+def _monthly_lags(data_hash: str, names: tuple[str, ...] | None, definition: str, tolerance: float, _ds: Dataset):
+    return lags_by_benchmark(_ds.scores, benchmarks=_ds.benchmarks, names=list(names) if names else None,
+                             definition=definition, tolerance=tolerance)
+
+
+def monthly_lags(ds: Dataset, names: list[str] | None = None) -> pd.DataFrame:
+    """Monthly lags of the named benchmarks (all by default) under the current settings, computed once per data set
+    and choice (pages reuse each other's; a large upload pays for what is shown, once)."""
+    s = settings()
+    return _monthly_lags(ds.content_hash, tuple(names) if names else None, s["open_definition"], float(s["tolerance"]), ds)
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing event lags…")
+def _event_lags(data_hash: str, definition: str, tolerance: float, _ds: Dataset):
+    return event_lags_by_benchmark(_ds.scores, benchmarks=_ds.benchmarks, definition=definition, tolerance=tolerance)[0]
+
+
+def event_lags_all(ds: Dataset) -> pd.DataFrame:
+    """Event lags of every benchmark under the current settings, cached like :func:`monthly_lags`."""
+    s = settings()
+    return _event_lags(ds.content_hash, s["open_definition"], float(s["tolerance"]), ds)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

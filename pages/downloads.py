@@ -7,11 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from model.core.errors import DataError
-from model.lags.across import event_lags_by_benchmark, lags_by_benchmark
 from model.presentation.exports import neutralise_formulas, safe_csv
 from model.presentation.figure_export import figure_bytes
 from model.presentation.posterior_files import posterior_bytes
-from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings
+from pages.common import current_dataset, event_lags_all, footer, monthly_lags, route_deep_links_through_entry_point, settings
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -32,16 +31,11 @@ else:
     st.info("Nothing fitted yet in this session: fit on the Trend fit, Pooled or Compare page first.")
 
 st.subheader("Lag tables")
-try:
-    grid = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, definition=s["open_definition"], tolerance=s["tolerance"])
-    events, _ = event_lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, definition=s["open_definition"],
-                                        tolerance=s["tolerance"])
-    c1, c2 = st.columns(2)
-    c1.download_button("Monthly lags, every benchmark (CSV)", safe_csv(grid), "frontier_lag_monthly.csv", "text/csv")
-    c2.download_button("Event lags, every benchmark (CSV)", safe_csv(events),
-                       "frontier_lag_events.csv", "text/csv")
-except DataError as exc:
-    st.error(str(exc))
+c1, c2 = st.columns(2)  # computed only when a button is pressed (and then cached for the session's data)
+c1.download_button("Monthly lags, every benchmark (CSV)", lambda: safe_csv(monthly_lags(ds)), "frontier_lag_monthly.csv",
+                   "text/csv")
+c2.download_button("Event lags, every benchmark (CSV)", lambda: safe_csv(event_lags_all(ds)), "frontier_lag_events.csv",
+                   "text/csv")
 
 st.subheader("Full posteriors (NetCDF)")
 fits = {f"{label} · {name}": (r, name) for label, r in results.items() for name in r.fits}

@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from model.core.errors import DataError
-from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+from model.lags.across import lag_summary_by_date, quorum
 from model.lags.ols import ols_crossing
 from model.presentation.charts.frontiers import overview_figure, small_multiples_figure
 from model.presentation.text import plain
-from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings, titles
+from pages.common import current_dataset, footer, monthly_lags, route_deep_links_through_entry_point, settings, titles
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -27,8 +27,7 @@ if not chosen:
     st.warning("Choose at least one benchmark.")
     st.stop()
 try:
-    long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, names=chosen, definition=s["open_definition"],
-                             tolerance=s["tolerance"])
+    long = monthly_lags(ds, chosen)
 except DataError as exc:
     st.error(f"{plain(exc)} Change the selection or the open definition.")
     st.stop()

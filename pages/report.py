@@ -5,7 +5,7 @@ import streamlit as st
 from model.analysis import FitSettings
 from model.bayes.summaries import trend_band
 from model.core.errors import DataError
-from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+from model.lags.across import lag_summary_by_date, quorum
 from model.presentation.charts.fits import fit_figure
 from model.presentation.charts.frontiers import overview_figure
 from model.presentation.readings import readings
@@ -13,7 +13,7 @@ from model.presentation.report import Section, render_html, versions
 from model.presentation.text import plain
 from model.robustness.backtest import calibration_table
 from model.robustness.multiverse import choice_importance, headline
-from pages.common import current_dataset, footer, route_deep_links_through_entry_point, run_fit, settings, titles
+from pages.common import current_dataset, footer, monthly_lags, route_deep_links_through_entry_point, run_fit, settings, titles
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -24,7 +24,7 @@ sections: list[Section] = []
 
 # 1. What the data say about the gap.
 try:
-    long = lags_by_benchmark(ds.scores, benchmarks=ds.benchmarks, definition=s["open_definition"], tolerance=s["tolerance"])
+    long = monthly_lags(ds)
     summary = lag_summary_by_date(long, min_benchmarks=quorum(long["benchmark"].nunique()))
     recent = summary.tail(12)
     gap_text = (f"Across {long['benchmark'].nunique()} benchmarks, the mean lag of the best open-weights model behind the "
