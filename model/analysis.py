@@ -26,7 +26,7 @@ from model.bayes.priors import PoolingPriors, TrendPriors
 from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
 from model.bayes.trends import LIKELIHOODS, MODELS
 from model.core.errors import DataError
-from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_SEED, MIN_DRAWS
+from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
 from model.data.dataset import Dataset
 from model.data.openness import OPEN_DEFINITIONS
 
@@ -56,7 +56,7 @@ class FitSettings(BaseModel):
     tune: int = Field(500, ge=MIN_DRAWS, le=MAX_DRAWS)
     chains: int = Field(4, ge=1, le=MAX_CHAINS)
     seed: int = Field(1, ge=0, lt=MAX_SEED)
-    max_seconds: float = Field(120.0, gt=0, le=600)
+    max_seconds: float = Field(120.0, gt=0, le=MAX_FIT_SECONDS)
 
     @field_validator("benchmarks")
     @classmethod

@@ -27,4 +27,4 @@ MAX_SEED = 2**32
 #: Benchmarks in one fit (the pooled model's largest group class is 64).
 MAX_BENCHMARKS_PER_FIT = 64
 #: The per-fit time limit (seconds) a user may set; a longer fit is cancelled cleanly.
-MAX_FIT_SECONDS = 3600
+MAX_FIT_SECONDS = 600
