@@ -32,10 +32,17 @@ def route_deep_links_through_entry_point() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # Rerun only before this session has been through the entry point: a rerun drops a button's click, and
+        # a test harness (AppTest) turns the legacy routing back on before every run of a session.
+        if not st.session_state.get(ENTRY_POINT_SEEN):
+            st.rerun()
 
 
 log = logging.getLogger("frontier_lag.pages")
+
+
+#: Session-state flag: this session has run a page through the entry point (and its guard).
+ENTRY_POINT_SEEN = "entry_point_seen"
 
 
 @contextlib.contextmanager
@@ -43,6 +50,7 @@ def guard_page():
     """The one top-level guard every page runs in (streamlit_app.py): an unexpected exception becomes a short
     error with a reference id on the page, and its full traceback goes to the server log only. Session state
     is left as it was, so the user's data and settings survive. Streamlit's own stop and rerun pass through."""
+    st.session_state[ENTRY_POINT_SEEN] = True
     try:
         yield
     except Exception:

@@ -31,8 +31,7 @@ def test_an_unexpected_error_is_a_short_message_with_a_reference(monkeypatch, ca
     monkeypatch.setattr(engine, "frontier_lag", broken)
     caplog.set_level(logging.ERROR, logger="frontier_lag.pages")
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/frontiers.py").run()
+    at.switch_page("pages/frontiers.py").run()  # a link straight to the page: it is routed through the entry point
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "Something went wrong on this page (reference " in errors[0]

@@ -1,0 +1,49 @@
+"""Small faults from the hostile-input review: each is refused with one line, and nothing else is lost."""
+
+import errno
+import subprocess
+import sys
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from model.analysis import FitSettings
+from tests import fake_sampler
+from tests.conftest import ROOT
+
+
+def test_negative_max_specs_is_refused_by_the_parser():
+    r = subprocess.run([sys.executable, "-m", "model", "multiverse", "--max-specs", "-5"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and "argument --max-specs: -5 must be at least 1" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    st.cache_resource.clear()
+    fake_sampler.install(monkeypatch)
+    yield
+    st.cache_resource.clear()
+
+
+def test_a_full_temporary_folder_on_downloads_costs_only_the_posterior_file(fast, monkeypatch):
+    import model.presentation.posterior_files as posterior_files
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["fit_form"] = FitSettings(draws=100, tune=100, chains=2).model_dump()
+    at.run()
+    at.switch_page("pages/trend_fit.py").run()
+    assert not at.exception
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(posterior_files, "posterior_bytes", full)
+    at.switch_page("pages/downloads.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Could not prepare the posterior file (OSError: No space left on device)" in e.value for e in at.error)
+    labels = [b.label for b in at.download_button]
+    assert "Posterior (NetCDF)" not in labels
+    assert any(label.startswith("Monthly lags") for label in labels) and len(labels) >= 4  # the other downloads stay
