@@ -12,6 +12,20 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 os.environ.setdefault("FRONTIER_LAG_NO_WARMUP", "1")
 
 
+@pytest.fixture
+def fast_fits(monkeypatch):
+    """Compile-and-sample replaced by synthetic posteriors (tests/fake_sampler.py), and no fake result left in the
+    shared fit cache for the tests that sample for real."""
+    import streamlit as st
+
+    from tests import fake_sampler
+
+    st.cache_resource.clear()
+    fake_sampler.install(monkeypatch)
+    yield
+    st.cache_resource.clear()
+
+
 @pytest.fixture(scope="session")
 def aa():
     from model.data.embedded import load_embedded

@@ -6,7 +6,6 @@ from streamlit.testing.v1 import AppTest
 from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.presentation.links import clamp_date, settings_from_link
-from tests import fake_sampler
 from tests.conftest import ROOT
 
 BAD_LINKS = [
@@ -61,19 +60,10 @@ def test_settings_files_dedupe_cap_and_bound():
             FitSettings(seed=seed)
 
 
-@pytest.fixture
-def fast(monkeypatch):
-    import streamlit as st
 
-    st.cache_resource.clear()
-    fake_sampler.install(monkeypatch)
-    yield
-    st.cache_resource.clear()
-
-
-@pytest.mark.parametrize("page", ["pages/trend_fit.py", "pages/compare.py", "pages/pooled.py", "pages/downloads.py"])
+@pytest.mark.parametrize("page", ["pages/trend_fit.py", "pages/compare.py"])  # every page: tests/test_page_guard.py
 @pytest.mark.parametrize(("params", "named"), BAD_LINKS)
-def test_pages_survive_bad_links(fast, page, params, named):
+def test_pages_survive_bad_links(fast_fits, page, params, named):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v

@@ -4,22 +4,12 @@ log only; and random shared-link parameters never reach that guard on any page."
 import logging
 
 import pytest
-import streamlit as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest  # noqa: I001
 
-from tests import fake_sampler
 from tests.conftest import ROOT
 from tests.test_pages_fast import ALL_PAGES
-
-
-@pytest.fixture
-def fast(monkeypatch):
-    st.cache_resource.clear()
-    fake_sampler.install(monkeypatch)
-    yield
-    st.cache_resource.clear()
 
 
 def test_an_unexpected_error_is_a_short_message_with_a_reference(monkeypatch, caplog):
@@ -50,7 +40,7 @@ values = st_.one_of(st_.text(max_size=12), st_.integers(-10**25, 10**25).map(str
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_random_link_parameters_never_break_a_page(fast, page):
+def test_random_link_parameters_never_break_a_page(fast_fits, page):
     @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st_.dictionaries(st_.sampled_from(KEYS), values, max_size=6))
     def run(params):

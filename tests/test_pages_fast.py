@@ -5,11 +5,9 @@ slow tier (test_pages_fit.py, test_pages_robustness.py, test_browser.py).
 """
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
-from tests import fake_sampler
 from tests.conftest import ROOT
 
 APP = str(ROOT / "streamlit_app.py")
@@ -18,13 +16,10 @@ ALL_PAGES = ["pages/data.py", "pages/frontiers.py", "pages/lag_overview.py", "pa
              "pages/downloads.py"]
 
 
+
 @pytest.fixture(autouse=True)
-def fast_fits(monkeypatch):
-    """Synthetic posteriors, and no fake result left in the shared fit cache for the slow tier."""
-    st.cache_resource.clear()
-    fake_sampler.install(monkeypatch)
-    yield
-    st.cache_resource.clear()
+def _fast(fast_fits):
+    """Every test here runs on synthetic posteriors."""
 
 
 def app_at(page, **state):

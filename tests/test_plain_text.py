@@ -3,12 +3,10 @@
 import re
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from model.data.csv_upload import load_user_csv
 from model.presentation.text import plain
-from tests import fake_sampler
 from tests.conftest import ROOT
 from tests.test_pages_fast import ALL_PAGES
 
@@ -46,16 +44,9 @@ def markdown_texts(at) -> list[str]:
     return [str(e.value) for kind in kinds for e in getattr(at, kind)] + [str(s.label) for s in at.status]
 
 
-@pytest.fixture
-def fast(monkeypatch):
-    st.cache_resource.clear()
-    fake_sampler.install(monkeypatch)
-    yield
-    st.cache_resource.clear()
-
 
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_hostile_names_render_as_plain_text_on_every_page(fast, page):
+def test_hostile_names_render_as_plain_text_on_every_page(fast_fits, page):
     ds = hostile_dataset()
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.session_state["dataset"] = ds

@@ -4,12 +4,9 @@ import errno
 import subprocess
 import sys
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
-from tests import fake_sampler
 from tests.conftest import ROOT
 
 
@@ -20,15 +17,8 @@ def test_negative_max_specs_is_refused_by_the_parser():
     assert "Traceback" not in r.stderr
 
 
-@pytest.fixture
-def fast(monkeypatch):
-    st.cache_resource.clear()
-    fake_sampler.install(monkeypatch)
-    yield
-    st.cache_resource.clear()
 
-
-def test_a_full_temporary_folder_on_downloads_costs_only_the_posterior_file(fast, monkeypatch):
+def test_a_full_temporary_folder_on_downloads_costs_only_the_posterior_file(fast_fits, monkeypatch):
     import model.presentation.posterior_files as posterior_files
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
