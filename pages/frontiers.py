@@ -61,8 +61,13 @@ elif at["status"] == "open_ahead":
     later = "" if pd.isna(at["lead_months"]) else f"; the closed side caught up {at['lead_months']:.1f} months later"
     st.markdown(f"On **{at['date'].date()}** the open frontier (**{plain(at['open_model'])}**) was **ahead** of every "
                 f"closed model by {at['lead_score']:.3g} score units{later}. The lag counts as 0.")
+elif at["status"] == "no_closed_yet":
+    st.markdown(f"On **{at['date'].date()}** no closed model had been released yet in the data, so there is nothing to "
+                f"compare the open frontier (**{plain(at['open_model'])}**) with: no lag is measured on this date.")
 else:
     st.markdown(f"No open model yet on {at['date'].date()}.")
+st.caption("The lag is that of the best open model released so far, not of a typical open model: with many open "
+           "releases, the best one's lag is shorter than an average model's.")
 
 st.plotly_chart(lag_curve_figure(lags, events,
                                  title="Lag of the open frontier (months); points = open releases that set a new open best"),

@@ -31,7 +31,8 @@ from pages.common import (
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Trend fit")
-st.caption("A Bayesian trend through one benchmark's lags, with a posterior for the date the gap reaches zero.")
+st.caption("A Bayesian trend through one benchmark's lags, with a posterior for the date the gap reaches zero. The lag "
+           "is that of the best open model so far (the open frontier), not of a typical open model, which trails further.")
 ds = current_dataset()
 s = settings()
 fs = st.session_state.setdefault("fit_form", FitSettings(source=s["source"]).model_dump())

@@ -76,3 +76,17 @@ def test_cli_backtest(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "model", "backtest", "--methods", "magic"], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 2 and "Unknown method(s): magic" in bad.stderr
+
+
+def test_benchmarks_that_appear_after_the_cutoff_change_nothing_before_it(aa):
+    """The across-benchmark mean at a cutoff uses only benchmarks with data before it, and their quorum."""
+    names = ["gpqa", "tau2_bench"]  # tau2_bench starts later: some early months have one benchmark only
+    cut = "2024-10-01"
+    late_rows = aa.scores[(aa.scores["benchmark"] == "gpqa") & (aa.scores["release_date"] >= "2025-01-01")]
+    late = pd.concat([late_rows.assign(benchmark=f"late_{i}") for i in range(6)], ignore_index=True)
+    more = pd.concat([aa.scores, late], ignore_index=True)
+    kw = dict(cutoffs=[cut], methods=("ols",), horizons=(3, 6))
+    base = backtest_mean(aa.scores, names, **kw)
+    with_late = backtest_mean(more, names + [f"late_{i}" for i in range(6)], **kw)
+    cols = ["cutoff", "horizon_months", "pred_median", "lo50", "hi50", "lo90", "hi90", "n_train"]
+    pd.testing.assert_frame_equal(base[cols], with_late[cols])

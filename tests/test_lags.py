@@ -146,6 +146,8 @@ def brute_force_lag(scores, t, tolerance=0.0):
         return "no_open_yet", np.nan
     target = o.max() - tolerance
     closed_dates = np.unique(dates[~is_open])
+    if closed_dates.size == 0 or closed_dates[0] > np.datetime64(t):
+        return "no_closed_yet", np.nan  # no closed model in the data yet: nothing to compare with
     for d in closed_dates:  # walk forward in time until the closed side reached the target
         if vals[~is_open & (dates <= d)].max() >= target:
             if d > np.datetime64(t):
@@ -184,3 +186,29 @@ def test_event_lags_for_every_benchmark_reports_the_skipped():
     assert len(skipped) == 1 and "no open models" in skipped[0]
     with pytest.raises(DataError, match="None of the benchmarks"):
         event_lags_by_benchmark(frame([("A", "2024-01-01", False, 50)]))
+
+
+def test_before_the_first_closed_model_there_is_no_comparator():
+    """The pre-closed bug: an open model released before any closed model was marked open_ahead (latent lag <= 0)
+    even when it scores far below the first closed model. Now those dates have their own status and no lag."""
+    rows = [("M7B", "2023-09-01", True, 0.0), ("H", "2024-03-01", False, 0.3), ("O2", "2024-06-01", True, 0.4)]
+    scores = frame(rows)
+    before = lag_on(scores, "2023-12-01")
+    assert before["status"] == "no_closed_yet" and np.isnan(before["lag_months"])
+    assert np.isnan(before["lead_score"]) and np.isnan(before["lead_months"])
+    assert lag_on(scores, "2024-04-01")["status"] == "left_censored"  # after H: 0.0 is below the first closed model
+    assert lag_on(scores, "2024-06-01")["status"] == "open_ahead"  # O2 beats every closed model released so far
+    events = event_lags(scores, "b")
+    assert list(events["status"]) == ["no_closed_yet", "open_ahead"]
+    # left out of means and fits, like no_open_yet
+    long = lags_by_benchmark(scores, start="2023-09-01", end="2024-06-01")
+    summary = lag_summary_by_date(long)
+    assert pd.Timestamp("2023-12-01") not in set(summary["date"])
+
+
+def test_an_open_model_above_a_later_first_closed_model_is_still_no_comparator():
+    rows = [("O1", "2023-01-01", True, 0.9), ("C1", "2023-06-01", False, 0.5), ("C2", "2024-01-01", False, 0.95)]
+    scores = frame(rows)
+    assert lag_on(scores, "2023-03-01")["status"] == "no_closed_yet"
+    after = lag_on(scores, "2023-07-01")
+    assert after["status"] == "open_ahead" and after["lead_months"] == pytest.approx(months("2024-01-01", "2023-07-01"))

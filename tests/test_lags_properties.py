@@ -42,7 +42,7 @@ def test_lag_is_non_negative_and_bounded_by_time_since_first_closed(ms, tol):
     first_closed = scores.loc[~scores["open_weights"], "release_date"].min()
     bound = (g["date"] - first_closed).dt.days / DAYS_PER_MONTH
     assert (g["lag_months"].fillna(0) <= bound.clip(lower=0) + 1e-9).all()
-    assert set(g["status"]) <= {"ok", "open_ahead", "left_censored", "no_open_yet"}
+    assert set(g["status"]) <= {"ok", "open_ahead", "left_censored", "no_open_yet", "no_closed_yet"}
 
 
 @common
@@ -55,9 +55,9 @@ def test_lag_grows_one_step_between_open_frontier_changes(ms):
     step = (cur["lag_months"] - prev["lag_months"])[same_open & caught]
     assert np.allclose(step, 1 / DAYS_PER_MONTH)
     # The closed frontier only rises, so with the open frontier unchanged the only other
-    # transitions start from open_ahead (still ahead, or just caught up).
+    # transitions start from open_ahead (still ahead, or just caught up), or from before the first closed model.
     other = same_open & ~caught
-    assert (prev["status"][other] == "open_ahead").all()
+    assert prev["status"][other].isin(["open_ahead", "no_closed_yet"]).all()
 
 
 @common
@@ -105,3 +105,16 @@ def test_engine_raises_only_its_own_error(ms):
         daily(to_frame(ms))
     except DataError:
         pass
+
+
+@common
+@given(models)
+def test_no_lag_is_claimed_before_the_first_closed_model(ms):
+    scores = to_frame(ms)
+    g = daily(scores)
+    first_closed = scores.loc[~scores["open_weights"], "release_date"].min()
+    early = g[g["date"] < first_closed]
+    assert set(early["status"]) <= {"no_open_yet", "no_closed_yet"}
+    assert early["lag_months"].isna().all()
+    later = g[g["date"] >= first_closed]
+    assert "no_closed_yet" not in set(later["status"])

@@ -5,7 +5,7 @@ Time is in years from the reference date (the end of the window, so the intercep
 
 * ``open_ahead``: the latent lag is <= 0 (stored as y = 0, lower bound = 0);
 * ``left_censored``: the latent lag is >= the observed value (upper bound = y);
-* ``no_open_yet``: dropped (there is no lag to observe).
+* ``no_open_yet`` and ``no_closed_yet``: dropped (there is no lag to observe).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 from model.core.errors import DataError
 from model.core.timeaxis import years_between
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
-from model.lags.engine import event_lags, frontier_lag
+from model.lags.engine import UNOBSERVED, event_lags, frontier_lag
 
 OBSERVATION_KINDS = ("events", "monthly")
 MIN_OBSERVATIONS = 3
@@ -67,7 +67,7 @@ class Observations:
 
 
 def _from_table(name: str, kind: str, table: pd.DataFrame, date_col: str, start, end, reference) -> Observations:
-    t = table[table["status"] != "no_open_yet"]
+    t = table[~table["status"].isin(UNOBSERVED)]
     if start is not None:
         t = t[t[date_col] >= pd.Timestamp(start)]
     if end is not None:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from model.core.errors import DataError
 from model.data.openness import open_groups
-from model.lags.engine import aligned_groups, date_grid, event_lags, higher_is_better, lag_at, split_groups
+from model.lags.engine import UNOBSERVED, aligned_groups, date_grid, event_lags, higher_is_better, lag_at, split_groups
 from model.lags.frontier import build_frontier
 
 
@@ -78,7 +78,7 @@ def lag_summary_by_date(long: pd.DataFrame, min_benchmarks: int = 1) -> pd.DataF
     Dates with fewer than ``min_benchmarks`` usable benchmarks are left out (an
     "average" of one early benchmark is not an average).
     """
-    usable = long[long["status"] != "no_open_yet"]
+    usable = long[~long["status"].isin(UNOBSERVED)]
     g = usable.groupby("date")["lag_months"]
     out = pd.DataFrame({
         "mean_lag": g.mean(), "median_lag": g.median(), "q25_lag": g.quantile(0.25), "q75_lag": g.quantile(0.75),

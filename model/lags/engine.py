@@ -28,6 +28,13 @@ Status of each date:
     later in the data, in months (``lead_months``).
 ``no_open_yet``
     No open model yet; the lag is undefined (NaN).
+``no_closed_yet``
+    An open model exists but no closed model has been released yet in the data: there is no comparator, so the
+    lag is undefined (NaN), like ``no_open_yet``. (The open side is not "ahead": the first closed model in the
+    data may score far above it, and closed models before the data are unknown.) Excluded from fits and means.
+
+The lag is that of the *best* open model, not of a typical one: with many noisy open releases, the frontier's
+event lags run below the lag of an average open model.
 
 Event lags are the lags at the release dates of the open models that raised the
 open frontier: the only non-redundant observations. Between two such events the
@@ -53,7 +60,9 @@ from model.lags.frontier import Frontier, build_frontier
 GRIDS = {"monthly": "MS", "weekly": "W-MON", "daily": "D"}
 
 
-STATUSES = ("ok", "open_ahead", "left_censored", "no_open_yet")
+STATUSES = ("ok", "open_ahead", "left_censored", "no_open_yet", "no_closed_yet")
+#: Statuses with no lag to observe: left out of fits, means and charts.
+UNOBSERVED = ("no_open_yet", "no_closed_yet")
 
 
 GRID_COLUMNS = [
@@ -103,6 +112,7 @@ def lag_at(follower: Frontier, leader: Frontier, dates: np.ndarray, *, tolerance
     status[has_open] = "open_ahead"
     status[caught_up] = "ok"
     status[caught_up & (k == 0)] = "left_censored"
+    status[has_open & (ic < 0)] = "no_closed_yet"  # before the first closed model in the data: no comparator
 
     lag = np.full(n, np.nan)
     lag[caught_up] = months_from_days(dates[caught_up] - match_date[caught_up])

@@ -161,10 +161,14 @@ def backtest_mean(scores: pd.DataFrame, names: list[str], *, methods=METHODS, cu
     cutoffs = cutoffs if cutoffs is not None else quarterly_cutoffs("2024-07-01", last - pd.DateOffset(months=min(horizons)))
 
     def observe(c):
+        # Only what was known before the cutoff: the benchmarks that had data then, and their quorum
+        # (the final list's quorum would let benchmarks that appear later decide which months count).
         past = scores[scores["release_date"] < c]
-        long = lags_by_benchmark(past, benchmarks=benchmarks, names=[n for n in names if n in set(past["benchmark"])],
-                                 definition=definition)
-        table = lag_summary_by_date(long, min_benchmarks=min_b)
+        known = [n for n in names if n in set(past["benchmark"])]
+        if not known:
+            raise DataError("no benchmark had data before the cutoff")
+        long = lags_by_benchmark(past, benchmarks=benchmarks, names=known, definition=definition)
+        table = lag_summary_by_date(long, min_benchmarks=quorum(len(known)))
         table = table[(table["date"] >= pd.Timestamp(start)) & (table["date"] < c)]
         if len(table) < 3:
             raise DataError("too few months")

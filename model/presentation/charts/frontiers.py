@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model.core.timeaxis import years_between
+from model.lags.engine import UNOBSERVED
 from model.presentation.charts.style import OKABE_ITO, STATUS_STYLE, chart_text, layout
 
 
@@ -117,7 +118,7 @@ def _add_ols(fig: go.Figure, ols, last_date) -> None:
 def overview_figure(long: pd.DataFrame, summary: pd.DataFrame, *, title: str, ols=None) -> go.Figure:
     """Per-date box plots of lags across benchmarks, the mean line, and the OLS line through the mean."""
     fig = go.Figure()
-    usable = long[long["status"] != "no_open_yet"]
+    usable = long[~long["status"].isin(UNOBSERVED)]
     fig.add_trace(go.Box(
         x=usable["date"], y=usable["lag_months"], name="lags across benchmarks", marker={"color": "#56B4E9", "size": 3},
         line={"color": "#0072B2", "width": 1}, boxpoints="all", jitter=0.4, pointpos=0, fillcolor="rgba(86,180,233,0.25)",
