@@ -24,6 +24,7 @@ from model.commands import prepare, run_backtest, run_compare, run_data, run_fit
 from model.core.errors import DataError
 from model.data.dataset import SOURCES
 from model.data.openness import OPEN_DEFINITIONS
+from model.lags.definitions import DEFINITIONS
 from model.lags.engine import GRIDS
 
 
@@ -64,6 +65,9 @@ def _add_lags_parser(sub) -> None:
     p.add_argument("--end")
     p.add_argument("--tolerance", type=float, default=0.0, help="score units; a near-tie counts as caught up")
     p.add_argument("--events", action="store_true", help="write the event table instead of the grid")
+    p.add_argument("--definition", choices=DEFINITIONS, default="backward",
+                   help="lag definition (README 'Lag definitions'); other than backward: one row per observation "
+                        "(--start: the level_average window's start)")
     p.add_argument("--ols-from", help="print the least-squares zero-crossing date from this date")
     p.add_argument("--out", help="output CSV (default: stdout)")
     p.set_defaults(func=run_lags)

@@ -97,6 +97,8 @@ def run_data(args, ds: Dataset) -> int:
 def run_lags(args, ds: Dataset) -> int:
     """``lags``: grid or event lags of one benchmark or all, optionally the OLS crossing."""
     kw = dict(benchmarks=ds.benchmarks, tolerance=args.tolerance, definition=args.open_definition)
+    if args.definition != "backward":
+        return run_lag_definition(args, ds)
     if args.benchmark == "all" and args.events:
         table, skipped = event_lags_by_benchmark(ds.scores, **kw)
         for reason in skipped:
@@ -116,6 +118,26 @@ def run_lags(args, ds: Dataset) -> int:
         if not args.out:
             return 0
     emit(table, args.out, inputs=input_paths(args))
+    return 0
+
+
+def run_lag_definition(args, ds: Dataset) -> int:
+    """``lags --definition D``: one benchmark's (or every benchmark's) lag observations under a published definition."""
+    from model.lags.definitions import lags_by_definition
+
+    names = list(ds.benchmarks["benchmark"]) if args.benchmark == "all" else [args.benchmark]
+    parts = []
+    for name in names:
+        try:
+            parts.append(lags_by_definition(ds.scores, name, args.definition, benchmarks=ds.benchmarks,
+                                            open_definition=args.open_definition, start=args.start,
+                                            tolerance=args.tolerance).assign(benchmark=name))
+        except DataError as exc:
+            if len(names) == 1:
+                raise
+            print(f"skipped: {exc}", file=sys.stderr)
+    table = pd.concat(parts, ignore_index=True)
+    emit(table[["benchmark", *[c for c in table.columns if c != "benchmark"]]], args.out, inputs=input_paths(args))
     return 0
 
 

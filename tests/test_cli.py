@@ -68,3 +68,12 @@ def test_bad_csv_file_is_one_line(tmp_path):
     bad.write_text("a,b\n1,2\n")
     r = run("data", "--file", str(bad))
     assert r.returncode == 2 and "Missing required column(s)" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("definition", ["backward", "catch_up", "threshold", "level_average"])
+@pytest.mark.parametrize(("source", "benchmark"), [("aa", "intelligence_index_2026_06_15"), ("epoch", "epoch_eci")])
+def test_lags_under_every_definition(source, benchmark, definition):
+    r = run("lags", "--source", source, "--benchmark", benchmark, "--definition", definition, "--start", "2024-01-01")
+    assert r.returncode == 0, r.stderr
+    header = "date,open_frontier" if definition == "backward" else "benchmark,date,lag_months,status"  # backward: the grid
+    assert r.stdout.startswith(header) and len(r.stdout.splitlines()) > 2

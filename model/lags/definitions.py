@@ -1,0 +1,163 @@
+"""The published definitions of the lag, as one choice.
+
+Each definition turns one benchmark's two frontiers into lag observations (date, lag in months, status), with
+the same censoring vocabulary as the engine: ``ok``; ``open_ahead`` (the latent lag is at most 0);
+``left_censored`` and ``not_caught_up`` (the lag is at least the value given: a lower bound).
+
+``backward`` (the default; this project and the June 2026 analysis)
+    At each open release that raised the open frontier: months since the closed frontier first reached it
+    (:func:`model.lags.engine.event_lags`).
+``catch_up`` (Epoch AI, "How far behind are open models?", 2024)
+    For each closed record: months until an open model first matched it, observed at that catch-up date; while no
+    open model has caught up, the lag is at least the time since the record (``not_caught_up``).
+``threshold`` (Håvard Ihle, open_closed_gap)
+    Score thresholds on a regular grid above both frontiers' first records: the first open crossing minus the
+    first closed crossing, dated at the open crossing; a threshold only closed models crossed is ``not_caught_up``.
+``level_average`` (Epoch AI data insight, October 2025)
+    Over a window, the horizontal gap averaged over the score levels both frontiers passed through in it
+    (:func:`level_average_lag`); as a series, the window runs from a fixed start to each month.
+
+``not_significantly_behind`` (Epoch AI, May 2026: caught up once the closed frontier is not significantly better)
+needs each score's standard error and is not offered yet.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.core.errors import DataError
+from model.core.timeaxis import months_from_days
+from model.lags.engine import benchmark_groups, event_lags
+from model.lags.frontier import Frontier, build_frontier
+
+DEFINITIONS = ("backward", "catch_up", "threshold", "level_average")
+DEFINITION_COLUMNS = ["date", "lag_months", "status", "level", "closed_model", "closed_date", "open_model", "open_date"]
+#: Thresholds on the grid of the ``threshold`` definition, and levels averaged by ``level_average``.
+N_THRESHOLDS, N_LEVELS = 20, 50
+
+
+def first_reach(frontier: Frontier, level: float) -> int:
+    """Index of the first record at or above ``level`` (oriented), or ``len(frontier)`` if none."""
+    return int(np.searchsorted(frontier.values, level, side="left"))
+
+
+def _months(later: np.datetime64, earlier: np.datetime64) -> float:
+    return float(months_from_days(np.array([later - earlier]))[0])
+
+
+def _frontiers(scores, benchmark, benchmarks, definition, groups):
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+    fo, le = build_frontier(follower, hib), build_frontier(leader, hib)
+    if not len(fo) or not len(le):
+        raise DataError(f"{benchmark}: the lag needs both open and closed models.")
+    end = rows["release_date"].max().to_datetime64().astype("datetime64[D]")
+    return fo, le, end, 1.0 if hib else -1.0
+
+
+def _level_row(level, fo, le, k_open, k_closed, end, sign) -> dict:
+    """One level's observation: when each frontier first reached it, and the lag it implies."""
+    c_date = le.dates[k_closed]
+    row = {"level": level * sign, "closed_model": le.model_names[k_closed], "closed_date": pd.Timestamp(c_date),
+           "open_model": None, "open_date": pd.NaT}
+    if k_open >= len(fo):
+        return {**row, "date": pd.Timestamp(end), "lag_months": _months(end, c_date), "status": "not_caught_up"}
+    o_date = fo.dates[k_open]
+    row.update(open_model=fo.model_names[k_open], open_date=pd.Timestamp(o_date))
+    if o_date < c_date:
+        return {**row, "date": pd.Timestamp(o_date), "lag_months": 0.0, "status": "open_ahead"}
+    return {**row, "date": pd.Timestamp(o_date), "lag_months": _months(o_date, c_date), "status": "ok"}
+
+
+def catch_up_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                  groups: pd.Series | None = None) -> pd.DataFrame:
+    """For each closed record, the months until an open model first matched it (see the module docstring)."""
+    fo, le, end, sign = _frontiers(scores, benchmark, benchmarks, definition, groups)
+    rows = []
+    for j, level in enumerate(le.values):
+        k = first_reach(fo, level)
+        row = _level_row(level, fo, le, k, j, end, sign)
+        if row["status"] == "open_ahead":  # the open side already held this score when the record was set
+            row["date"] = row["closed_date"]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=DEFINITION_COLUMNS).sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def threshold_levels(fo: Frontier, le: Frontier, n: int = N_THRESHOLDS) -> np.ndarray:
+    """``n`` evenly spaced thresholds above both first records (below them a crossing date says nothing) up to the
+    best score either side reached (oriented units)."""
+    lo, hi = max(fo.values[0], le.values[0]), max(fo.values[-1], le.values[-1])
+    return np.linspace(lo, hi, n + 1)[1:] if hi > lo else np.array([])
+
+
+def threshold_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                   groups: pd.Series | None = None, n: int = N_THRESHOLDS) -> pd.DataFrame:
+    """First open crossing minus first closed crossing of each threshold, dated at the open crossing."""
+    fo, le, end, sign = _frontiers(scores, benchmark, benchmarks, definition, groups)
+    rows = []
+    for level in threshold_levels(fo, le, n):
+        k_open, k_closed = first_reach(fo, level), first_reach(le, level)
+        if k_closed >= len(le):  # only the open side got there: the open side is ahead at this level
+            rows.append({"date": pd.Timestamp(fo.dates[k_open]), "lag_months": 0.0, "status": "open_ahead",
+                         "level": level * sign, "closed_model": None, "closed_date": pd.NaT,
+                         "open_model": fo.model_names[k_open], "open_date": pd.Timestamp(fo.dates[k_open])})
+            continue
+        rows.append(_level_row(level, fo, le, k_open, k_closed, end, sign))
+    if not rows:
+        raise DataError(f"{benchmark}: the frontiers do not rise above their first records; no threshold to compare.")
+    return pd.DataFrame(rows, columns=DEFINITION_COLUMNS).sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def _value_at(frontier: Frontier, date: np.datetime64) -> float:
+    i = int(frontier.at(np.array([date]))[0])
+    return frontier.values[i] if i >= 0 else -np.inf
+
+
+def level_average_lag(scores: pd.DataFrame, benchmark: str, *, start, end, benchmarks: pd.DataFrame | None = None,
+                      definition: str = "any", groups: pd.Series | None = None, n: int = N_LEVELS) -> float:
+    """Months between the first closed and the first open model at each score level both frontiers passed through
+    between ``start`` and ``end``, averaged over those levels (NaN when the two ranges do not overlap)."""
+    fo, le, _, _ = _frontiers(scores, benchmark, benchmarks, definition, groups)
+    t0 = np.datetime64(pd.Timestamp(start).date())
+    t1 = np.datetime64(pd.Timestamp(end).date())
+    lo = max(_value_at(fo, t0), _value_at(le, t0), fo.values[0], le.values[0])
+    hi = min(_value_at(fo, t1), _value_at(le, t1))
+    if not hi > lo:
+        return float("nan")
+    gaps = [_months(fo.dates[first_reach(fo, s)], le.dates[first_reach(le, s)]) for s in np.linspace(lo, hi, n + 1)[1:]]
+    return float(np.mean(gaps))
+
+
+def level_average_lags(scores: pd.DataFrame, benchmark: str, *, start, benchmarks: pd.DataFrame | None = None,
+                       definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`level_average_lag` from ``start`` to each month after it, as a series."""
+    rows_all = scores[scores["benchmark"] == benchmark]
+    grid = pd.date_range(pd.Timestamp(start) + pd.offsets.MonthBegin(1), rows_all["release_date"].max(), freq="MS")
+    rows = []
+    for t in grid:
+        lag = level_average_lag(scores, benchmark, start=start, end=t, benchmarks=benchmarks, definition=definition,
+                                groups=groups)
+        if np.isfinite(lag):
+            rows.append({"date": t, "lag_months": max(lag, 0.0), "status": "ok" if lag >= 0 else "open_ahead"})
+    return pd.DataFrame(rows, columns=DEFINITION_COLUMNS)
+
+
+def lags_by_definition(scores: pd.DataFrame, benchmark: str, definition_name: str, *, benchmarks=None,
+                       open_definition: str = "any", start=None, tolerance: float = 0.0) -> pd.DataFrame:
+    """Lag observations of one benchmark under a named definition (``backward`` = the engine's event lags)."""
+    if definition_name not in DEFINITIONS:
+        raise DataError(f"Unknown lag definition {definition_name!r}; use one of {', '.join(DEFINITIONS)}.")
+    kw = dict(benchmarks=benchmarks, definition=open_definition)
+    if definition_name == "backward":
+        ev = event_lags(scores, benchmark, tolerance=tolerance, **kw)
+        return ev.rename(columns={"release_date": "date", "model_name": "open_model", "closed_match_model": "closed_model",
+                                  "closed_match_date": "closed_date", "score": "level"}).assign(
+            open_date=lambda t: t["date"])[DEFINITION_COLUMNS]
+    if tolerance:
+        raise DataError("A tolerance applies to the backward definition only.")
+    if definition_name == "catch_up":
+        return catch_up_lags(scores, benchmark, **kw)
+    if definition_name == "threshold":
+        return threshold_lags(scores, benchmark, **kw)
+    first = scores.loc[scores["benchmark"] == benchmark, "release_date"].min()
+    return level_average_lags(scores, benchmark, start=start or first, **kw)

@@ -1,0 +1,86 @@
+"""The published lag definitions: hand cases, and the published numbers the embedded data allow."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.core.errors import DataError
+from model.lags.definitions import (
+    DEFINITIONS,
+    catch_up_lags,
+    lags_by_definition,
+    level_average_lag,
+    threshold_lags,
+)
+from tests.test_lags import frame, months
+
+# closed: A 50 (2024-01), B 70 (2024-07), C 85 (2025-03); open: Y 40 (2024-03), X 60 (2024-10), Z 80 (2024-12)
+BASE = [("A", "2024-01-01", False, 50), ("B", "2024-07-01", False, 70), ("Y", "2024-03-01", True, 40),
+        ("X", "2024-10-01", True, 60), ("Z", "2024-12-01", True, 80), ("C", "2025-03-01", False, 85)]
+
+
+def test_catch_up_hand_case():
+    t = catch_up_lags(frame(BASE), "b").set_index("closed_model")
+    assert t.at["A", "open_model"] == "X" and t.at["A", "lag_months"] == pytest.approx(months("2024-10-01", "2024-01-01"))
+    assert t.at["B", "open_model"] == "Z" and t.at["B", "lag_months"] == pytest.approx(months("2024-12-01", "2024-07-01"))
+    assert t.at["C", "status"] == "not_caught_up"  # still a lower bound: the time from C to the end of the data
+    assert t.at["C", "lag_months"] == pytest.approx(0.0)
+    assert t.at["B", "date"] == pd.Timestamp("2024-12-01")  # observed at the catch-up date
+
+
+def test_catch_up_open_already_ahead_is_zero():
+    rows = [("O", "2024-01-01", True, 90), ("C1", "2024-02-01", False, 50), ("C2", "2024-05-01", False, 95)]
+    t = catch_up_lags(frame(rows), "b").set_index("closed_model")
+    assert t.at["C1", "status"] == "open_ahead" and t.at["C1", "lag_months"] == 0.0
+    assert t.at["C2", "status"] == "not_caught_up"
+
+
+def test_threshold_hand_case():
+    t = threshold_lags(frame(BASE), "b", n=3)  # thresholds above max(40, 50) = 50: 61.67, 73.33, 85
+    assert np.allclose(t["level"], [61.666667, 73.333333, 85.0])
+    first = t.iloc[0]  # 61.67: closed B (2024-07) first, open Z (2024-12)
+    assert first["closed_model"] == "B" and first["open_model"] == "Z"
+    assert first["lag_months"] == pytest.approx(months("2024-12-01", "2024-07-01"))
+    assert t.iloc[-1]["status"] == "not_caught_up"  # 85: only closed C
+
+
+def test_level_average_hand_case():
+    # From 2024-01 to 2025-01 both frontiers pass through (50, 70]. Every level there was first reached by closed B
+    # (2024-07; A's 50 is below it); levels in (50, 60] by open X (2024-10), those in (60, 70] by open Z (2024-12).
+    lag = level_average_lag(frame(BASE), "b", start="2024-01-01", end="2025-01-01", n=100)
+    expected = (months("2024-10-01", "2024-07-01") + months("2024-12-01", "2024-07-01")) / 2
+    assert lag == pytest.approx(expected, abs=0.1)
+    assert np.isnan(level_average_lag(frame(BASE), "b", start="2024-01-01", end="2024-02-01"))
+
+
+def test_epoch_2024_mmlu_llama65b_behind_gopher(epoch):
+    t = catch_up_lags(epoch.scores, "epoch_mmlu", benchmarks=epoch.benchmarks)
+    gopher = t[t["closed_model"].astype(str).str.startswith("Gopher")].iloc[0]
+    assert gopher["open_model"] == "LLaMA-65B"
+    assert gopher["lag_months"] == pytest.approx(14.6, abs=0.1)  # Epoch AI (2024): about 14.6 months
+
+
+def test_epoch_2024_gpqa_llama_405b_behind_claude_3_opus(epoch):
+    t = catch_up_lags(epoch.scores, "epoch_gpqa_diamond", benchmarks=epoch.benchmarks)
+    opus = t[t["closed_model"].astype(str).str.contains("claude-3-opus")].iloc[0]
+    assert opus["open_model"].startswith("Llama-3.1-405B")
+    assert 4.5 <= opus["lag_months"] <= 4.9  # Epoch AI: 4.6 to 4.8 months
+
+
+@pytest.mark.parametrize("definition", DEFINITIONS)
+def test_every_definition_runs_on_every_embedded_benchmark(aa, epoch, definition):
+    for ds in (aa, epoch):
+        for bench in ds.benchmarks["benchmark"]:
+            try:
+                t = lags_by_definition(ds.scores, bench, definition, benchmarks=ds.benchmarks)
+            except DataError:
+                continue
+            assert set(t["status"]) <= {"ok", "open_ahead", "left_censored", "not_caught_up", "no_closed_yet"}
+            assert (t["lag_months"].dropna() >= 0).all()
+
+
+def test_unknown_definition_and_tolerance_messages(aa):
+    with pytest.raises(DataError, match="Unknown lag definition 'sideways'"):
+        lags_by_definition(aa.scores, "gpqa", "sideways")
+    with pytest.raises(DataError, match="tolerance applies to the backward definition only"):
+        lags_by_definition(aa.scores, "gpqa", "catch_up", tolerance=0.5)
