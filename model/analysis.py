@@ -29,6 +29,7 @@ from model.core.errors import DataError
 from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
 from model.data.dataset import Dataset
 from model.data.openness import OPEN_DEFINITIONS
+from model.lags.definitions import DEFINITIONS
 
 POOLINGS = ("none", "partial", "complete")
 
@@ -48,6 +49,8 @@ class FitSettings(BaseModel):
     pooling: Literal[POOLINGS] = "none"
     correlated: bool = False
     open_definition: Literal[OPEN_DEFINITIONS] = "any"
+    #: How the lag is measured (model.lags.definitions); other than backward: event observations only.
+    lag_definition: Literal[DEFINITIONS] = "backward"
     tolerance: float = Field(0.0, ge=0)
     include_estimated: bool = True
     priors: TrendPriors = Field(default_factory=TrendPriors)
@@ -120,7 +123,8 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
     fits, notes = {}, []
     for name in names:
         try:
-            obs = benchmark_observations(ds.scores, name, kind=settings.observations, **_observation_options(ds, settings))
+            obs = benchmark_observations(ds.scores, name, kind=settings.observations, lag_definition=settings.lag_definition,
+                                         **_observation_options(ds, settings))
             fits[name] = fit_trend(obs, spec, trace=traces.get(name))
         except DataError as exc:
             if len(names) == 1:
@@ -133,7 +137,8 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
 
 def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
     """Partial pooling across the benchmarks (benchmarks with too few observations are left out, with a note)."""
-    pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, **_observation_options(ds, settings))
+    pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, lag_definition=settings.lag_definition,
+                                        **_observation_options(ds, settings))
     spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
                       sampler=settings.sampler(0.9))
     return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, notes
@@ -141,6 +146,8 @@ def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: T
 
 def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
     """One trend through the across-benchmark mean lag (the June 2026 analysis's series)."""
+    if settings.lag_definition != "backward":
+        raise DataError("Complete pooling averages the monthly backward lag; choose the backward definition for it.")
     obs = mean_observations(ds.scores, names, **_observation_options(ds, settings))
     spec = FitSpec(model=settings.model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
     return {"complete": fit_trend(obs, spec, pooling="complete", trace=traces.get("complete"))}, []

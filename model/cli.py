@@ -144,6 +144,8 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--start", help="window start YYYY-MM-DD")
     p.add_argument("--end", help="window end YYYY-MM-DD")
     p.add_argument("--tolerance", type=float, default=0.0)
+    p.add_argument("--definition", choices=DEFINITIONS, default="backward", dest="lag_definition",
+                   help="how the lag is measured (README 'Lag definitions'); other than backward: events only")
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--tune", type=int, default=500)
     p.add_argument("--chains", type=int, default=4)

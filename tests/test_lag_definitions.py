@@ -84,3 +84,37 @@ def test_unknown_definition_and_tolerance_messages(aa):
         lags_by_definition(aa.scores, "gpqa", "sideways")
     with pytest.raises(DataError, match="tolerance applies to the backward definition only"):
         lags_by_definition(aa.scores, "gpqa", "catch_up", tolerance=0.5)
+
+
+def test_definitions_flow_into_the_fit_observations_with_their_censoring(aa):
+    from model.bayes.observations import benchmark_observations
+
+    obs = benchmark_observations(aa.scores, "intelligence_index_2026_06_15", lag_definition="catch_up",
+                                 benchmarks=aa.benchmarks)
+    pending = obs.status == "not_caught_up"
+    assert pending.any() and np.all(obs.upper[pending] == obs.y[pending])  # a lower bound: latent lag >= y
+    assert np.isinf(obs.upper[~pending & (obs.status == "ok")]).all()
+    with pytest.raises(DataError, match="use the events observations"):
+        benchmark_observations(aa.scores, "gpqa", kind="monthly", lag_definition="threshold")
+
+
+@pytest.mark.slow
+def test_fit_path_and_cli_take_the_definition(aa, tmp_path):
+    import subprocess
+    import sys
+
+    from model.analysis import FitSettings, run_analysis
+    from tests.conftest import ROOT
+
+    fast = dict(draws=200, tune=200, chains=2)
+    result = run_analysis(aa, FitSettings(benchmarks=["intelligence_index_2026_06_15"], lag_definition="catch_up", **fast))
+    backward = run_analysis(aa, FitSettings(benchmarks=["intelligence_index_2026_06_15"], **fast))
+    assert result.summary.loc[0, "n_obs"] != backward.summary.loc[0, "n_obs"]
+    with pytest.raises(DataError, match="choose the backward definition"):
+        run_analysis(aa, FitSettings(benchmarks=["gpqa", "hle"], pooling="complete", lag_definition="threshold", **fast))
+    out = tmp_path / "s.csv"
+    r = subprocess.run([sys.executable, "-m", "model", "fit", "--benchmark", "gpqa", "--definition", "threshold",
+                        "--draws", "100", "--tune", "100", "--chains", "1", "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert pd.read_csv(out).loc[0, "n_obs"] > 3

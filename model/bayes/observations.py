@@ -18,9 +18,12 @@ import pandas as pd
 from model.core.errors import DataError
 from model.core.timeaxis import years_between
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+from model.lags.definitions import lags_by_definition
 from model.lags.engine import UNOBSERVED, event_lags, frontier_lag
 
 OBSERVATION_KINDS = ("events", "monthly")
+#: Statuses whose lag is only a lower bound: before the data (left-censored), or not caught up yet.
+LOWER_BOUND_STATUSES = ("left_censored", "not_caught_up")
 MIN_OBSERVATIONS = 3
 
 
@@ -49,8 +52,8 @@ class Observations:
 
     @property
     def upper(self) -> np.ndarray:
-        """Censoring bound: y where left-censored (latent >= y), else +inf."""
-        return np.where(self.status == "left_censored", self.y, np.inf)
+        """Censoring bound: y where the lag is only a lower bound (latent >= y), else +inf."""
+        return np.where(np.isin(self.status, LOWER_BOUND_STATUSES), self.y, np.inf)
 
     def __len__(self) -> int:
         return len(self.y)
@@ -87,11 +90,12 @@ def _from_table(name: str, kind: str, table: pd.DataFrame, date_col: str, start,
 
 def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = "events", start=None, end=None,
                            reference=None, benchmarks: pd.DataFrame | None = None, definition: str = "any",
-                           tolerance: float = 0.0) -> Observations:
+                           tolerance: float = 0.0, lag_definition: str = "backward") -> Observations:
     """Event lags (default) or the monthly grid of one benchmark, from ``start`` to ``end``.
 
     The reference date defaults to the benchmark's last release in the data, so the
-    intercept is the trend's lag at the end of the data.
+    intercept is the trend's lag at the end of the data. ``lag_definition`` other than ``backward`` takes the
+    observations of that definition (:mod:`model.lags.definitions`; event-like, so only with ``kind="events"``).
     """
     if kind not in OBSERVATION_KINDS:
         raise DataError(f"Unknown observations {kind!r}; use one of {', '.join(OBSERVATION_KINDS)}.")
@@ -100,6 +104,13 @@ def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = 
         raise DataError(f"Unknown benchmark {benchmark!r}.")
     data_end = rows["release_date"].max()
     end = pd.Timestamp(end) if end is not None else data_end
+    if lag_definition != "backward":
+        if kind != "events":
+            raise DataError(f"The {lag_definition} definition gives one observation per record or threshold; use the "
+                            "events observations.")
+        table = lags_by_definition(scores, benchmark, lag_definition, benchmarks=benchmarks, open_definition=definition,
+                                   start=start, tolerance=tolerance)
+        return _from_table(benchmark, kind, table, "date", start, end, reference or end)
     if kind == "events":
         table = event_lags(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance)
         return _from_table(benchmark, kind, table, "release_date", start, end, reference or end)
@@ -144,7 +155,7 @@ class PooledObservations:
 
 def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "events", start=None, end=None,
                         benchmarks: pd.DataFrame | None = None, definition: str = "any",
-                        tolerance: float = 0.0) -> tuple[PooledObservations, list[str]]:
+                        tolerance: float = 0.0, lag_definition: str = "backward") -> tuple[PooledObservations, list[str]]:
     """Observations of each named benchmark on a shared reference date (the latest data end).
 
     Returns the pooled observations and a list of one-line notes for benchmarks left out.
@@ -159,7 +170,7 @@ def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "
             series.append(benchmark_observations(scores, name, kind=kind, start=start,
                                                  end=min(ends.get(name, reference), reference),
                                                  reference=reference, benchmarks=benchmarks, definition=definition,
-                                                 tolerance=tolerance))
+                                                 tolerance=tolerance, lag_definition=lag_definition))
         except DataError as exc:
             notes.append(f"left out: {exc}")
     if len(series) < 2:
