@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from model.bayes.crossing import fmt_prob
 from model.bayes.trends import MODELS
 from model.core.errors import DataError
 from model.presentation.charts.robustness import specification_curve_figure
@@ -64,7 +65,7 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric("Specifications fitted", f"{h['fitted']} of {h['specs']}")
 m2.metric("P(zero gap by end-2026) > 0.5", f"{h['share_p2026_over_half']:.0%} of specs")
 m3.metric("P(zero gap by end-2027) > 0.5", f"{h['share_p2027_over_half']:.0%} of specs")
-m4.metric("Median P(never)", f"{h['median_p_never']:.0%}")
+m4.metric("Median P(never)", f"{fmt_prob(h['median_p_never'])}")
 fig = specification_curve_figure(table, [c for c in CHOICES if table[c].nunique() > 1], horizon=pd.Timestamp("2035-12-31"))
 st.plotly_chart(fig, width="stretch")
 st.session_state.setdefault("figures", {})["multiverse_curve"] = fig

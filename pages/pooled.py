@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings
-from model.bayes.crossing import p_cross_by_curve
+from model.bayes.crossing import fmt_prob, p_cross_by_curve
 from model.bayes.observations import OBSERVATION_KINDS
 from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
 from model.core.errors import DataError
@@ -80,8 +80,8 @@ st.caption("The new-benchmark posterior adds the between-benchmark spread: it is
 figs["p_cross"] = p_cross_figure({"population": p_cross_by_curve(crossing_draws(fit, "population"), fit.obs.reference),
                                   "new benchmark": p_cross_by_curve(crossing_draws(fit, "new"), fit.obs.reference)})
 st.plotly_chart(figs["p_cross"], width="stretch")
-st.caption(f"P(closed by end of 2027): population {pop['p_cross_by_2027_12_31']:.0%}, new benchmark "
-           f"{new['p_cross_by_2027_12_31']:.0%}.")
+st.caption(f"P(closed by end of 2027): population {fmt_prob(pop['p_cross_by_2027_12_31'])}, new benchmark "
+           f"{fmt_prob(new['p_cross_by_2027_12_31'])}.")
 
 st.subheader("Shrinkage")
 per = result.summary.iloc[: len(fit.obs.series)]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from model.analysis import FitSettings
+from model.bayes.crossing import fmt_prob
 from model.bayes.summaries import trend_band
 from model.core.errors import DataError
 from model.lags.across import lag_summary_by_date, quorum
@@ -64,7 +65,7 @@ if mv is not None:
     imp = choice_importance(mv)
     sections.append(Section("Which choices matter", [
         f"{h['fitted']} specifications fitted; {h['share_p2026_over_half']:.0%} give P(zero gap by end-2026) > 0.5 and "
-        f"{h['share_p2027_over_half']:.0%} by end-2027; median P(never) {h['median_p_never']:.0%}.",
+        f"{h['share_p2027_over_half']:.0%} by end-2027; median P(never) {fmt_prob(h['median_p_never'])}.",
         f"The choice that moves the answer most: {imp.iloc[0]['choice']} ({imp.iloc[0]['variance_share']:.0%} of the spread)."],
         table=imp))
 else:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings
-from model.bayes.crossing import p_cross_by_curve
+from model.bayes.crossing import fmt_prob, p_cross_by_curve
 from model.bayes.observations import benchmark_observations
 from model.bayes.summaries import crossing_dates, crossing_draws, prior_band, prior_trend_draws, trend_band
 from model.bayes.trends import MODEL_LABELS
@@ -115,8 +115,8 @@ st.caption(read["trend"])
 dates_cross, p_not = crossing_dates(fit, horizon=horizon)
 figs["crossing"] = crossing_figure({"posterior": dates_cross}, {"posterior": p_not}, horizon=pd.Timestamp(horizon))
 st.plotly_chart(figs["crossing"], width="stretch")
-st.caption(f"{p_not:.0%} of posterior draws do not reach zero by {horizon[:4]} (the bar on the right); "
-           f"P(never on this trend) = {row['p_never']:.0%}.")
+st.caption(f"{fmt_prob(p_not)} of posterior draws do not reach zero by {horizon[:4]} (the bar on the right); "
+           f"P(never on this trend) = {fmt_prob(row['p_never'])}.")
 c1, c2 = st.columns(2)
 with c1:
     figs["p_cross"] = p_cross_figure({"P(crossed)": p_cross_by_curve(crossing_draws(fit), obs.reference)})
@@ -132,7 +132,7 @@ with c2:
 if fs["model"] == "linear_ar1" and row["first_passage_median"]:
     st.markdown(f"First passage (AR model): simulated observed lags first touch 0 around **{row['first_passage_median'][:7]}** "
                 f"(90%: {row['first_passage_lo90'][:7]} to {row['first_passage_hi90'][:7]}); "
-                f"{row['p_first_passage_by_horizon']:.0%} of paths touch 0 by 2035.")
+                f"{fmt_prob(row['p_first_passage_by_horizon'])} of paths touch 0 by 2035.")
 st.session_state.setdefault("figures", {}).update({f"trend_fit_{k}": v for k, v in figs.items()})
 
 st.subheader("Diagnostics")

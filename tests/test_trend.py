@@ -134,6 +134,22 @@ def test_crossing_years_rules():
     assert "25% probability it never closes" in s.sentence()
 
 
+def test_three_crossing_outcomes_per_draw():
+    """Closed already (alpha <= 0, whatever the slope: a rising trend below zero is moving away from zero), closes
+    later (alpha > 0, beta < 0), never (alpha > 0, beta >= 0). Dates are quantiles among the draws that close later."""
+    from model.bayes.crossing import fmt_prob
+
+    alpha = np.array([-1.0, -1.0, 6.0, 6.0, 6.0, 3.0])
+    beta = np.array([0.5, -2.0, -3.0, -2.0, 1.0, 0.0])
+    ref = pd.Timestamp("2026-01-01")
+    s = summarise_crossing(crossing_years(alpha, beta), ref)
+    assert s.p_closed_already == pytest.approx(2 / 6) and s.p_never == pytest.approx(2 / 6)
+    assert s.median == pd.Timestamp("2028-07-02")  # median of 2 and 3 years, not pulled towards 0 by the closed draws
+    assert s.p_by["2026-12-31"] == pytest.approx(2 / 6)  # closed by a date counts the already-closed draws
+    assert "already at or below zero" in s.sentence()
+    assert [fmt_prob(p) for p in (0.0, 0.003, 0.5, 0.996, 1.0)] == ["0%", "<1%", "50%", ">99%", "100%"]
+
+
 def test_pooling_priors_validate():
     with pytest.raises(ValueError):
         PoolingPriors(tau_slope=-1)

@@ -1,10 +1,16 @@
 """When does the gap reach zero? Crossing dates from posterior draws.
 
-For each draw the trend's zero is ``x* = -alpha / beta`` years from the reference date
-when the current slope ``beta`` is negative, and "never" otherwise. A draw whose trend
-is already at or below zero at the reference date (``alpha <= 0``) counts as crossed at
-the reference date: a forecast cannot close a gap before the data end. The crossing is a ratio of parameters with heavy tails,
-so only quantiles and probabilities are reported, never a mean date.
+Each posterior draw of the trend ``alpha + beta * x`` (x in years from the reference date, the end of the data) has
+one of three outcomes:
+
+* **closed already**: ``alpha <= 0``, the trend is at or below zero at the end of the data (whatever its slope; a
+  rising one is moving away from zero). Its crossing time is 0: it counts as closed by every later date.
+* **closes later**: ``alpha > 0`` and ``beta < 0``; it reaches zero ``x* = -alpha / beta`` years after the reference.
+* **never**: ``alpha > 0`` and ``beta >= 0``; on this trend the gap never closes (+inf).
+
+Dates (median, 50% and 90% intervals) are quantiles among the draws that close later only; the three probabilities
+are over all draws, and P(closed by D) counts "closed already" and "closes later by D". The crossing is a ratio of
+parameters with heavy tails, so only quantiles and probabilities are reported, never a mean date.
 """
 
 from __future__ import annotations
@@ -47,14 +53,18 @@ class CrossingSummary:
     p_never: float
     p_by: dict[str, float]
     n_draws: int
+    p_closed_already: float = 0.0
 
     def sentence(self) -> str:
         """One plain-language reading of the posterior."""
+        already = (f"{fmt_prob(self.p_closed_already)} probability the trend is already at or below zero at the end of the "
+                   "data; " if self.p_closed_already > 0 else "")
         if self.median is None:
-            return f"No posterior draw crosses zero: the gap does not close on the current trend (P(never) = {self.p_never:.0%})."
-        return (f"Among draws where the gap closes, 90% of closing dates fall between {fmt_month(self.lo90)} and "
-                f"{fmt_month(self.hi90)} (median {fmt_month(self.median)}); {self.p_never:.0%} probability it never closes "
-                "on the current trend.")
+            return (f"{already}no posterior draw reaches zero later: P(never on the current trend) = "
+                    f"{fmt_prob(self.p_never)}.")
+        return (f"{already}among draws where the gap closes later, 90% of closing dates fall between "
+                f"{fmt_month(self.lo90)} and {fmt_month(self.hi90)} (median {fmt_month(self.median)}); "
+                f"{fmt_prob(self.p_never)} probability it never closes on the current trend.")
 
 
 #: Crossing quantiles later than this are reported as this date ("2200 or later"): the ratio
@@ -77,19 +87,31 @@ def fmt_month(ts: pd.Timestamp | None) -> str:
     return "2200 or later" if ts >= FAR_FUTURE else f"{ts:%Y-%m}"
 
 
+def fmt_prob(p: float) -> str:
+    """A probability as a percentage that is never "0%" or "100%" unless it is exactly that ("<1%", ">99%")."""
+    if not np.isfinite(p):
+        return "n/a"
+    if 0 < p < 0.01:
+        return "<1%"
+    if 0.99 < p < 1:
+        return ">99%"
+    return f"{p:.0%}"
+
+
 def summarise_crossing(x_star: np.ndarray, reference: pd.Timestamp, *, by=("2026-12-31", "2027-12-31")) -> CrossingSummary:
-    """Summarise crossing draws (years from ``reference``; +inf = never)."""
+    """Summarise crossing draws (years from ``reference``; 0 = closed already, +inf = never; see the module docstring)."""
     x_star = np.asarray(x_star, dtype=float)
-    finite = x_star[np.isfinite(x_star)]
+    finite = x_star[np.isfinite(x_star) & (x_star > 0)]  # the draws that close later
     p_never = float(np.mean(~np.isfinite(x_star))) if len(x_star) else float("nan")
+    p_already = float(np.mean(x_star <= 0)) if len(x_star) else float("nan")
     p_by = {}
     for d in by:
         yrs = years_between([pd.Timestamp(d)], reference)[0]
         p_by[str(pd.Timestamp(d).date())] = float(np.mean(x_star <= yrs))
     if len(finite) == 0:
-        return CrossingSummary(reference, None, None, None, None, None, p_never, p_by, len(x_star))
+        return CrossingSummary(reference, None, None, None, None, None, p_never, p_by, len(x_star), p_already)
     q = np.quantile(finite, [0.5, 0.25, 0.75, 0.05, 0.95])
-    return CrossingSummary(reference, *(_date(reference, v) for v in q), p_never, p_by, len(x_star))
+    return CrossingSummary(reference, *(_date(reference, v) for v in q), p_never, p_by, len(x_star), p_already)
 
 
 def p_cross_by_curve(x_star: np.ndarray, reference: pd.Timestamp, *, start=None, end=HORIZON_END, freq="MS") -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from model.bayes.crossing import fmt_prob
 from model.presentation.charts.style import OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, chart_text, layout
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
 
@@ -59,7 +60,7 @@ def crossing_figure(dates_by_label: dict[str, np.ndarray], p_never: dict[str, fl
                                  opacity=0.75, hovertemplate="%{x|%Y Q%q}: %{y:.1%}<extra>" + label + "</extra>"),
                           row=1, col=1)
         fig.add_trace(go.Bar(x=[label], y=[p_never[label]], marker_color=colour, showlegend=False, opacity=0.9,
-                             text=[f"{p_never[label]:.0%}"], textposition="outside",
+                             text=[fmt_prob(p_never[label])], textposition="outside",
                              hovertemplate="P(no crossing by horizon) = %{y:.1%}<extra></extra>"), row=1, col=2)
     fig.update_yaxes(tickformat=".0%", row=1, col=1)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.15], row=1, col=2)
@@ -113,8 +114,8 @@ def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
                                      marker={"color": "#000000", "size": 9, "symbol": "diamond"}, legendgroup="m"))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"opacity": 0}, name="P(never) on the right"))
     for i, r in t.iterrows():
-        fig.add_annotation(x=1.0, xref="paper", y=y[i], text=f"P(never) {r['p_never']:.0%}", showarrow=False, xanchor="left",
-                           font={"size": 12})
+        fig.add_annotation(x=1.0, xref="paper", y=y[i], text=f"P(never) {fmt_prob(r['p_never'])}", showarrow=False,
+                           xanchor="left", font={"size": 12})
     fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], type="category")
     fig.update_xaxes(title="date the trend reaches zero lag")
     fig = layout(fig, title, height=max(260, 70 + 46 * len(t)))
