@@ -16,6 +16,7 @@ from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.data.openness import OPEN_DEFINITIONS, apply_overrides
 from model.lags.across import event_lags_by_benchmark, lags_by_benchmark
+from model.lags.definitions import DEFINITIONS
 from model.presentation.text import plain
 
 
@@ -66,6 +67,7 @@ DEFAULT_SETTINGS = {
     "corrections": True,
     "tolerance": 0.0,
     "benchmark": "intelligence_index_2026_06_15",
+    "lag_definition": "backward",
 }
 ATTRIBUTION = (
     "Data: Artificial Analysis, https://artificialanalysis.ai · Epoch AI, 'AI Benchmarking Hub', "
@@ -104,6 +106,21 @@ def current_dataset() -> Dataset:
         ds = Dataset(scores=scores, benchmarks=ds.benchmarks, report=ds.report, label=ds.label + " + your overrides",
                      notices=ds.notices)
     return ds
+
+
+DEFINITION_HELP = ("backward: months since the closed frontier first reached each new open best (default). catch_up: "
+                   "months until an open model matched each closed record (Epoch 2024). threshold: first open minus first "
+                   "closed crossing of score thresholds (Ihle). level_average: the gap averaged over score levels both "
+                   "frontiers passed through since the window start (Epoch 2025). See the README.")
+
+
+def lag_definition_picker(container=st) -> str:
+    """The lag definition, one setting shared by every page."""
+    s = settings()
+    current = s.get("lag_definition", "backward")
+    choice = container.selectbox("Lag definition", DEFINITIONS, index=DEFINITIONS.index(current), help=DEFINITION_HELP)
+    s["lag_definition"] = choice
+    return choice
 
 
 def open_definition_picker() -> str:

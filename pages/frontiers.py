@@ -5,11 +5,19 @@ import streamlit as st
 
 from model.core.errors import DataError
 from model.data.openness import open_groups
+from model.lags.definitions import lags_by_definition
 from model.lags.engine import GRIDS, event_lags, frontier_lag
 from model.lags.frontier import frontier_table
 from model.presentation.charts.frontiers import frontier_figure, lag_curve_figure
 from model.presentation.text import plain
-from pages.common import benchmark_picker, current_dataset, footer, route_deep_links_through_entry_point, settings
+from pages.common import (
+    benchmark_picker,
+    current_dataset,
+    footer,
+    lag_definition_picker,
+    route_deep_links_through_entry_point,
+    settings,
+)
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -78,4 +86,17 @@ with st.expander("Event table"):
     st.dataframe(events, hide_index=True, width="stretch")
 with st.expander("Grid table"):
     st.dataframe(lags, hide_index=True, width="stretch")
+st.subheader("The lag under other published definitions")
+definition = lag_definition_picker()
+if definition == "backward":
+    st.caption("The chart and sentence above use the backward definition (the default). Pick another definition to see "
+               "this benchmark's lag observations as catch-up times, score thresholds or a level average.")
+else:
+    try:
+        table = lags_by_definition(ds.scores, bench, definition, benchmarks=ds.benchmarks,
+                                   open_definition=s["open_definition"])
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption("not_caught_up: the open side has not reached this score yet; the lag is at least the value shown.")
+    except DataError as exc:
+        st.warning(plain(exc))
 footer(ds)

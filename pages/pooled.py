@@ -53,7 +53,8 @@ with st.form("pooled"):
     submitted = st.form_submit_button("Fit the pooled model", type="primary")
 
 chosen = picked or list(ds.benchmarks.loc[ds.benchmarks["category"].isin(chosen_cats), "benchmark"])
-ps.update(benchmarks=chosen, source=s["source"], open_definition=s["open_definition"], tolerance=s["tolerance"])
+ps.update(benchmarks=chosen, source=s["source"], open_definition=s["open_definition"], tolerance=s["tolerance"],
+          lag_definition=s.get("lag_definition", "backward"))
 if len(chosen) < 2:
     st.warning("Choose at least two benchmarks.")
     st.stop()

@@ -23,6 +23,7 @@ from pages.common import (
     current_dataset,
     diagnostics_panel,
     footer,
+    lag_definition_picker,
     route_deep_links_through_entry_point,
     run_fit,
     settings,
@@ -78,12 +79,14 @@ with pc1:
         fs["chains"] = st.select_slider("Chains", sorted({1, 2, 4, int(fs["chains"])}), value=int(fs["chains"]))
         fs["seed"] = int(st.number_input("Seed", value=int(fs["seed"]), step=1, min_value=0, max_value=MAX_SEED - 1))
 
+fs["lag_definition"] = lag_definition_picker()
 fs.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
           include_estimated=s["include_estimated"])
 try:
     fit_settings = FitSettings.model_validate(fs)
     obs = benchmark_observations(ds.scores, bench, kind=fs["observations"], start=fs["start"], benchmarks=ds.benchmarks,
-                                 definition=s["open_definition"], tolerance=s["tolerance"])
+                                 definition=s["open_definition"], tolerance=s["tolerance"],
+                                 lag_definition=fs["lag_definition"])
 except (DataError, ValueError) as exc:
     st.error(plain(exc))
     st.stop()

@@ -64,3 +64,17 @@ def test_pooled_page_reports_population_and_new_benchmark():
     at = app_at("pages/pooled.py", pooled_form=form)
     text = " ".join(m.value for m in at.markdown)
     assert "Population:" in text and "A new, unseen benchmark:" in text
+
+
+def test_the_lag_definition_is_one_setting_shared_by_frontiers_and_trend_fit():
+    at = app_at("pages/frontiers.py")
+    picker = next(s for s in at.selectbox if s.label == "Lag definition")
+    picker.set_value("catch_up").run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert {"closed_model", "open_model", "lag_months", "status"} <= set(table.columns)
+    at.switch_page("pages/trend_fit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert next(s for s in at.selectbox if s.label == "Lag definition").value == "catch_up"
+    assert at.session_state["fit_form"]["lag_definition"] == "catch_up"
+    assert any("probability" in m.value for m in at.markdown)
