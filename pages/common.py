@@ -9,9 +9,11 @@ import contextlib
 import logging
 import uuid
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from model.bayes.crossing import MCSE_MONTHS_OK
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.data.openness import OPEN_DEFINITIONS, apply_overrides
@@ -224,6 +226,14 @@ def diagnostics_panel(row) -> None:
     c2.metric("min bulk ESS", f"{row['ess_bulk_min']:.0f}")
     c3.metric("min tail ESS", f"{row['ess_tail_min']:.0f}")
     c4.metric("divergences", int(row["divergences"]))
+    mcse = {k: row.get(f"crossing_{k}_mcse_months", np.nan) for k in ("lo90", "median", "hi90")}
+    if any(np.isfinite(v) for v in mcse.values()):
+        st.caption("Monte Carlo standard error of the crossing date (months): " + ", ".join(
+            f"{label} ±{v:.1f}" for label, v in (("90% start", mcse["lo90"]), ("median", mcse["median"]),
+                                                  ("90% end", mcse["hi90"])) if np.isfinite(v)) + ".")
+        if max((v for v in mcse.values() if np.isfinite(v)), default=0) > MCSE_MONTHS_OK:
+            st.info("An end of the crossing interval is uncertain by more than a month from sampling alone (heavy tails): "
+                    "more draws (Sampler) narrow it; read that end as approximate.")
     verdict = str(row["verdict"])
     if verdict == "trustworthy":
         st.success("Sampler diagnostics: trustworthy (R-hat ≤ 1.01, ESS ≥ 400, no divergences).")

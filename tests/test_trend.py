@@ -154,3 +154,19 @@ def test_pooling_priors_validate():
     with pytest.raises(ValueError):
         PoolingPriors(tau_slope=-1)
     assert PoolingPriors(tau_slope=0).tau_slope > 0
+
+
+def test_crossing_mcse_is_reported_and_shrinks_with_draws():
+    """MCSE of the crossing quantiles (months), from the chains: ~1/sqrt(draws), NaN when nothing closes later."""
+    from model.bayes.crossing import crossing_mcse_months
+
+    rng = np.random.default_rng(0)
+    alpha = rng.normal(4.0, 1.0, 4 * 4000)
+    beta = rng.normal(-1.5, 0.4, 4 * 4000)
+    x = crossing_years(alpha, beta)
+    small = crossing_mcse_months(x[: 4 * 250], chains=4)
+    large = crossing_mcse_months(x, chains=4)
+    for key in ("lo90", "median", "hi90"):
+        assert 0 < large[key] < small[key]
+    assert large["median"] == pytest.approx(small["median"] / 4, rel=0.5)  # 16x the draws: about a quarter
+    assert np.isnan(crossing_mcse_months(np.full(400, np.inf), chains=4)["median"])

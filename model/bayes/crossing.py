@@ -114,6 +114,35 @@ def summarise_crossing(x_star: np.ndarray, reference: pd.Timestamp, *, by=("2026
     return CrossingSummary(reference, *(_date(reference, v) for v in q), p_never, p_by, len(x_star), p_already)
 
 
+#: Probabilities (among the draws that close later) of the reported crossing quantiles, by column suffix.
+CROSSING_QUANTILES = {"lo90": 0.05, "median": 0.5, "hi90": 0.95}
+#: A crossing-date end whose Monte Carlo standard error exceeds this (months) is flagged: rerun with more draws.
+MCSE_MONTHS_OK = 1.0
+
+
+def crossing_mcse_months(x_star: np.ndarray, chains: int) -> dict[str, float]:
+    """Monte Carlo standard error (months) of each reported crossing quantile, from the chains' draws.
+
+    A quantile at probability ``p`` among the draws that close later is the quantile at ``P(closed already) +
+    p * P(closes later)`` of all draws (closed already = 0, never = +inf), so arviz-stats' quantile MCSE (ESS-based,
+    per chain) applies to the draws as they are. NaN where no draw closes later or the chains cannot be told apart.
+    """
+    x = np.asarray(x_star, dtype=float)
+    n = len(x)
+    p_already, p_never = float(np.mean(x <= 0)), float(np.mean(~np.isfinite(x)))
+    p_later = 1.0 - p_already - p_never
+    if p_later <= 0 or chains < 1 or n % chains or n // chains < 4:
+        return {k: float("nan") for k in CROSSING_QUANTILES}
+    from arviz_stats import mcse
+
+    finite = np.where(np.isfinite(x), x, 1e6).reshape(chains, n // chains)  # "never" sorts last; its value is unused
+    out = {}
+    for key, p in CROSSING_QUANTILES.items():
+        q = min(max(p_already + p * p_later, 1e-6), 1 - 1e-6)
+        out[key] = float(np.asarray(mcse(finite, method="quantile", prob=q))) * 12
+    return out
+
+
 def p_cross_by_curve(x_star: np.ndarray, reference: pd.Timestamp, *, start=None, end=HORIZON_END, freq="MS") -> pd.DataFrame:
     """P(crossed by D) for D on a monthly grid to the horizon (2035 by default)."""
     start = pd.Timestamp(start) if start is not None else reference

@@ -9,7 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.bayes.crossing import HORIZON_END, crossing_years, first_passage_years, summarise_crossing
+from model.bayes.crossing import (
+    HORIZON_END,
+    crossing_mcse_months,
+    crossing_years,
+    first_passage_years,
+    summarise_crossing,
+)
 from model.bayes.fitting import TrendFit
 from model.bayes.priors import TrendPriors
 from model.bayes.trends import series_model
@@ -21,6 +27,7 @@ SUMMARY_COLUMNS = [
     "crossing_median", "crossing_lo50", "crossing_hi50", "crossing_lo90", "crossing_hi90",
     "p_cross_by_2026_12_31", "p_cross_by_2027_12_31", "p_never", "p_closed_already",
     "first_passage_median", "first_passage_lo90", "first_passage_hi90", "p_first_passage_by_horizon",
+    "crossing_median_mcse_months", "crossing_lo90_mcse_months", "crossing_hi90_mcse_months",
     "rhat_max", "ess_bulk_min", "ess_tail_min", "divergences", "verdict",
     "prior_json", "data_source", "snapshot_date", "seed",
 ]
@@ -58,7 +65,9 @@ def summary_row(fit: TrendFit, *, target=None, data_source: str = "", snapshot_d
     """One summary row for a fitted series (or a pooled benchmark / the population / a new benchmark)."""
     alpha, beta = fit.parameter_draws(target)
     reference = fit.obs.reference
-    cs = summarise_crossing(crossing_years(alpha, beta), reference)
+    x_star = crossing_years(alpha, beta)
+    cs = summarise_crossing(x_star, reference)
+    mcse = crossing_mcse_months(x_star, fit.spec.sampler.chains)
     about = fit.model.describe(fit, target)
     diag = fit.diagnostics
     return {
@@ -74,6 +83,7 @@ def summary_row(fit: TrendFit, *, target=None, data_source: str = "", snapshot_d
         "p_cross_by_2026_12_31": cs.p_by["2026-12-31"], "p_cross_by_2027_12_31": cs.p_by["2027-12-31"], "p_never": cs.p_never,
         "p_closed_already": cs.p_closed_already,
         **_first_passage_columns(fit),
+        **{f"crossing_{k}_mcse_months": v for k, v in mcse.items()},
         "rhat_max": diag.rhat_max, "ess_bulk_min": diag.ess_bulk_min, "ess_tail_min": diag.ess_tail_min,
         "divergences": diag.divergences, "verdict": diag.verdict,
         "prior_json": fit.spec.priors.to_json(), "data_source": data_source, "snapshot_date": snapshot_date,
