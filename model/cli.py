@@ -65,6 +65,8 @@ def _add_lags_parser(sub) -> None:
     p.add_argument("--end")
     p.add_argument("--tolerance", type=float, default=0.0, help="score units; a near-tie counts as caught up")
     p.add_argument("--events", action="store_true", help="write the event table instead of the grid")
+    p.add_argument("--intervals", action="store_true",
+                   help="add lag_lo90, lag_median, lag_hi90 from score uncertainty (parametric bootstrap) to the grid")
     p.add_argument("--definition", choices=DEFINITIONS, default="backward",
                    help="lag definition (README 'Lag definitions'); other than backward: one row per observation "
                         "(--start: the level_average window's start)")

@@ -109,6 +109,8 @@ def run_lags(args, ds: Dataset) -> int:
         table = event_lags(ds.scores, args.benchmark, **kw)
     else:
         table = frontier_lag(ds.scores, args.benchmark, grid=args.grid, start=args.start, end=args.end, **kw)
+    if args.intervals and not args.events:
+        table = with_lag_intervals(table, ds, args)
     if args.ols_from:
         if args.benchmark == "all" and not args.events:
             series = lag_summary_by_date(table).rename(columns={"mean_lag": "lag_months"})
@@ -119,6 +121,19 @@ def run_lags(args, ds: Dataset) -> int:
             return 0
     emit(table, args.out, inputs=input_paths(args))
     return 0
+
+
+def with_lag_intervals(table: pd.DataFrame, ds: Dataset, args) -> pd.DataFrame:
+    """The grid table with the lag's 90% interval and median from score uncertainty, per benchmark and date."""
+    from model.lags.uncertainty import lag_intervals
+
+    parts = []
+    for name in (table["benchmark"].unique() if "benchmark" in table else [args.benchmark]):
+        parts.append(lag_intervals(ds.scores, name, benchmarks=ds.benchmarks, definition=args.open_definition,
+                                   grid=args.grid, start=args.start, end=args.end).assign(benchmark=name))
+    intervals = pd.concat(parts, ignore_index=True)
+    keys = ["benchmark", "date"] if "benchmark" in table else ["date"]
+    return table.merge(intervals.drop(columns=[] if "benchmark" in table else ["benchmark"]), on=keys, how="left")
 
 
 def run_lag_definition(args, ds: Dataset) -> int:

@@ -1,5 +1,6 @@
 """The CLI end to end, in a subprocess, as a user runs it."""
 
+import io
 import subprocess
 import sys
 
@@ -77,3 +78,12 @@ def test_lags_under_every_definition(source, benchmark, definition):
     assert r.returncode == 0, r.stderr
     header = "date,open_frontier" if definition == "backward" else "benchmark,date,lag_months,status"  # backward: the grid
     assert r.stdout.startswith(header) and len(r.stdout.splitlines()) > 2
+
+
+def test_lags_with_score_uncertainty_intervals():
+    r = run("lags", "--source", "aa", "--benchmark", "gpqa", "--intervals")
+    assert r.returncode == 0, r.stderr
+    table = pd.read_csv(io.StringIO(r.stdout))
+    ok = table[table["status"] == "ok"]
+    assert {"lag_lo90", "lag_median", "lag_hi90", "score_se"} <= set(table.columns)
+    assert (ok["lag_lo90"] <= ok["lag_hi90"]).all() and ok["score_se"].str.startswith("binomial").all()

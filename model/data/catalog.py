@@ -129,3 +129,16 @@ def epoch_benchmark_table() -> pd.DataFrame:
         for stem, _col, name, cat, scale, third in EPOCH_BENCHMARKS if name
     ]
     return pd.DataFrame(rows)
+
+
+#: Test-set sizes of benchmarks whose scores are a share of items answered correctly, with the source of each count.
+#: A score's binomial standard error follows: sqrt(p (1 - p) / n) on the 0..1 scale. AA and Epoch often average
+#: several runs per item, so this is an upper bound on the sampling error of a single reported score.
+ITEM_COUNTS: dict[str, tuple[int, str]] = {
+    "gpqa": (198, "GPQA Diamond: 198 questions (Rein et al., 2023)"),
+    "epoch_gpqa_diamond": (198, "GPQA Diamond: 198 questions (Rein et al., 2023)"),
+    "math_500": (500, "MATH-500: 500 problems (Lightman et al., 2023)"),
+    "mmlu_pro": (12032, "MMLU-Pro: 12,032 questions (Wang et al., 2024)"),
+    "aime": (30, "AIME 2024: 30 problems (I and II)"),
+    "aime_25": (30, "AIME 2025: 30 problems (I and II)"),
+}

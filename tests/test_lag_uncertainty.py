@@ -1,0 +1,50 @@
+"""Score uncertainty carried into the lag: the bootstrap's lag is the engine's lag when scores are exact, and its
+interval widens with the scores' standard errors."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.data import catalog
+from model.lags.engine import frontier_lag
+from model.lags.uncertainty import bootstrap_lags, lag_intervals, score_standard_errors
+from tests.test_lags import frame
+
+
+@pytest.mark.parametrize("source", ["aa", "epoch"])
+def test_without_score_errors_the_bootstrap_is_the_engine(source, aa, epoch, monkeypatch):
+    monkeypatch.setattr("model.lags.uncertainty.ITEM_COUNTS", {})
+    ds = aa if source == "aa" else epoch
+    for bench in ds.benchmarks["benchmark"]:
+        try:
+            dates, lag, origin = bootstrap_lags(ds.scores, bench, benchmarks=ds.benchmarks, n_replicates=5)
+        except Exception:  # one-sided benchmarks: the engine refuses them too
+            continue
+        grid = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks)
+        assert origin == "none" and lag.shape == (1, len(grid))
+        expected = grid["lag_months"].where(~grid["status"].isin(["no_open_yet", "no_closed_yet"])).to_numpy(float)
+        np.testing.assert_allclose(lag[0], expected, atol=1e-9, equal_nan=True, err_msg=bench)
+
+
+def test_binomial_standard_errors_from_item_counts(aa):
+    rows = pd.DataFrame({"score": [0.5, 0.9]})
+    se, origin = score_standard_errors(rows, "gpqa", aa.benchmarks)
+    assert se[0] == pytest.approx(np.sqrt(0.25 / 198)) and "198 questions" in origin
+    assert score_standard_errors(rows, "intelligence_index", aa.benchmarks)[1] == "none"
+
+
+def test_interval_widens_with_score_noise_and_covers_the_point(monkeypatch):
+    # closed 0.50 (2024-01) and 0.58 (2024-07); open 0.55 (2024-10): close to both closed scores, so noise matters
+    rows = [("A", "2024-01-01", False, 0.50), ("B", "2024-07-01", False, 0.58), ("X", "2024-10-01", True, 0.55)]
+    scores = frame(rows)
+    bench = pd.DataFrame({"benchmark": ["b"], "display_name": ["b"], "category": ["other"], "higher_is_better": [True],
+                          "scale": ["0..1"], "source": ["t"], "caveats": [""]})
+    monkeypatch.setattr("model.lags.uncertainty.ITEM_COUNTS", {"b": (10_000, "many")})
+    narrow = lag_intervals(scores, "b", benchmarks=bench, start="2024-12-01", end="2024-12-01").iloc[0]
+    monkeypatch.setattr("model.lags.uncertainty.ITEM_COUNTS", {"b": (50, "few")})
+    wide = lag_intervals(scores, "b", benchmarks=bench, start="2024-12-01", end="2024-12-01").iloc[0]
+    point = frontier_lag(scores, "b", start="2024-12-01", end="2024-12-01").iloc[0]["lag_months"]
+    assert narrow["lag_lo90"] <= point <= narrow["lag_hi90"]
+    assert wide["lag_hi90"] - wide["lag_lo90"] > narrow["lag_hi90"] - narrow["lag_lo90"]
+    assert wide["lag_lo90"] <= point <= wide["lag_hi90"]
+    assert catalog.ITEM_COUNTS["gpqa"][0] == 198
