@@ -189,6 +189,18 @@ def event_lags_all(ds: Dataset) -> pd.DataFrame:
     return _event_lags(ds.content_hash, s["open_definition"], float(s["tolerance"]), ds)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _lag_intervals(data_hash: str, benchmark: str, definition: str, grid: str, _ds: Dataset):
+    from model.lags.uncertainty import lag_intervals
+
+    return lag_intervals(_ds.scores, benchmark, benchmarks=_ds.benchmarks, definition=definition, grid=grid)
+
+
+def lag_intervals_for(ds: Dataset, benchmark: str, grid: str = "monthly") -> pd.DataFrame:
+    """The lag's 90% interval from score uncertainty on the grid (cached per data set and choice)."""
+    return _lag_intervals(ds.content_hash, benchmark, settings()["open_definition"], grid, ds)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
     """The fit path, cached per data hash and the settings that matter (failures raise, so they are never cached)."""

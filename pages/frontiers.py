@@ -15,6 +15,7 @@ from pages.common import (
     current_dataset,
     footer,
     lag_definition_picker,
+    lag_intervals_for,
     route_deep_links_through_entry_point,
     settings,
 )
@@ -77,9 +78,16 @@ else:
 st.caption("The lag is that of the best open model released so far, not of a typical open model: with many open "
            "releases, the best one's lag is shorter than an average model's.")
 
-st.plotly_chart(lag_curve_figure(lags, events,
+intervals = lag_intervals_for(ds, bench, grid)
+st.plotly_chart(lag_curve_figure(lags, events, intervals=intervals,
                                  title="Lag of the open frontier (months); points = open releases that set a new open best"),
                 width="stretch")
+origin = intervals["score_se"].iloc[0] if len(intervals) else "none"
+if origin == "none":
+    st.caption("No standard error is known for this benchmark's scores, so the lag has no band from score uncertainty.")
+else:
+    st.caption(plain(f"Shaded: the lag's 90% band from score uncertainty (parametric bootstrap, 1,000 replicates; "
+                     f"standard errors {origin})."))
 st.caption("The grid lag is a sawtooth: between open releases it grows one month per month. The event points are the "
            "non-redundant observations; the Bayesian fits use them by default.")
 with st.expander("Event table"):

@@ -78,3 +78,12 @@ def test_the_lag_definition_is_one_setting_shared_by_frontiers_and_trend_fit():
     assert next(s for s in at.selectbox if s.label == "Lag definition").value == "catch_up"
     assert at.session_state["fit_form"]["lag_definition"] == "catch_up"
     assert any("probability" in m.value for m in at.markdown)
+
+
+def test_frontiers_shows_the_lag_band_from_score_uncertainty():
+    at = app_at("pages/frontiers.py")  # the default index has no known standard error
+    assert any("no band from score uncertainty" in c.value for c in at.caption)
+    next(s for s in at.selectbox if s.label == "Benchmark").set_value("gpqa").run()
+    assert not at.exception
+    assert any("90% band from score uncertainty" in c.value.replace("\\", "") for c in at.caption)
+    assert any("90% band from score uncertainty" in c.proto.spec for c in at.get("plotly_chart"))

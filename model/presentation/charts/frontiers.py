@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from model.core.timeaxis import years_between
 from model.lags.engine import UNOBSERVED
-from model.presentation.charts.style import OKABE_ITO, STATUS_STYLE, chart_text, layout
+from model.presentation.charts.style import OKABE_ITO, STATUS_STYLE, add_band, chart_text, layout
 
 
 def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.DataFrame, closed_frontier: pd.DataFrame,
@@ -59,9 +59,15 @@ def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.Dat
     return layout(fig, title)
 
 
-def lag_curve_figure(grid: pd.DataFrame, events: pd.DataFrame, *, title: str, ols=None) -> go.Figure:
-    """The sawtooth lag on the grid, censored and open-ahead stretches marked, and the event lags."""
+def lag_curve_figure(grid: pd.DataFrame, events: pd.DataFrame, *, title: str, ols=None,
+                     intervals: pd.DataFrame | None = None) -> go.Figure:
+    """The sawtooth lag on the grid, censored and open-ahead stretches marked, and the event lags; with
+    ``intervals`` (date, lag_lo90, lag_hi90), the 90% band of the lag from score uncertainty behind it."""
     fig = go.Figure()
+    if intervals is not None and intervals["lag_hi90"].notna().any():
+        band = intervals.dropna(subset=["lag_lo90", "lag_hi90"])
+        add_band(fig, band["date"], band["lag_lo90"], band["lag_hi90"], OKABE_ITO["open"],
+                 "90% band from score uncertainty", 0.18)
     fig.add_trace(go.Scatter(
         x=grid["date"], y=grid["lag_months"], mode="lines", name="lag on grid", line={"color": "#555555", "width": 1.5},
         customdata=np.stack([chart_text(grid["open_model"]), chart_text(grid["closed_match_model"]), grid["status"]], axis=-1),
