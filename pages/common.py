@@ -196,6 +196,19 @@ def _lag_intervals(data_hash: str, benchmark: str, definition: str, grid: str, _
     return lag_intervals(_ds.scores, benchmark, benchmarks=_ds.benchmarks, definition=definition, grid=grid)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _mean_lag_intervals(data_hash: str, names: tuple[str, ...], definition: str, min_benchmarks: int, _ds: Dataset):
+    from model.lags.uncertainty import mean_lag_intervals
+
+    return mean_lag_intervals(_ds.scores, list(names), benchmarks=_ds.benchmarks, definition=definition,
+                              min_benchmarks=min_benchmarks)
+
+
+def mean_lag_intervals_for(ds: Dataset, names: list[str], min_benchmarks: int) -> pd.DataFrame:
+    """The across-benchmark mean lag's 90% interval from score uncertainty (cached per data set and choice)."""
+    return _mean_lag_intervals(ds.content_hash, tuple(names), settings()["open_definition"], min_benchmarks, ds)
+
+
 def lag_intervals_for(ds: Dataset, benchmark: str, grid: str = "monthly") -> pd.DataFrame:
     """The lag's 90% interval from score uncertainty on the grid (cached per data set and choice)."""
     return _lag_intervals(ds.content_hash, benchmark, settings()["open_definition"], grid, ds)

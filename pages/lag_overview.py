@@ -8,7 +8,15 @@ from model.lags.across import lag_summary_by_date, quorum
 from model.lags.ols import ols_crossing
 from model.presentation.charts.frontiers import overview_figure, small_multiples_figure
 from model.presentation.text import plain
-from pages.common import current_dataset, footer, monthly_lags, route_deep_links_through_entry_point, settings, titles
+from pages.common import (
+    current_dataset,
+    footer,
+    mean_lag_intervals_for,
+    monthly_lags,
+    route_deep_links_through_entry_point,
+    settings,
+    titles,
+)
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -42,8 +50,11 @@ except DataError as exc:
     ols = None
     st.warning(str(exc))
 
-st.plotly_chart(overview_figure(long, summary, title=f"Lag across {long['benchmark'].nunique()} benchmarks, per month", ols=ols),
-                width="stretch")
+mean_band = mean_lag_intervals_for(ds, chosen, quorum(n_sel))
+st.plotly_chart(overview_figure(long, summary, title=f"Lag across {long['benchmark'].nunique()} benchmarks, per month", ols=ols,
+                                mean_intervals=mean_band), width="stretch")
+st.caption("Shaded around the mean: its 90% band from score uncertainty (benchmarks with known item counts; the "
+           "indices enter exactly). The trend fit's interval (Trend fit page) adds the uncertainty of the trend itself.")
 recent = summary.tail(12)
 st.markdown(
     f"Over the last 12 months the mean lag ranged from **{recent['mean_lag'].min():.1f}** to **{recent['mean_lag'].max():.1f}** "

@@ -48,3 +48,23 @@ def test_interval_widens_with_score_noise_and_covers_the_point(monkeypatch):
     assert wide["lag_hi90"] - wide["lag_lo90"] > narrow["lag_hi90"] - narrow["lag_lo90"]
     assert wide["lag_lo90"] <= point <= wide["lag_hi90"]
     assert catalog.ITEM_COUNTS["gpqa"][0] == 198
+
+
+def test_mean_intervals_reduce_to_the_point_mean_without_score_errors(aa, monkeypatch):
+    from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+    from model.lags.uncertainty import mean_lag_intervals
+
+    names = ["gpqa", "hle", "scicode", "intelligence_index"]
+    point = lag_summary_by_date(lags_by_benchmark(aa.scores, benchmarks=aa.benchmarks, names=names),
+                                min_benchmarks=quorum(len(names))).set_index("date")
+    monkeypatch.setattr("model.lags.uncertainty.ITEM_COUNTS", {})
+    exact = mean_lag_intervals(aa.scores, names, benchmarks=aa.benchmarks, min_benchmarks=quorum(len(names)),
+                               n_replicates=3).set_index("date")
+    common = point.index.intersection(exact.index)
+    assert len(common) > 20
+    np.testing.assert_allclose(exact.loc[common, "mean_median"], point.loc[common, "mean_lag"], atol=1e-9)
+    np.testing.assert_allclose(exact.loc[common, "mean_lo90"], exact.loc[common, "mean_hi90"], atol=1e-9)
+    monkeypatch.undo()
+    noisy = mean_lag_intervals(aa.scores, names, benchmarks=aa.benchmarks, min_benchmarks=quorum(len(names)),
+                               n_replicates=300).set_index("date")  # gpqa has binomial errors
+    assert (noisy["mean_hi90"] - noisy["mean_lo90"]).max() > 0.1

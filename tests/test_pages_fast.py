@@ -87,3 +87,9 @@ def test_frontiers_shows_the_lag_band_from_score_uncertainty():
     assert not at.exception
     assert any("90% band from score uncertainty" in c.value.replace("\\", "") for c in at.caption)
     assert any("90% band from score uncertainty" in c.proto.spec for c in at.get("plotly_chart"))
+
+
+def test_lag_overview_draws_the_mean_band():
+    at = app_at("pages/lag_overview.py")
+    assert any("Shaded around the mean" in c.value for c in at.caption)
+    assert any("mean, 90% (score noise)" in c.proto.spec for c in at.get("plotly_chart"))

@@ -95,3 +95,32 @@ def lag_intervals(scores: pd.DataFrame, benchmark: str, **kw) -> pd.DataFrame:
         warnings.simplefilter("ignore", RuntimeWarning)
         q = np.nanquantile(lag, [0.05, 0.5, 0.95], axis=0) if np.isfinite(lag).any() else np.full((3, len(dates)), np.nan)
     return pd.DataFrame({"date": dates, "lag_lo90": q[0], "lag_median": q[1], "lag_hi90": q[2], "score_se": origin})
+
+
+def mean_lag_intervals(scores: pd.DataFrame, names: list[str], *, benchmarks: pd.DataFrame | None = None,
+                       definition: str = "any", min_benchmarks: int = 1, n_replicates: int = N_REPLICATES,
+                       seed: int = 0) -> pd.DataFrame:
+    """The across-benchmark mean monthly lag with its 90% interval from score uncertainty.
+
+    Each replicate averages the benchmarks' replicated lags per month (benchmarks without standard errors enter with
+    their exact lag); months with fewer than ``min_benchmarks`` lags are left out, as in the point mean."""
+    per = []
+    for i, name in enumerate(names):
+        try:
+            dates, lag, _ = bootstrap_lags(scores, name, benchmarks=benchmarks, definition=definition,
+                                           n_replicates=n_replicates, seed=seed + i)
+        except DataError:
+            continue
+        per.append(pd.DataFrame(np.broadcast_to(lag, (n_replicates, lag.shape[1])), columns=dates))
+    if not per:
+        raise DataError("No benchmark has both open and closed models.")
+    all_dates = sorted(set().union(*(p.columns for p in per)))
+    stack = np.stack([p.reindex(columns=all_dates).to_numpy(float) for p in per])  # benchmarks x replicates x dates
+    count = np.isfinite(stack[:, 0, :]).sum(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        means = np.nanmean(stack, axis=0)  # replicates x dates
+        q = np.nanquantile(means, [0.05, 0.5, 0.95], axis=0)
+    out = pd.DataFrame({"date": pd.DatetimeIndex(all_dates), "mean_lo90": q[0], "mean_median": q[1], "mean_hi90": q[2],
+                        "n_benchmarks": count})
+    return out[out["n_benchmarks"] >= min_benchmarks].reset_index(drop=True)

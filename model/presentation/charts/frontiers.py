@@ -121,9 +121,14 @@ def _add_ols(fig: go.Figure, ols, last_date) -> None:
     ))
 
 
-def overview_figure(long: pd.DataFrame, summary: pd.DataFrame, *, title: str, ols=None) -> go.Figure:
-    """Per-date box plots of lags across benchmarks, the mean line, and the OLS line through the mean."""
+def overview_figure(long: pd.DataFrame, summary: pd.DataFrame, *, title: str, ols=None,
+                    mean_intervals: pd.DataFrame | None = None) -> go.Figure:
+    """Per-date box plots of lags across benchmarks, the mean line (with its 90% band from score uncertainty when
+    ``mean_intervals`` has date, mean_lo90, mean_hi90), and the OLS line through the mean."""
     fig = go.Figure()
+    if mean_intervals is not None and len(mean_intervals):
+        add_band(fig, mean_intervals["date"], mean_intervals["mean_lo90"], mean_intervals["mean_hi90"], "#888888",
+                 "mean, 90% (score noise)", 0.35)
     usable = long[~long["status"].isin(UNOBSERVED)]
     fig.add_trace(go.Box(
         x=usable["date"], y=usable["lag_months"], name="lags across benchmarks", marker={"color": "#56B4E9", "size": 3},
@@ -138,7 +143,11 @@ def overview_figure(long: pd.DataFrame, summary: pd.DataFrame, *, title: str, ol
         _add_ols(fig, ols, summary["date"].max())
     fig.update_xaxes(title="month")
     fig.update_yaxes(title="lag (months)", rangemode="tozero")
-    return layout(fig, title, height=480)
+    fig = layout(fig, title, height=520)
+    # five entries: below the plot, so they never run into the title
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "xanchor": "left"},
+                      margin={"b": 110})
+    return fig
 
 
 def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, columns: int = 4) -> go.Figure:
