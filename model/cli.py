@@ -119,6 +119,8 @@ def _add_multiverse_parser(sub) -> None:
     )
     p.add_argument("--no-pooled", action="store_true", help="leave out the pooled AA set")
     p.add_argument("--models", default="constant,linear,linear_ar1,changepoint")
+    p.add_argument("--definitions", default="backward",
+                   help="lag definitions to vary, comma-separated (backward,catch_up,threshold,level_average)")
     p.add_argument("--max-specs", type=positive_int, help="subsample this many specifications (fixed seed)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--draws", type=int, default=500)

@@ -18,6 +18,7 @@ from model.data.embedded import load_embedded
 from model.data.openness import apply_overrides
 from model.data.uploads import load_path
 from model.lags.across import event_lags_by_benchmark, lag_summary_by_date, lags_by_benchmark
+from model.lags.definitions import DEFINITIONS
 from model.lags.engine import event_lags, frontier_lag
 from model.lags.ols import ols_crossing
 
@@ -69,7 +70,12 @@ def run_multiverse(args) -> int:
     if unknown:
         raise DataError("Unknown benchmark(s): " + ", ".join(unknown))
     models = tuple(m.strip() for m in args.models.split(",") if m.strip())
-    specs = enumerate_specs(names, pooled=not args.no_pooled, models=models, max_specs=args.max_specs, seed=args.seed)
+    definitions = tuple(d.strip() for d in args.definitions.split(",") if d.strip())
+    unknown = sorted(set(definitions) - set(DEFINITIONS))
+    if unknown:
+        raise DataError("Unknown lag definition(s): " + ", ".join(unknown))
+    specs = enumerate_specs(names, pooled=not args.no_pooled, models=models, lag_definitions=definitions,
+                            max_specs=args.max_specs, seed=args.seed)
     print(f"{len(specs)} specifications", file=sys.stderr)
     table = run_specs(specs, workers=args.workers, scheduler=args.scheduler, draws=args.draws)
     h = headline(table)

@@ -80,3 +80,14 @@ def test_cli_multiverse(tmp_path):
     unreachable = subprocess.run([sys.executable, "-m", "model", "multiverse", "--benchmark", "gpqa", "--max-specs", "1",
                                   "--scheduler", "tcp://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert unreachable.returncode == 2 and "Could not reach the Dask scheduler" in unreachable.stderr
+
+
+def test_lag_definitions_are_a_choice_only_when_asked_for():
+    from model.robustness.multiverse import enumerate_specs
+
+    plain = enumerate_specs(["intelligence_index_2026_06_15"], pooled=False)
+    assert {s.lag_definition for s in plain} == {"backward"}
+    both = enumerate_specs(["intelligence_index_2026_06_15"], pooled=False, lag_definitions=("backward", "catch_up"))
+    extra = [s for s in both if s.lag_definition == "catch_up"]
+    assert extra and all(s.observations == "events" for s in extra)  # event observations only
+    assert len(both) == len(plain) + len(plain) // 2

@@ -29,7 +29,8 @@ OBSERVATIONS = ("events", "monthly")
 #: The same benchmark in both sources (AA id -> Epoch id), for the source choice.
 SOURCE_TWINS = {"gpqa": "epoch_gpqa_diamond"}
 POOLED = "pooled"
-CHOICES = ("benchmark", "start", "observations", "model", "open_definition", "include_estimated", "source")
+CHOICES = ("benchmark", "start", "observations", "model", "open_definition", "include_estimated", "source",
+           "lag_definition")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Spec:
     open_definition: str
     include_estimated: bool
     source: str
+    lag_definition: str = "backward"
 
     def label(self) -> str:
         """The specification in one readable line."""
@@ -50,21 +52,27 @@ class Spec:
 
 
 def enumerate_specs(benchmarks: Iterable[str], *, pooled: bool = True, starts=STARTS, observations=OBSERVATIONS,
-                    models=MODELS, open_definitions=OPEN_DEFINITIONS, max_specs: int | None = None,
-                    seed: int = 0) -> list[Spec]:
+                    models=MODELS, open_definitions=OPEN_DEFINITIONS, lag_definitions=("backward",),
+                    max_specs: int | None = None, seed: int = 0) -> list[Spec]:
     """All combinations, without duplicates where a choice does not apply (estimated values exist only for the AA
-    intelligence index; the model choice does not apply to the pooled set, which is linear). When there are more
-    than ``max_specs``, a fixed-seed random subsample is taken."""
+    intelligence index; the model choice does not apply to the pooled set, which is linear; lag definitions other
+    than backward give event observations only). When there are more than ``max_specs``, a fixed-seed random
+    subsample is taken. The lag definition is a choice only when asked for (``lag_definitions``)."""
     specs: list[Spec] = []
     for bench in benchmarks:
         estimated = (True, False) if bench.startswith("intelligence_index") else (True,)
         sources = ("aa", "epoch") if bench in SOURCE_TWINS else ("aa",)
-        for start, obs, model, opendef, est, src in itertools.product(starts, observations, models, open_definitions,
-                                                                      estimated, sources):
-            specs.append(Spec(bench if src == "aa" else SOURCE_TWINS[bench], start, obs, model, opendef, est, src))
+        for start, obs, model, opendef, est, src, lagdef in itertools.product(
+                starts, observations, models, open_definitions, estimated, sources, lag_definitions):
+            if lagdef != "backward" and obs != "events":
+                continue
+            specs.append(Spec(bench if src == "aa" else SOURCE_TWINS[bench], start, obs, model, opendef, est, src, lagdef))
     if pooled:
-        for start, obs, opendef, est in itertools.product(starts, observations, open_definitions, (True, False)):
-            specs.append(Spec(POOLED, start, obs, "linear", opendef, est, "aa"))
+        for start, obs, opendef, est, lagdef in itertools.product(starts, observations, open_definitions, (True, False),
+                                                                  lag_definitions):
+            if lagdef != "backward" and obs != "events":
+                continue
+            specs.append(Spec(POOLED, start, obs, "linear", opendef, est, "aa", lagdef))
     if max_specs is not None and len(specs) > max_specs:
         rng = np.random.default_rng(seed)
         keep = sorted(rng.choice(len(specs), size=max_specs, replace=False))
@@ -88,12 +96,12 @@ def run_spec(spec: Spec, draws: int = 500, seed: int = 1) -> dict:
     if spec.benchmark == POOLED:
         names = list(ds.benchmarks["benchmark"])
         settings = FitSettings(source=spec.source, benchmarks=names, pooling="partial", observations=spec.observations,
-                               start=spec.start, open_definition=spec.open_definition, draws=draws, tune=draws, chains=2,
-                               seed=seed)
+                               start=spec.start, open_definition=spec.open_definition, lag_definition=spec.lag_definition,
+                               draws=draws, tune=draws, chains=2, seed=seed)
     else:
         settings = FitSettings(source=spec.source, benchmarks=[spec.benchmark], model=spec.model, observations=spec.observations,
-                               start=spec.start, open_definition=spec.open_definition, draws=draws, tune=draws, chains=2,
-                               seed=seed)
+                               start=spec.start, open_definition=spec.open_definition, lag_definition=spec.lag_definition,
+                               draws=draws, tune=draws, chains=2, seed=seed)
     t0 = time.perf_counter()
     try:
         summary = run_analysis(ds, settings).summary
@@ -214,6 +222,8 @@ def read_multiverse_table(data: bytes) -> pd.DataFrame:
     from model.data.csv_upload import read_csv_bytes
 
     table = read_csv_bytes(data)
+    if "lag_definition" not in table:  # tables written before the lag definition was a choice
+        table["lag_definition"] = "backward"
     missing = sorted(set(TABLE_COLUMNS) - set(table.columns))
     if missing:
         raise DataError("Not a multiverse table: missing " + ", ".join(missing)[:200] + ".")
