@@ -108,6 +108,10 @@ m1.metric("Models", f"{ds.scores['model_id'].nunique():,}")
 m2.metric("Benchmarks with open and closed models", int(cov["usable"].sum()))
 m3.metric("Score rows", f"{len(ds.scores):,}")
 st.dataframe(cov, hide_index=True, width="stretch")
+n_se = int(cov["n_with_se"].sum())
+st.caption(f"{n_se:,} of {len(ds.scores):,} scores have a standard error (binomial from the benchmark's item count; "
+           "the sources are in the README): their lags get a 90% band from score uncertainty on Frontiers and Lag "
+           "overview. The others (the indices, most sub-benchmarks) are taken as exact.")
 
 st.subheader("Models")
 query = st.text_input("Search models by name, creator or licence", "")

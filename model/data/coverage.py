@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from model.data.catalog import ITEM_COUNTS
 from model.data.openness import open_groups
 
 
@@ -29,4 +30,8 @@ def coverage_table(scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     for c in ("first_release", "last_release", "first_open_release"):
         out[c] = pd.to_datetime(out[c]).dt.date
     out["n_estimated"] = out["n_estimated"].astype(int)
+    # Scores with a standard error, and where it comes from (binomial from the item count, or none known).
+    counts = df.groupby("benchmark").size()
+    out["n_with_se"] = out["benchmark"].map(lambda b: int(counts.get(b, 0)) if b in ITEM_COUNTS else 0)
+    out["score_se"] = out["benchmark"].map(lambda b: f"binomial, {ITEM_COUNTS[b][0]} items" if b in ITEM_COUNTS else "none")
     return out
