@@ -40,7 +40,7 @@ class FitSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: str = "aa"
-    benchmarks: list[str] = Field(default_factory=lambda: ["intelligence_index_2026_06_15"])
+    benchmarks: list[str] = Field(default_factory=lambda: ["intelligence_index_2026_10_10"])  # the newest index version
     model: Literal[MODELS] = "linear"
     likelihood: Literal[LIKELIHOODS] = "normal"
     observations: Literal[OBSERVATION_KINDS] = "events"

@@ -98,7 +98,7 @@ def _add_backtest_parser(sub) -> None:
     _common(p)
     p.add_argument(
         "--benchmark",
-        default="intelligence_index_2026_06_15",
+        default="intelligence_index_2026_10_10",
         help="benchmark id(s), comma-separated; 'mean' for the across-benchmark mean of every benchmark",
     )
     p.add_argument("--methods", default="ols,linear,linear_ar1", help="ols and/or Bayesian models, comma-separated")
@@ -141,7 +141,7 @@ def _add_compare_parser(sub) -> None:
 def _fit_args(p: argparse.ArgumentParser) -> None:
     from model.bayes.priors import PoolingPriors, TrendPriors
 
-    p.add_argument("--benchmark", default="intelligence_index_2026_06_15", help="benchmark id, comma-separated ids, or 'all'")
+    p.add_argument("--benchmark", default="intelligence_index_2026_10_10", help="benchmark id, comma-separated ids, or 'all'")
     p.add_argument("--model", choices=MODELS, default="linear")
     p.add_argument("--likelihood", choices=LIKELIHOODS, default="normal")
     p.add_argument("--observations", choices=OBSERVATION_KINDS, default="events")

@@ -68,7 +68,7 @@ DEFAULT_SETTINGS = {
     "include_estimated": True,
     "corrections": True,
     "tolerance": 0.0,
-    "benchmark": "intelligence_index_2026_06_15",
+    "benchmark": "intelligence_index_2026_10_10",
     "lag_definition": "backward",
 }
 ATTRIBUTION = (

@@ -18,7 +18,7 @@ fs = st.session_state.setdefault("fit_form", FitSettings(source=s["source"]).mod
 st.caption(f"Model settings come from the Trend fit page: {fs['model']} trend, {fs['likelihood']} likelihood, "
            f"{fs['observations']} observations, window from {fs.get('start') or 'the first open release'}.")
 names = list(ds.benchmarks["benchmark"])
-default = [b for b in ("intelligence_index_2026_06_15", "coding_index_2026_06_15", "gpqa", "hle") if b in names] or names[:2]
+default = [b for b in ("intelligence_index_2026_10_10", "coding_index_2026_06_15", "gpqa", "hle") if b in names] or names[:2]
 chosen = st.multiselect("Benchmarks (2 to 6)", names, default=st.session_state.get("compare_chosen", default), max_selections=6,
                         format_func=lambda b: titles(ds).get(b, b))
 st.session_state["compare_chosen"] = chosen

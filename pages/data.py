@@ -25,7 +25,8 @@ from pages.common import (
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
-SOURCES = {"aa": "Artificial Analysis (embedded, 2026-08-22)", "epoch": "Epoch AI (embedded, 2026-04-29)", **UPLOAD_KINDS}
+SOURCES = {"aa": "Artificial Analysis (embedded, 2026-08-22 and 2026-10-10)", "epoch": "Epoch AI (embedded, 2026-04-29)",
+           **UPLOAD_KINDS}
 
 
 @st.cache_data(show_spinner="Reading your file…", max_entries=16)
@@ -78,7 +79,7 @@ try:
                     with st.spinner("Fetching from the AA API…"):
                         st.session_state["live_aa"] = load_aa_api(fetch_aa_api(key), snapshot=dt.date.today().isoformat())
                 except DataError as exc:
-                    st.warning(f"{plain(exc)} Showing the embedded AA data (snapshot 2026-08-22) instead.")
+                    st.warning(f"{plain(exc)} Showing the embedded AA data instead.")
                     st.session_state["dataset"] = embedded("aa", include_estimated, corrections)
             if "live_aa" in st.session_state and upload is None:
                 st.session_state["dataset"] = st.session_state["live_aa"]

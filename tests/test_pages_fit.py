@@ -83,10 +83,10 @@ def test_downloads_serve_right_content(media):
     assert served["Summary table (CSV)"][0] == "text/csv"
     assert served["Summary table (CSV)"][1].startswith(b"benchmark,model")
     assert served["Summary table (JSON)"][0] == "application/json"
-    assert json.loads(served["Summary table (JSON)"][1])[0]["benchmark"] == "intelligence_index_2026_06_15"
+    assert json.loads(served["Summary table (JSON)"][1])[0]["benchmark"] == "intelligence_index_2026_10_10"
     assert served["Posterior (NetCDF)"][1][:4] == b"\x89HDF"
     settings = json.loads(served["Settings (JSON)"][1])
-    assert FitSettings.model_validate(settings).benchmarks == ["intelligence_index_2026_06_15"]
+    assert FitSettings.model_validate(settings).benchmarks == ["intelligence_index_2026_10_10"]
     assert deferred == ["Monthly lags, every benchmark (CSV)", "Event lags, every benchmark (CSV)"]
 
 

@@ -31,6 +31,10 @@ from model.data.schema import SCORE_COLUMNS
 from model.data.validation import validate_scores
 
 AA_SNAPSHOT = "2026-08-22"
+#: The newest AA state (index versions only), and which of its columns become which benchmark. The coding index of
+#: that state is left out: its transcribed sources disagree with each other (raw/aa/2026-10-10/SOURCES.md).
+AA_NEWEST_SNAPSHOT = "2026-10-10"
+AA_NEWEST_INDICES = {"intelligence_index_2026_10_10": "intelligence_index", "agentic_index_2026_10_10": "agentic_index"}
 EPOCH_SNAPSHOT = "2026-04-29"
 MIN_PER_SIDE_AA = 10
 
@@ -65,13 +69,46 @@ def build_aa(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         else:
             f["snapshot_date"] = AA_SNAPSHOT
         frames.append(f[f["score"].notna()])
-    scores = pd.concat(frames, ignore_index=True)
+    scores = pd.concat([*frames, build_aa_newest(raw_dir, base)], ignore_index=True)
     scores["source"] = "aa"
+    scores = newest_open_flags(scores)
     counts = scores.groupby(["benchmark", "open_weights"]).size().unstack(fill_value=0)
     keep = counts.index[(counts.get(True, 0) >= MIN_PER_SIDE_AA) & (counts.get(False, 0) >= MIN_PER_SIDE_AA)]
     scores = scores[scores["benchmark"].isin(keep)]
     bench = aa_benchmark_table("aa")
     return scores[SCORE_COLUMNS], bench[bench["benchmark"].isin(keep)]
+
+
+def build_aa_newest(raw_dir: Path, known: pd.DataFrame) -> pd.DataFrame:
+    """The 2026-10-10 index versions (``raw/aa/2026-10-10/DERIVED__aa_2026-10-10_merged.csv``), keyed by AA's model id.
+
+    Models already in the 2026-08-22 page keep its licence; new ones are "Open weights (licence unknown)" or
+    "Proprietary" by the newest open flag."""
+    newest = pd.read_csv(raw_dir / "aa" / AA_NEWEST_SNAPSHOT / f"DERIVED__aa_{AA_NEWEST_SNAPSHOT}_merged.csv", dtype={"id": str})
+    is_open = newest["is_open_weights"].astype(str).str.lower().eq("true")
+    licences = known.drop_duplicates("model_id").set_index("model_id")["openness"]
+    openness = [licences.get(i) if isinstance(licences.get(i), str) and bool(o) == (licences.get(i) != "Proprietary")
+                else aa_openness(bool(o), None) for i, o in zip(newest["id"], is_open, strict=True)]
+    frames = []
+    for bench, column in AA_NEWEST_INDICES.items():
+        f = pd.DataFrame({"model_id": newest["id"], "model_name": newest["name"], "creator": newest["creator"],
+                          "release_date": newest["release_date"], "open_weights": is_open, "openness": openness,
+                          "benchmark": bench, "score": newest[column], "is_estimated": False,
+                          "snapshot_date": AA_NEWEST_SNAPSHOT})
+        frames.append(f[f["score"].notna()])
+    return pd.concat(frames, ignore_index=True)
+
+
+def newest_open_flags(scores: pd.DataFrame) -> pd.DataFrame:
+    """One open flag per model: where snapshots disagree (GLM-5.3: closed on 2026-08-22, open by 2026-10), the newest
+    snapshot's flag (and openness) applies to every row of that model; each change is printed."""
+    latest = scores.sort_values("snapshot_date").drop_duplicates("model_id", keep="last").set_index("model_id")
+    flag = scores["model_id"].map(latest["open_weights"]).astype(bool)
+    changed = scores.loc[flag != scores["open_weights"].astype(bool), "model_name"].unique()
+    for name in changed:
+        print(f"   open flag of {name!r} taken from the newest snapshot")
+    return scores.assign(open_weights=flag.to_numpy(),
+                         openness=scores["model_id"].map(latest["openness"]).to_numpy())
 
 
 def build_epoch(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

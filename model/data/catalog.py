@@ -13,6 +13,12 @@ AA_INDEX_CAVEAT = (
     "one snapshot. The pre-change version is kept as its own benchmark."
 )
 
+AA_NEWEST_CAVEAT = (
+    "AA state of 2026-10-10 (697 models, 82 new since 2026-08-22), transcribed from stored copies of public scraper "
+    "repositories, not byte-copied. AA rescaled the index between 2026-08-22 and 2026-10-10 (median change -5.7 points): "
+    "never compare its values with older index versions. Open flags from the newest source that has one."
+)
+
 # id, field in the AA page payload / merged CSV, display name, category, scale, caveats
 AA_BENCHMARKS: list[tuple[str, str, str, str, str, str]] = [
     ("intelligence_index", "artificial_analysis_intelligence_index", "AA Intelligence Index (2026-08 version)", "composite",
@@ -21,6 +27,10 @@ AA_BENCHMARKS: list[tuple[str, str, str, str, str, str]] = [
     ("intelligence_index_2026_06_15", "intelligence_index_2026_06_15", "AA Intelligence Index (2026-06-15 version)", "composite",
      "0..100",
      "The index version used by the June 2026 analysis; snapshot 2026-06-15. " + "Fewer estimated values (120)."),
+    ("intelligence_index_2026_10_10", "intelligence_index_2026_10_10", "AA Intelligence Index (2026-10-10 version)",
+     "composite", "0..100", AA_NEWEST_CAVEAT),
+    ("agentic_index_2026_10_10", "agentic_index_2026_10_10", "AA Agentic Index (2026-10-10 version)", "agentic", "0..100",
+     AA_NEWEST_CAVEAT),
     ("coding_index", "artificial_analysis_coding_index", "AA Coding Index (2026-08 version)", "coding", "0..100",
      "Redefined on 2026-06-19; coverage dropped and regrew. " + "Comparable only within one snapshot."),
     ("coding_index_2026_06_15", "coding_index_2026_06_15", "AA Coding Index (2026-06-15 version)", "coding", "0..100",

@@ -26,7 +26,7 @@ def load_embedded(source: str = "aa", *, include_estimated: bool = True, correct
         scores = scores[~scores["is_estimated"].astype(bool)]
     bench = pd.read_csv(DATA_DIR / "benchmarks.csv", keep_default_na=False)
     bench = bench[bench["source"] == source]
-    label = {"aa": "Artificial Analysis (embedded, snapshot 2026-08-22)",
+    label = {"aa": "Artificial Analysis (embedded, snapshots 2026-08-22 and 2026-10-10)",
              "epoch": "Epoch AI Benchmarking Hub (embedded, export 2026-04-29)"}[source]
     notices = []
     if corrections:
