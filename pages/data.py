@@ -11,6 +11,7 @@ from model.data.aa_api import fetch_aa_api, load_aa_api
 from model.data.coverage import coverage_table
 from model.data.csv_upload import csv_template
 from model.data.uploads import UPLOAD_KINDS, load_upload
+from model.lags.across import new_since
 from model.presentation.exports import safe_csv
 from model.presentation.text import plain
 from pages.common import (
@@ -113,6 +114,19 @@ n_se = int(cov["n_with_se"].sum())
 st.caption(f"{n_se:,} of {len(ds.scores):,} scores have a standard error (binomial from the benchmark's item count; "
            "the sources are in the README): their lags get a 90% band from score uncertainty on Frontiers and Lag "
            "overview. The others (the indices, most sub-benchmarks) are taken as exact.")
+
+NEWEST, PREVIOUS = "intelligence_index_2026_10_10", "intelligence_index"
+if {NEWEST, PREVIOUS} <= set(ds.benchmarks["benchmark"]):
+    st.subheader("What is new in the 2026-10-10 AA state")
+    added, lag_now = new_since(ds.scores, NEWEST, PREVIOUS, benchmarks=ds.benchmarks, definition=s["open_definition"])
+    before, after = lag_now[PREVIOUS], lag_now[NEWEST]
+    st.markdown(f"**{len(added)}** models have a 2026-10-10 Intelligence Index value but none on the 2026-08 version "
+                f"({int(added['open_weights'].sum())} open, {int((~added['open_weights']).sum())} closed). The lag moved from "
+                f"**{before['lag_months']:.1f} months** ({before['date']:%Y-%m}, 2026-08 version) to "
+                f"**{after['lag_months']:.1f} months** ({after['date']:%Y-%m}, 2026-10-10 version). The two versions are "
+                "on different scales (AA rescaled the index), so compare lags, not scores.")
+    with st.expander("The new models, best first"):
+        st.dataframe(added, hide_index=True, width="stretch")
 
 st.subheader("Models")
 query = st.text_input("Search models by name, creator or licence", "")

@@ -212,3 +212,14 @@ def test_an_open_model_above_a_later_first_closed_model_is_still_no_comparator()
     assert lag_on(scores, "2023-03-01")["status"] == "no_closed_yet"
     after = lag_on(scores, "2023-07-01")
     assert after["status"] == "open_ahead" and after["lead_months"] == pytest.approx(months("2024-01-01", "2023-07-01"))
+
+
+def test_new_since_lists_models_only_the_newer_version_scores(aa):
+    from model.lags.across import new_since
+
+    added, lag_now = new_since(aa.scores, "intelligence_index_2026_10_10", "intelligence_index", benchmarks=aa.benchmarks)
+    previous_ids = set(aa.scores.loc[aa.scores["benchmark"] == "intelligence_index", "model_id"])
+    newest = aa.scores[aa.scores["benchmark"] == "intelligence_index_2026_10_10"]
+    assert len(added) == (~newest["model_id"].isin(previous_ids)).sum() and len(added) >= 82
+    assert added["score"].is_monotonic_decreasing
+    assert lag_now["intelligence_index_2026_10_10"]["date"] > lag_now["intelligence_index"]["date"]

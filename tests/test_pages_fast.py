@@ -93,3 +93,10 @@ def test_lag_overview_draws_the_mean_band():
     at = app_at("pages/lag_overview.py")
     assert any("Shaded around the mean" in c.value for c in at.caption)
     assert any("mean, 90% (score noise)" in c.proto.spec for c in at.get("plotly_chart"))
+
+
+def test_data_page_says_what_is_new_in_the_newest_aa_state():
+    at = app_at("pages/data.py")
+    assert any(s.value == "What is new in the 2026-10-10 AA state" for s in at.subheader)
+    text = " ".join(m.value for m in at.markdown)
+    assert "The lag moved from" in text and "compare lags, not scores" in text

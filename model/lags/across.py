@@ -6,7 +6,16 @@ import pandas as pd
 
 from model.core.errors import DataError
 from model.data.openness import open_groups
-from model.lags.engine import UNOBSERVED, aligned_groups, date_grid, event_lags, higher_is_better, lag_at, split_groups
+from model.lags.engine import (
+    UNOBSERVED,
+    aligned_groups,
+    date_grid,
+    event_lags,
+    frontier_lag,
+    higher_is_better,
+    lag_at,
+    split_groups,
+)
 from model.lags.frontier import build_frontier
 
 
@@ -88,3 +97,17 @@ def lag_summary_by_date(long: pd.DataFrame, min_benchmarks: int = 1) -> pd.DataF
     })
     out = out[out["n_benchmarks"] >= min_benchmarks]
     return out.reset_index()
+
+
+def new_since(scores: pd.DataFrame, benchmark: str, previous: str, *, benchmarks: pd.DataFrame | None = None,
+              definition: str = "any") -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """What a newer snapshot adds: the models scored on ``benchmark`` that ``previous`` (an older index version) does
+    not have, best first, and the lag at the end of each version's data (the last grid row of each)."""
+    new_rows = scores[(scores["benchmark"] == benchmark)
+                      & ~scores["model_id"].isin(scores.loc[scores["benchmark"] == previous, "model_id"])]
+    table = new_rows.sort_values("score", ascending=False)[["model_name", "creator", "release_date", "open_weights", "score"]]
+    lag_now = {}
+    for name in (previous, benchmark):
+        grid = frontier_lag(scores, name, benchmarks=benchmarks, definition=definition)
+        lag_now[name] = grid.iloc[-1]
+    return table.reset_index(drop=True), lag_now
