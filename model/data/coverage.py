@@ -31,7 +31,7 @@ def coverage_table(scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
         out[c] = pd.to_datetime(out[c]).dt.date
     out["n_estimated"] = out["n_estimated"].astype(int)
     # Scores with a standard error, and where it comes from (binomial from the item count, or none known).
-    counts = df.groupby("benchmark").size()
-    out["n_with_se"] = out["benchmark"].map(lambda b: int(counts.get(b, 0)) if b in ITEM_COUNTS else 0)
+    has_se = out["benchmark"].isin(list(ITEM_COUNTS))
+    out["n_with_se"] = (out["n_open"] + out["n_closed"] + out["n_excluded"]).where(has_se, 0).astype(int)
     out["score_se"] = out["benchmark"].map(lambda b: f"binomial, {ITEM_COUNTS[b][0]} items" if b in ITEM_COUNTS else "none")
     return out

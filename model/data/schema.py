@@ -98,19 +98,27 @@ class ValidationReport:
         return [f"[{i.level}] {i.describe()}" for i in self.issues]
 
 
+def parse_scale(scale: object) -> tuple[float, float] | None:
+    """(min, max) of a benchmark scale written "min..max", or None when the scale is not of that form."""
+    parts = str(scale).split("..")
+    if len(parts) != 2:
+        return None
+    try:
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        return None
+
+
 def benchmark_lookup(benchmarks: pd.DataFrame | None) -> dict[str, dict] | None:
     """Scale bounds and direction by benchmark, from the metadata (None without metadata)."""
     if benchmarks is None or benchmarks.empty:
         return None
     b = benchmarks.set_index("benchmark")
     lo, hi = {}, {}
-    for name, scale in b["scale"].astype(str).items():
-        parts = scale.split("..")
-        if len(parts) == 2:
-            try:
-                lo[name], hi[name] = float(parts[0]), float(parts[1])
-            except ValueError:
-                pass
+    for name, scale in b["scale"].items():
+        bounds = parse_scale(scale)
+        if bounds is not None:
+            lo[name], hi[name] = bounds
     return {"lo": lo, "hi": hi, "hib": b["higher_is_better"].astype(bool).to_dict()}
 
 

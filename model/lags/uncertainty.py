@@ -19,6 +19,7 @@ import pandas as pd
 from model.core.errors import DataError
 from model.core.timeaxis import months_from_days
 from model.data.catalog import ITEM_COUNTS
+from model.data.schema import parse_scale
 from model.lags.engine import benchmark_groups, date_grid
 
 #: Replicates of the parametric bootstrap (enough for stable 5%/95% ends; cheap, see bench/).
@@ -30,11 +31,7 @@ def scale_of(benchmarks: pd.DataFrame | None, benchmark: str) -> tuple[float, fl
     """(min, max) of a benchmark's scale written "min..max", or None."""
     if benchmarks is None or benchmark not in set(benchmarks["benchmark"]):
         return None
-    parts = str(benchmarks.set_index("benchmark").at[benchmark, "scale"]).split("..")
-    try:
-        return (float(parts[0]), float(parts[1])) if len(parts) == 2 else None
-    except ValueError:
-        return None
+    return parse_scale(benchmarks.set_index("benchmark").at[benchmark, "scale"])
 
 
 def score_standard_errors(rows: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame | None) -> tuple[np.ndarray, str]:

@@ -28,6 +28,7 @@ from model.bayes.engine import SamplerSettings, compiled_model, sample_compiled
 from model.core.errors import DataError
 from model.core.timeaxis import years_between, years_since
 from model.data.openness import open_groups
+from model.data.schema import parse_scale
 from model.lags.frontier import frontier_table
 
 EPS = 1e-3
@@ -78,12 +79,10 @@ class ScoreSpaceFit:
 
 def scale_bounds(scale: str) -> tuple[float, float]:
     """(min, max) of a benchmark scale written "min..max"."""
-    parts = str(scale).split("..")
-    try:
-        lo, hi = float(parts[0]), float(parts[1])
-    except (IndexError, ValueError):
-        raise DataError(f"The score-space model needs a bounded scale (like 0..1); this benchmark has {scale!r}.") from None
-    return lo, hi
+    bounds = parse_scale(scale)
+    if bounds is None:
+        raise DataError(f"The score-space model needs a bounded scale (like 0..1); this benchmark has {scale!r}.")
+    return bounds
 
 
 def frontier_records(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame, definition: str = "any") -> pd.DataFrame:
