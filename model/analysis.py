@@ -52,6 +52,8 @@ class FitSettings(BaseModel):
     #: How the lag is measured (model.lags.definitions); other than backward: event observations only.
     lag_definition: Literal[DEFINITIONS] = "backward"
     tolerance: float = Field(0.0, ge=0)
+    #: Add each lag's measurement error from score uncertainty to the model's noise (where scores have errors).
+    measurement_error: bool = True
     include_estimated: bool = True
     priors: TrendPriors = Field(default_factory=TrendPriors)
     pooling_priors: PoolingPriors = Field(default_factory=PoolingPriors)
@@ -117,6 +119,10 @@ def _observation_options(ds: Dataset, settings: FitSettings) -> dict:
                 start=settings.start, end=settings.end)
 
 
+def _with_errors(ds: Dataset, settings: FitSettings) -> dict:
+    return dict(_observation_options(ds, settings), measurement_error=settings.measurement_error)
+
+
 def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
     """Each benchmark on its own; with several, a benchmark that cannot be fitted becomes a note."""
     spec = FitSpec(model=settings.model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
@@ -124,7 +130,7 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
     for name in names:
         try:
             obs = benchmark_observations(ds.scores, name, kind=settings.observations, lag_definition=settings.lag_definition,
-                                         **_observation_options(ds, settings))
+                                         **_with_errors(ds, settings))
             fits[name] = fit_trend(obs, spec, trace=traces.get(name))
         except DataError as exc:
             if len(names) == 1:
@@ -138,7 +144,7 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
 def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
     """Partial pooling across the benchmarks (benchmarks with too few observations are left out, with a note)."""
     pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, lag_definition=settings.lag_definition,
-                                        **_observation_options(ds, settings))
+                                        **_with_errors(ds, settings))
     spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
                       sampler=settings.sampler(0.9))
     return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, notes

@@ -27,6 +27,11 @@ from model.data.openness import OPEN_DEFINITIONS
 from model.lags.definitions import DEFINITIONS
 from model.lags.engine import GRIDS
 
+#: What the tolerance means, in plain words (its direction lengthens the lag; not_significantly_behind shortens it).
+TOLERANCE_HELP = ("score units: an open score within this many points below a closed score counts as having reached it, "
+                  "so the closed match is earlier and the lag LONGER (default 0; for 'within noise counts as caught up' "
+                  "use --definition not_significantly_behind)")
+
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", choices=SOURCES, default="aa", help="embedded source, or the kind of --file")
@@ -63,7 +68,7 @@ def _add_lags_parser(sub) -> None:
     p.add_argument("--grid", choices=list(GRIDS), default="monthly")
     p.add_argument("--start")
     p.add_argument("--end")
-    p.add_argument("--tolerance", type=float, default=0.0, help="score units; a near-tie counts as caught up")
+    p.add_argument("--tolerance", type=float, default=0.0, help=TOLERANCE_HELP)
     p.add_argument("--events", action="store_true", help="write the event table instead of the grid")
     p.add_argument("--intervals", action="store_true",
                    help="add lag_lo90, lag_median, lag_hi90 from score uncertainty (parametric bootstrap) to the grid")
@@ -120,7 +125,7 @@ def _add_multiverse_parser(sub) -> None:
     p.add_argument("--no-pooled", action="store_true", help="leave out the pooled AA set")
     p.add_argument("--models", default="constant,linear,linear_ar1,changepoint")
     p.add_argument("--definitions", default="backward",
-                   help="lag definitions to vary, comma-separated (backward,catch_up,threshold,level_average)")
+                   help="lag definitions to vary, comma-separated (" + ",".join(DEFINITIONS) + ")")
     p.add_argument("--max-specs", type=positive_int, help="subsample this many specifications (fixed seed)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--draws", type=int, default=500)
@@ -147,9 +152,12 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--observations", choices=OBSERVATION_KINDS, default="events")
     p.add_argument("--start", help="window start YYYY-MM-DD")
     p.add_argument("--end", help="window end YYYY-MM-DD")
-    p.add_argument("--tolerance", type=float, default=0.0)
+    p.add_argument("--tolerance", type=float, default=0.0, help=TOLERANCE_HELP)
     p.add_argument("--definition", choices=DEFINITIONS, default="backward", dest="lag_definition",
                    help="how the lag is measured (README 'Lag definitions'); other than backward: events only")
+    p.add_argument("--exact-lags", action="store_true",
+                   help="treat the lags as exact (default: each backward lag's error from score uncertainty is added to "
+                        "the model's noise, where scores have standard errors)")
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--tune", type=int, default=500)
     p.add_argument("--chains", type=int, default=4)

@@ -280,7 +280,7 @@ def settings_from_args(args):
             model=args.model, likelihood=args.likelihood, observations=args.observations, start=args.start, end=args.end,
             pooling=getattr(args, "pooling", "none"), correlated=getattr(args, "correlated", False),
             open_definition=args.open_definition, tolerance=args.tolerance, lag_definition=args.lag_definition,
-            include_estimated=not args.exclude_estimated,
+            measurement_error=not getattr(args, "exact_lags", False), include_estimated=not args.exclude_estimated,
             priors=TrendPriors(**priors), pooling_priors=PoolingPriors(**pool), draws=args.draws, tune=args.tune,
             chains=args.chains, seed=args.seed, max_seconds=args.max_seconds,
         )

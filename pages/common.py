@@ -113,7 +113,9 @@ def current_dataset() -> Dataset:
 DEFINITION_HELP = ("backward: months since the closed frontier first reached each new open best (default). catch_up: "
                    "months until an open model matched each closed record (Epoch 2024). threshold: first open minus first "
                    "closed crossing of score thresholds (Ihle). level_average: the gap averaged over score levels both "
-                   "frontiers passed through since the window start (Epoch 2025). See the README.")
+                   "frontiers passed through since the window start (Epoch 2025). not_significantly_behind: months since the "
+                   "closed frontier first became significantly better than each new open best, given the scores' standard "
+                   "errors (Epoch 2026; needs scores with errors). See the README.")
 
 
 def lag_definition_picker(container=st) -> str:
@@ -306,6 +308,7 @@ def apply_query_params(fit_form: dict) -> None:
         st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))["benchmark"] = str(params["benchmark"])
         st.session_state["link_benchmark"] = str(params["benchmark"])
     validated, notices = settings_from_link(params, FitSettings.model_validate(fit_form))
+    st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))["lag_definition"] = validated.lag_definition
     fit_form.clear()
     fit_form.update(validated.model_dump())
     st.session_state["link_notices"] = notices

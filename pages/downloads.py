@@ -75,7 +75,9 @@ if share:
     st.code("python -m model fit --settings frontier_lag_settings.json --out summary.csv", language="bash")
     params = json.loads(share)
     compact = {"benchmark": params["benchmarks"][0], "model": params["model"], "likelihood": params["likelihood"],
-               "observations": params["observations"], "start": params["start"] or "", "seed": params["seed"],
+               "observations": params["observations"], "lag_definition": params["lag_definition"],
+               "measurement_error": str(params["measurement_error"]).lower(), "start": params["start"] or "",
+               "seed": params["seed"],
                **{f"p_{k}": v for k, v in params["priors"].items()}}
     if st.button("Put these settings in the page address (shareable link)"):
         st.query_params.from_dict({k: str(v) for k, v in compact.items()})

@@ -15,7 +15,7 @@ from model.core.limits import MAX_SEED
 from model.core.timeaxis import monthly_grid
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
 from model.presentation.links import clamp_date
-from model.presentation.readings import readings
+from model.presentation.readings import measurement_error_note, readings
 from model.presentation.text import plain
 from model.robustness.comparison import comparison_reading
 from pages.common import (
@@ -80,13 +80,17 @@ with pc1:
         fs["seed"] = int(st.number_input("Seed", value=int(fs["seed"]), step=1, min_value=0, max_value=MAX_SEED - 1))
 
 fs["lag_definition"] = lag_definition_picker()
+fs["measurement_error"] = st.checkbox(
+    "Carry score uncertainty into the fit", value=bool(fs.get("measurement_error", True)),
+    help="Each lag's error from the scores' standard errors (bootstrap) is added to the model's noise. Only the "
+         "backward lag, and only where scores have an error (Epoch's own runs, binomial item counts, a score_se column).")
 fs.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
           include_estimated=s["include_estimated"])
 try:
     fit_settings = FitSettings.model_validate(fs)
     obs = benchmark_observations(ds.scores, bench, kind=fs["observations"], start=fs["start"], benchmarks=ds.benchmarks,
                                  definition=s["open_definition"], tolerance=s["tolerance"],
-                                 lag_definition=fs["lag_definition"])
+                                 lag_definition=fs["lag_definition"], measurement_error=fs["measurement_error"])
 except (DataError, ValueError) as exc:
     st.error(plain(exc))
     st.stop()
@@ -97,6 +101,7 @@ with pc2:
                     width="stretch", key="prior_preview")
     st.caption("Grey: trends the priors alone allow (before seeing the data); blue: the observed lags.")
 
+st.caption(plain(measurement_error_note(obs)))
 st.session_state["share_settings"] = fit_settings.to_json()
 result = run_fit(ds, fit_settings, f"{bench} · {fs['model']}")
 if result is None:

@@ -10,6 +10,7 @@ from model.lags.definitions import (
     catch_up_lags,
     lags_by_definition,
     level_average_lag,
+    not_significantly_behind_lags,
     threshold_lags,
 )
 from tests.test_lags import frame, months
@@ -51,6 +52,41 @@ def test_level_average_hand_case():
     expected = (months("2024-10-01", "2024-07-01") + months("2024-12-01", "2024-07-01")) / 2
     assert lag == pytest.approx(expected, abs=0.1)
     assert np.isnan(level_average_lag(frame(BASE), "b", start="2024-01-01", end="2024-02-01"))
+
+
+def with_se(rows, se):
+    return frame(rows).assign(score_se=float(se))
+
+
+def test_not_significantly_behind_with_exact_scores_is_backward():
+    nsb = not_significantly_behind_lags(with_se(BASE, 0.0), "b")
+    back = lags_by_definition(with_se(BASE, 0.0), "b", "backward")
+    assert list(nsb["status"]) == list(back["status"]) == ["left_censored", "ok", "open_ahead"]
+    np.testing.assert_allclose(nsb["lag_months"], back["lag_months"])
+
+
+def test_not_significantly_behind_counts_a_near_tie_as_caught_up():
+    # closed A 50 (2024-01), B 62 (2024-05), C 75 (2024-08); open X 60 (2024-10). Exact: B reached 60 first, 5 months.
+    rows = [("A", "2024-01-01", False, 50), ("B", "2024-05-01", False, 62), ("C", "2024-08-01", False, 75),
+            ("X", "2024-10-01", True, 60)]
+    assert lags_by_definition(with_se(rows, 3.0), "b", "backward").iloc[-1]["lag_months"] == pytest.approx(
+        months("2024-10-01", "2024-05-01"))
+    # se 3 on both sides: "significantly better" needs a gap above 1.645 * sqrt(18) = 7.0 points; B (+2) is not, C (+15) is
+    row = not_significantly_behind_lags(with_se(rows, 3.0), "b").iloc[-1]
+    assert row["status"] == "ok" and row["closed_model"] == "C"
+    assert row["lag_months"] == pytest.approx(months("2024-10-01", "2024-08-01"))
+    # larger errors: no closed record is significantly better by 2024-10, so the open side is not behind
+    assert not_significantly_behind_lags(with_se(rows, 8.0), "b").iloc[-1]["status"] == "open_ahead"
+
+
+def test_not_significantly_behind_needs_standard_errors(epoch):
+    with pytest.raises(DataError, match="no score has a standard error"):
+        not_significantly_behind_lags(frame(BASE), "b")
+    with pytest.raises(DataError, match="epoch_eci: no score has a standard error"):
+        lags_by_definition(epoch.scores, "epoch_eci", "not_significantly_behind", benchmarks=epoch.benchmarks)
+    gpqa = lags_by_definition(epoch.scores, "epoch_gpqa_diamond", "not_significantly_behind", benchmarks=epoch.benchmarks)
+    back = lags_by_definition(epoch.scores, "epoch_gpqa_diamond", "backward", benchmarks=epoch.benchmarks)
+    assert len(gpqa) == len(back) and (gpqa["lag_months"].fillna(0) <= back["lag_months"].fillna(0) + 1e-9).all()
 
 
 def test_epoch_2024_mmlu_llama65b_behind_gopher(epoch):

@@ -19,6 +19,8 @@ BAD_LINKS = [
     ({"benchmark": "gpqa", "p_slope_mean": "abc"}, "p_slope_mean"),
     ({"benchmark": "gpqa", "p_slope_mean": "1e9"}, "p_slope_mean"),
     ({"benchmark": "gpqa", "p_nonsense": "1"}, "p_nonsense"),
+    ({"benchmark": "gpqa", "lag_definition": "sideways"}, "lag_definition"),
+    ({"benchmark": "gpqa", "measurement_error": "maybe"}, "measurement_error"),
 ]
 
 
@@ -38,6 +40,8 @@ def test_good_values_apply():
                                            FitSettings())
     assert notices == [] and settings.model == "changepoint" and settings.seed == 7
     assert settings.priors.slope_mean == -2.5 and settings.start == "2024-01-01"
+    settings, notices = settings_from_link({"lag_definition": "catch_up", "measurement_error": "false"}, FitSettings())
+    assert notices == [] and settings.lag_definition == "catch_up" and settings.measurement_error is False
 
 
 def test_dates_are_clamped_with_a_notice():

@@ -10,7 +10,7 @@ Time is in years from the reference date (the end of the window, so the intercep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from model.core.timeaxis import years_between
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
 from model.lags.definitions import lags_by_definition
 from model.lags.engine import UNOBSERVED, event_lags, frontier_lag
+from model.lags.uncertainty import lag_standard_errors
 
 OBSERVATION_KINDS = ("events", "monthly")
 #: Statuses whose lag is only a lower bound: before the data (left-censored), or not caught up yet.
@@ -39,6 +40,15 @@ class Observations:
     reference: pd.Timestamp
     window_start: pd.Timestamp
     window_end: pd.Timestamp
+    #: Each lag's measurement error from score uncertainty (months; None = exact), added to the model's noise.
+    se: np.ndarray | None = None
+    #: How the lag was measured (:data:`model.lags.definitions.DEFINITIONS`).
+    lag_definition: str = "backward"
+
+    @property
+    def meas_sd(self) -> np.ndarray:
+        """Each observation's measurement error (months), zeros when the lags are exact."""
+        return np.zeros(len(self.y)) if self.se is None else self.se
 
     @property
     def x(self) -> np.ndarray:
@@ -59,14 +69,19 @@ class Observations:
         return len(self.y)
 
     def frame(self) -> pd.DataFrame:
-        """The observations as a table: date, years from the reference, lag, status."""
-        return pd.DataFrame({"date": pd.to_datetime(self.dates), "x_years": self.x, "lag_months": self.y, "status": self.status})
+        """The observations as a table: date, years from the reference, lag, status, measurement error (months)."""
+        return pd.DataFrame({"date": pd.to_datetime(self.dates), "x_years": self.x, "lag_months": self.y, "status": self.status,
+                             "lag_se": self.meas_sd})
 
     def up_to(self, cutoff: pd.Timestamp) -> Observations:
         """The observations strictly before ``cutoff``, re-referenced to the cutoff (for backtests)."""
         keep = pd.to_datetime(self.dates) < cutoff
-        return Observations(self.name, self.kind, self.dates[keep], self.y[keep], self.status[keep], pd.Timestamp(cutoff),
-                            self.window_start, pd.Timestamp(cutoff))
+        return replace(self, dates=self.dates[keep], y=self.y[keep], status=self.status[keep], reference=pd.Timestamp(cutoff),
+                       window_end=pd.Timestamp(cutoff), se=None if self.se is None else self.se[keep])
+
+    def with_measurement_error(self, se: np.ndarray) -> Observations:
+        """The same observations with each lag's measurement error (months)."""
+        return replace(self, se=np.asarray(se, dtype=float))
 
 
 def _from_table(name: str, kind: str, table: pd.DataFrame, date_col: str, start, end, reference) -> Observations:
@@ -90,13 +105,28 @@ def _from_table(name: str, kind: str, table: pd.DataFrame, date_col: str, start,
 
 def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = "events", start=None, end=None,
                            reference=None, benchmarks: pd.DataFrame | None = None, definition: str = "any",
-                           tolerance: float = 0.0, lag_definition: str = "backward") -> Observations:
+                           tolerance: float = 0.0, lag_definition: str = "backward",
+                           measurement_error: bool = False) -> Observations:
     """Event lags (default) or the monthly grid of one benchmark, from ``start`` to ``end``.
 
     The reference date defaults to the benchmark's last release in the data, so the
     intercept is the trend's lag at the end of the data. ``lag_definition`` other than ``backward`` takes the
     observations of that definition (:mod:`model.lags.definitions`; event-like, so only with ``kind="events"``).
+    ``measurement_error`` attaches each backward lag's error from score uncertainty
+    (:func:`model.lags.uncertainty.lag_standard_errors`; zeros where the scores have no standard error). The other
+    definitions are left exact: ``not_significantly_behind`` already uses the errors in its rule.
     """
+    obs = _benchmark_observations(scores, benchmark, kind=kind, start=start, end=end, reference=reference,
+                                  benchmarks=benchmarks, definition=definition, tolerance=tolerance,
+                                  lag_definition=lag_definition)
+    if not measurement_error or lag_definition != "backward":
+        return obs
+    se = lag_standard_errors(scores, benchmark, pd.to_datetime(obs.dates), benchmarks=benchmarks, definition=definition)
+    return obs.with_measurement_error(se) if se.any() else obs
+
+
+def _benchmark_observations(scores, benchmark, *, kind, start, end, reference, benchmarks, definition, tolerance,
+                            lag_definition) -> Observations:
     if kind not in OBSERVATION_KINDS:
         raise DataError(f"Unknown observations {kind!r}; use one of {', '.join(OBSERVATION_KINDS)}.")
     rows = scores[scores["benchmark"] == benchmark]
@@ -110,7 +140,7 @@ def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = 
                             "events observations.")
         table = lags_by_definition(scores, benchmark, lag_definition, benchmarks=benchmarks, open_definition=definition,
                                    start=start, tolerance=tolerance)
-        return _from_table(benchmark, kind, table, "date", start, end, reference or end)
+        return replace(_from_table(benchmark, kind, table, "date", start, end, reference or end), lag_definition=lag_definition)
     if kind == "events":
         table = event_lags(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance)
         return _from_table(benchmark, kind, table, "release_date", start, end, reference or end)
@@ -155,7 +185,8 @@ class PooledObservations:
 
 def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "events", start=None, end=None,
                         benchmarks: pd.DataFrame | None = None, definition: str = "any",
-                        tolerance: float = 0.0, lag_definition: str = "backward") -> tuple[PooledObservations, list[str]]:
+                        tolerance: float = 0.0, lag_definition: str = "backward",
+                        measurement_error: bool = False) -> tuple[PooledObservations, list[str]]:
     """Observations of each named benchmark on a shared reference date (the latest data end).
 
     Returns the pooled observations and a list of one-line notes for benchmarks left out.
@@ -170,7 +201,8 @@ def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "
             series.append(benchmark_observations(scores, name, kind=kind, start=start,
                                                  end=min(ends.get(name, reference), reference),
                                                  reference=reference, benchmarks=benchmarks, definition=definition,
-                                                 tolerance=tolerance, lag_definition=lag_definition))
+                                                 tolerance=tolerance, lag_definition=lag_definition,
+                                                 measurement_error=measurement_error))
         except DataError as exc:
             notes.append(f"left out: {exc}")
     if len(series) < 2:

@@ -14,7 +14,7 @@ import numpy as np
 
 from model.bayes.engine import PAD_VALUE, pad, size_bucket
 from model.bayes.priors import PoolingPriors
-from model.bayes.trends import censored_lag, data_nodes, noise_draws
+from model.bayes.trends import censored_lag, data_nodes, measurement_error_label, noise_draws
 
 GROUP_SIZES = (4, 8, 16, 32, 64)
 POOLED_SIZES = (64, 128, 192, 256, 384, 512, 768, 1024, 2048)
@@ -44,7 +44,7 @@ class PooledTrend:
         import pytensor.tensor as pt
 
         with pm.Model() as model:
-            d, x, y, lo, hi = data_nodes(pm, PoolingPriors().as_data(), size)
+            d, x, y, lo, hi, me = data_nodes(pm, PoolingPriors().as_data(), size)
             g = pm.Data("group", np.zeros(size, dtype="int64"))
             mu_a = pm.Normal("mu_alpha", d["prior_pop_intercept_mean"], d["prior_pop_intercept_sd"])
             mu_b = pm.Normal("mu_beta", d["prior_pop_slope_mean"], d["prior_pop_slope_sd"])
@@ -67,7 +67,7 @@ class PooledTrend:
             pm.Deterministic("beta_new", mu_b + ab_new[1])
             sigma = pm.HalfNormal("sigma", d["prior_noise_sd"], shape=n_groups)
             mu = a[g] + b[g] * x
-            censored_lag(pm, mu, sigma[g], d["prior_student_nu"], likelihood, y, lo, hi)
+            censored_lag(pm, mu, pt.sqrt(sigma[g] ** 2 + me**2), d["prior_student_nu"], likelihood, y, lo, hi)
         return model
 
     @staticmethod
@@ -78,6 +78,7 @@ class PooledTrend:
         return {
             **priors.as_data(), "x": pad(x, size, 0.0), "y": pad(y, size, PAD_VALUE),
             "lo": pad(pooled.stacked("lower"), size, -np.inf), "hi": pad(pooled.stacked("upper"), size, PAD_VALUE),
+            "me": pad(pooled.stacked("meas_sd"), size, 0.0),
             "group": np.concatenate([g, np.zeros(size - n, dtype="int64")]),
         }
 
@@ -107,6 +108,8 @@ class PooledTrend:
         name = one.name if one is not None else POOLED_TARGETS.get(target, "population")
         return {"benchmark": name, "model": self.name, "pooling": "partial" if one is not None else f"partial ({name})",
                 "observations": series[0].kind, "n_obs": len(one) if one is not None else int(sum(len(s) for s in series)),
+                "lag_definition": series[0].lag_definition,
+                "measurement_error": measurement_error_label([one] if one is not None else series),
                 "window_start": min(s.window_start for s in series), "window_end": max(s.window_end for s in series)}
 
     def window_start(self, fit):

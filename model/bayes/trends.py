@@ -9,7 +9,10 @@ With ``x`` in years from the reference date and the lag in months:
 ``changepoint``  piecewise linear with one break tau (smooth hinge, NUTS-friendly); beta is
                  the slope after the break
 
-Each observation is Normal or Student-t around the trend, censored as the lag status says
+Each observation is Normal or Student-t around the trend, its scale the model's noise and the lag's known
+measurement error from score uncertainty added in quadrature (``sqrt(sigma**2 + se**2)``: the errors enter the
+likelihood, not a second fit over bootstrap replicates, so one fit costs what it did; for AR(1) the error is added to
+each conditional variance, an approximation that ignores that the previous lag is noisy too), censored as the lag status says
 (see :mod:`model.bayes.observations`): open-ahead points say only "latent lag <= 0", left-censored
 ones only "latent lag >= y" (``pm.Censored``). The pooled model is in :mod:`model.bayes.pooled`;
 both share the interface that summaries, charts and robustness checks read (``targets``,
@@ -40,13 +43,22 @@ def censored_lag(pm, mu, sigma, nu, likelihood, y, lo, hi):
 
 
 def data_nodes(pm, priors: dict[str, float], size: int):
-    """Priors and (padded) observations as ``pm.Data``: everything a refit may change without recompiling."""
+    """Priors and (padded) observations as ``pm.Data``: everything a refit may change without recompiling.
+
+    ``me`` is each lag's known measurement error (months, 0 = exact), added in quadrature to the model's noise."""
     d = {k: pm.Data(k, v) for k, v in priors.items()}
     x = pm.Data("x", np.zeros(size))
     y = pm.Data("y", np.zeros(size))
     lo = pm.Data("lo", np.full(size, -np.inf))
     hi = pm.Data("hi", np.full(size, np.inf))
-    return d, x, y, lo, hi
+    me = pm.Data("me", np.zeros(size))
+    return d, x, y, lo, hi, me
+
+
+def measurement_error_label(series) -> str:
+    """What a summary row says about the lags' measurement error: "none" (exact), or its median in months."""
+    se = np.concatenate([s.meas_sd for s in series])
+    return "none" if not se.any() else f"median {np.median(se[se > 0]):.1f} months ({int((se > 0).sum())} of {len(se)} lags)"
 
 
 def hinge(u: np.ndarray) -> np.ndarray:
@@ -80,14 +92,14 @@ class SeriesTrend:
         import pytensor.tensor as pt
 
         with pm.Model() as model:
-            d, x, y, lo, hi = data_nodes(pm, TrendPriors().as_data(), size)
+            d, x, y, lo, hi, me = data_nodes(pm, TrendPriors().as_data(), size)
             tau_lo = pm.Data("tau_lo", -1.0)
             tau_hi = pm.Data("tau_hi", 0.0)
             alpha = pm.Normal("alpha", d["prior_intercept_mean"], d["prior_intercept_sd"])
             sigma = pm.HalfNormal("sigma", d["prior_noise_sd"])
             mu = self.graph_mean(pm, pt, d, x, alpha, tau_lo, tau_hi)
-            mu, sigma = self.graph_errors(pm, pt, d, x, y, mu, sigma)
-            censored_lag(pm, mu, sigma, d["prior_student_nu"], likelihood, y, lo, hi)
+            mu, sd = self.graph_errors(pm, pt, d, x, y, mu, sigma)
+            censored_lag(pm, mu, pt.sqrt(sd**2 + me**2), d["prior_student_nu"], likelihood, y, lo, hi)
         return model
 
     def graph_mean(self, pm, pt, d, x, alpha, tau_lo, tau_hi):
@@ -109,7 +121,7 @@ class SeriesTrend:
             **priors.as_data(),
             "x": np.concatenate([x, x.max() + 10.0 * np.arange(1, size - n + 1)]), "y": pad(y, size, PAD_VALUE),
             "lo": pad(obs.lower[order], size, -np.inf), "hi": pad(obs.upper[order], size, PAD_VALUE),
-            "tau_lo": x.min() + m * span, "tau_hi": x.max() - m * span,
+            "me": pad(obs.meas_sd[order], size, 0.0), "tau_lo": x.min() + m * span, "tau_hi": x.max() - m * span,
         }
 
     def check_size(self, obs) -> None:
@@ -168,6 +180,7 @@ class SeriesTrend:
         """What a summary row says about the series and the model."""
         obs = fit.obs
         return {"benchmark": obs.name, "model": self.name, "pooling": self.pooling, "observations": obs.kind, "n_obs": len(obs),
+                "lag_definition": obs.lag_definition, "measurement_error": measurement_error_label([obs]),
                 "window_start": obs.window_start, "window_end": obs.window_end}
 
     def window_start(self, fit):

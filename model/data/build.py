@@ -72,6 +72,7 @@ def build_aa(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     scores = pd.concat([*frames, build_aa_newest(raw_dir, base)], ignore_index=True)
     scores["source"] = "aa"
     scores = newest_open_flags(scores)
+    scores["score_se"] = float("nan")  # AA publishes no per-score error (binomial errors come from the item counts)
     counts = scores.groupby(["benchmark", "open_weights"]).size().unstack(fill_value=0)
     keep = counts.index[(counts.get(True, 0) >= MIN_PER_SIDE_AA) & (counts.get(False, 0) >= MIN_PER_SIDE_AA)]
     scores = scores[scores["benchmark"].isin(keep)]

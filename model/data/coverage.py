@@ -30,8 +30,14 @@ def coverage_table(scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
     for c in ("first_release", "last_release", "first_open_release"):
         out[c] = pd.to_datetime(out[c]).dt.date
     out["n_estimated"] = out["n_estimated"].astype(int)
-    # Scores with a standard error, and where it comes from (binomial from the item count, or none known).
-    has_se = out["benchmark"].isin(list(ITEM_COUNTS))
-    out["n_with_se"] = (out["n_open"] + out["n_closed"] + out["n_excluded"]).where(has_se, 0).astype(int)
-    out["score_se"] = out["benchmark"].map(lambda b: f"binomial, {ITEM_COUNTS[b][0]} items" if b in ITEM_COUNTS else "none")
+    # Scores with a standard error, and where it comes from: the data's own, binomial from the item count, or none.
+    n_data = scores.assign(has=scores["score_se"].notna() if "score_se" in scores else False).groupby("benchmark")["has"].sum()
+    n_data = out["benchmark"].map(n_data).fillna(0).astype(int)
+    binomial = out["benchmark"].isin(list(ITEM_COUNTS))
+    n_rows = out["n_open"] + out["n_closed"] + out["n_excluded"]
+    out["n_with_se"] = n_rows.where(binomial, n_data).astype(int)
+    out["score_se"] = [
+        ", ".join(filter(None, [f"data ({d} of {n})" if d else "", f"binomial, {ITEM_COUNTS[b][0]} items" if b in ITEM_COUNTS
+                                and d < n else ""])) or "none"
+        for b, d, n in zip(out["benchmark"], n_data, n_rows, strict=True)]
     return out

@@ -110,6 +110,30 @@ def _epoch_registry(files: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return reg
 
 
+_PLUS_MINUS = re.compile(r"^=?\+?(\d+(?:\.\d+)?)\s*/\s*-?(\d+(?:\.\d+)?)$")
+
+
+def score_standard_error(f: pd.DataFrame) -> pd.Series:
+    """Each row's standard error where the export gives one, in the score's units (NaN = unknown).
+
+    ``stderr`` (Epoch's own runs); ``Average Standard error`` (BALROG); WebDev Arena's 95% interval, as
+    ``95% CI High``/``95% CI Low`` or the text ``=+11/-11`` (half-width / 1.96). METR's time-horizon intervals are
+    asymmetric on a log scale and are not turned into a symmetric error."""
+    if "stderr" in f:
+        return pd.to_numeric(f["stderr"], errors="coerce")
+    if "Average Standard error" in f:
+        return pd.to_numeric(f["Average Standard error"], errors="coerce")
+    if {"95% CI High", "95% CI Low"} <= set(f.columns) or "Score 95% CI" in f:
+        nan = pd.Series(float("nan"), index=f.index)
+        hi = pd.to_numeric(f.get("95% CI High", nan), errors="coerce")
+        lo = pd.to_numeric(f.get("95% CI Low", nan), errors="coerce")
+        half = (hi - lo) / 2
+        text = f.get("Score 95% CI", nan).astype("string").str.replace(" ", "").str.extract(_PLUS_MINUS).astype(float)
+        half = half.fillna(text.mean(axis=1))
+        return half / 1.96
+    return pd.Series(float("nan"), index=f.index)
+
+
 def load_epoch_export(path: bytes | str | Path, *, min_per_side_external: int = 5) -> Dataset:
     """An Epoch AI benchmark export. Open/closed comes from 'Model accessibility' by exact version,
     then by a normalised version key; rows with neither are reported and left out."""
@@ -153,7 +177,7 @@ def load_epoch_export(path: bytes | str | Path, *, min_per_side_external: int = 
             "model_id": sub["Model version"], "model_name": sub["Model version"].map(names).fillna(sub["Model version"]),
             "creator": sub.get("Organization", ""), "release_date": sub["Release date"], "open_weights": is_open.to_numpy(),
             "openness": acc[ok].to_numpy(), "benchmark": bench, "score": sub[col], "is_estimated": False,
-            "source": "epoch", "snapshot_date": None,
+            "source": "epoch", "snapshot_date": None, "score_se": score_standard_error(sub).to_numpy(),
         }))
     if not frames:
         raise DataError("The Epoch export has no benchmark with both open and closed labelled models.")

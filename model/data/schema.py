@@ -19,7 +19,10 @@ SCORE_COLUMNS: list[str] = [
     "is_estimated",
     "source",
     "snapshot_date",
+    "score_se",
 ]
+
+#: ``score_se``: the score's standard error in the benchmark's own units, where the source gives one (empty = unknown).
 
 
 #: Columns a user file must provide; the others get documented defaults.

@@ -116,8 +116,21 @@ def check_scores(df: pd.DataFrame, ctx: Context) -> list[Finding]:
     return found
 
 
+def check_score_se(df: pd.DataFrame, ctx: Context) -> list[Finding]:
+    """The optional standard error is a finite number >= 0 (else read as unknown: the score itself is kept)."""
+    if "score_se" not in df:
+        df["score_se"] = np.nan
+        return []
+    text = df["score_se"].astype("string").str.strip()
+    se = pd.to_numeric(text, errors="coerce").astype(float)
+    bad = text.notna() & (text != "") & ~(np.isfinite(se) & (se >= 0))
+    df["score_se"] = se.where(~bad)
+    return [Finding(bad, "score_se", "standard error is not a number >= 0; read as unknown", "repair")]
+
+
 #: Checks of single rows, in order; each parses its columns in the working copy and returns its findings.
-ROW_CHECKS: tuple[Callable[[pd.DataFrame, Context], list[Finding]], ...] = (check_text, check_dates, check_flags, check_scores)
+ROW_CHECKS: tuple[Callable[[pd.DataFrame, Context], list[Finding]], ...] = (check_text, check_dates, check_flags, check_scores,
+                                                                         check_score_se)
 
 
 def keep_best_duplicate(clean: pd.DataFrame, df: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:

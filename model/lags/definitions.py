@@ -17,8 +17,12 @@ the same censoring vocabulary as the engine: ``ok``; ``open_ahead`` (the latent 
     Over a window, the horizontal gap averaged over the score levels both frontiers passed through in it
     (:func:`level_average_lag`); as a series, the window runs from a fixed start to each month.
 
-``not_significantly_behind`` (Epoch AI, May 2026: caught up once the closed frontier is not significantly better)
-needs each score's standard error and is not offered yet.
+``not_significantly_behind`` (Epoch AI, "Open models lag closed models by 4 months", May 2026)
+    At each open release that raised the open frontier: months since the closed frontier first became
+    *significantly* better than it, i.e. first beat its score by more than ``z * sqrt(se_open**2 + se_closed**2)``
+    (one-sided 5%, ``z`` = :data:`NSB_Z`: our reading of "not significantly better"). With exact scores this is
+    ``backward``; with noisy scores it is shorter, since a near-tie counts as caught up. It needs standard errors
+    (the data's ``score_se`` or a known item count, :func:`model.lags.uncertainty.score_standard_errors`).
 """
 
 from __future__ import annotations
@@ -30,8 +34,11 @@ from model.core.errors import DataError
 from model.core.timeaxis import months_from_days
 from model.lags.engine import benchmark_groups, event_lags
 from model.lags.frontier import Frontier, build_frontier
+from model.lags.uncertainty import score_standard_errors
 
-DEFINITIONS = ("backward", "catch_up", "threshold", "level_average")
+DEFINITIONS = ("backward", "catch_up", "threshold", "level_average", "not_significantly_behind")
+#: One-sided z of "significantly better" in ``not_significantly_behind`` (5%).
+NSB_Z = 1.645
 DEFINITION_COLUMNS = ["date", "lag_months", "status", "level", "closed_model", "closed_date", "open_model", "open_date"]
 #: Thresholds on the grid of the ``threshold`` definition, and levels averaged by ``level_average``.
 N_THRESHOLDS, N_LEVELS = 20, 50
@@ -142,6 +149,42 @@ def level_average_lags(scores: pd.DataFrame, benchmark: str, *, start, benchmark
     return pd.DataFrame(rows, columns=DEFINITION_COLUMNS)
 
 
+def _se_by_model(rows: pd.DataFrame, se: np.ndarray, frontier: Frontier) -> np.ndarray:
+    return pd.Series(se, index=rows["model_id"].to_numpy()).groupby(level=0).first().reindex(frontier.model_ids).to_numpy()
+
+
+def not_significantly_behind_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None,
+                                  definition: str = "any", groups: pd.Series | None = None, z: float = NSB_Z) -> pd.DataFrame:
+    """At each open record: months since the closed frontier first became significantly better than it."""
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+    se_f, origin_f = score_standard_errors(follower, benchmark, benchmarks)
+    se_l, origin_l = score_standard_errors(leader, benchmark, benchmarks)
+    if origin_f == "none" and origin_l == "none":
+        raise DataError(f"{benchmark}: no score has a standard error, so 'not significantly behind' cannot be judged "
+                        "(give a score_se column, or use another definition).")
+    fo, le = build_frontier(follower, hib), build_frontier(leader, hib)
+    if not len(fo) or not len(le):
+        raise DataError(f"{benchmark}: the lag needs both open and closed models.")
+    se_o, se_c = _se_by_model(follower, se_f, fo), _se_by_model(leader, se_l, le)
+    margin = z * np.sqrt(se_o[:, None] ** 2 + se_c[None, :] ** 2)
+    better = (le.values[None, :] - fo.values[:, None]) > margin  # open record x closed record
+    k = np.where(better.any(axis=1), better.argmax(axis=1), len(le))
+    sign = 1.0 if hib else -1.0
+    out = []
+    for i, t in enumerate(fo.dates):
+        row = {"date": pd.Timestamp(t), "level": fo.values[i] * sign, "closed_model": None, "closed_date": pd.NaT,
+               "open_model": fo.model_names[i], "open_date": pd.Timestamp(t)}
+        if t < le.dates[0]:
+            row.update(lag_months=np.nan, status="no_closed_yet")
+        elif k[i] >= len(le) or le.dates[k[i]] > t:  # not significantly behind the closed frontier of the day
+            row.update(lag_months=0.0, status="open_ahead")
+        else:
+            row.update(lag_months=_months(t, le.dates[k[i]]), status="left_censored" if k[i] == 0 else "ok",
+                       closed_model=le.model_names[k[i]], closed_date=pd.Timestamp(le.dates[k[i]]))
+        out.append(row)
+    return pd.DataFrame(out, columns=DEFINITION_COLUMNS)
+
+
 def lags_by_definition(scores: pd.DataFrame, benchmark: str, definition_name: str, *, benchmarks=None,
                        open_definition: str = "any", start=None, tolerance: float = 0.0) -> pd.DataFrame:
     """Lag observations of one benchmark under a named definition (``backward`` = the engine's event lags)."""
@@ -159,5 +202,7 @@ def lags_by_definition(scores: pd.DataFrame, benchmark: str, definition_name: st
         return catch_up_lags(scores, benchmark, **kw)
     if definition_name == "threshold":
         return threshold_lags(scores, benchmark, **kw)
+    if definition_name == "not_significantly_behind":
+        return not_significantly_behind_lags(scores, benchmark, **kw)
     first = scores.loc[scores["benchmark"] == benchmark, "release_date"].min()
     return level_average_lags(scores, benchmark, start=start or first, **kw)

@@ -1,9 +1,10 @@
 """Score uncertainty carried into the lag: a parametric bootstrap of the scores gives a distribution of both
 frontiers, and so of the lag, at every date.
 
-Each score gets a standard error where one is known: binomial from the benchmark's item count
-(:data:`model.data.catalog.ITEM_COUNTS`), else none (the indices, most sub-benchmarks: their lag interval is then a
-point). Replicates draw every score from Normal(score, se), clipped to the benchmark's scale; the backward lag is
+Each score gets a standard error where one is known: the data's own (``score_se``: Epoch's ``stderr``, a user's
+column), else binomial from the benchmark's item count (:data:`model.data.catalog.ITEM_COUNTS`), else none (the
+indices, most sub-benchmarks: their lag interval is then a point).
+Replicates draw every score from Normal(score, se), clipped to the benchmark's scale; the backward lag is
 recomputed per replicate on the grid, vectorised over replicates (one broadcast comparison per benchmark), and
 summarised as the 5%, 50% and 95% quantiles. Dates with no lag in a replicate (no open or no closed model yet) are
 left out of that replicate's quantiles.
@@ -35,14 +36,21 @@ def scale_of(benchmarks: pd.DataFrame | None, benchmark: str) -> tuple[float, fl
 
 
 def score_standard_errors(rows: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame | None) -> tuple[np.ndarray, str]:
-    """Each row's standard error (native units) and where it came from ("binomial: …" or "none": zeros)."""
+    """Each row's standard error (native units; 0 = unknown) and where they came from.
+
+    In order: the data's own ``score_se`` (Epoch's ``stderr``, a user's column), else binomial from the benchmark's
+    item count, else none. The origin reads "data", "binomial: <source>", "data and binomial: <source>" or "none"."""
+    given = rows["score_se"].to_numpy(float) if "score_se" in rows else np.full(len(rows), np.nan)
+    has_data = np.isfinite(given)
+    se, origins = np.where(has_data, given, 0.0), ["data"] if has_data.any() else []
     scale = scale_of(benchmarks, benchmark)
-    if benchmark not in ITEM_COUNTS or scale is None:
-        return np.zeros(len(rows)), "none"
-    n, source = ITEM_COUNTS[benchmark]
-    lo, hi = scale
-    p = ((rows["score"].to_numpy(float) - lo) / (hi - lo)).clip(0, 1)
-    return np.sqrt(p * (1 - p) / n) * (hi - lo), f"binomial: {source}"
+    if benchmark in ITEM_COUNTS and scale is not None and not has_data.all():
+        n, source = ITEM_COUNTS[benchmark]
+        lo, hi = scale
+        p = ((rows["score"].to_numpy(float) - lo) / (hi - lo)).clip(0, 1)
+        se = np.where(has_data, se, np.sqrt(p * (1 - p) / n) * (hi - lo))
+        origins.append(f"binomial: {source}")
+    return se, " and ".join(origins) or "none"
 
 
 def _bootstrap(values: np.ndarray, se: np.ndarray, scale, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -52,8 +60,9 @@ def _bootstrap(values: np.ndarray, se: np.ndarray, scale, rng: np.random.Generat
 
 def bootstrap_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, definition: str = "any",
                    grid: str = "monthly", start=None, end=None, n_replicates: int = N_REPLICATES,
-                   seed: int = 0) -> tuple[pd.DatetimeIndex, np.ndarray, str]:
-    """Grid dates, the backward lag per replicate and date (months; NaN = no lag), and the SE's origin."""
+                   seed: int = 0, dates=None) -> tuple[pd.DatetimeIndex, np.ndarray, str]:
+    """Grid dates (or the ``dates`` given), the backward lag per replicate and date (months; NaN = no lag), and the
+    SE's origin."""
     rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, None)
     if follower.empty or leader.empty:
         raise DataError(f"{benchmark}: the lag needs both open and closed models.")
@@ -70,7 +79,7 @@ def bootstrap_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataF
     d_c = leader["release_date"].to_numpy("datetime64[D]")
     start = pd.Timestamp(start) if start is not None else pd.Timestamp(d_o[0]).to_period("M").to_timestamp()
     end = pd.Timestamp(end) if end is not None else rows["release_date"].max()
-    dates = date_grid(start, end, grid)
+    dates = date_grid(start, end, grid) if dates is None else pd.DatetimeIndex(dates).to_numpy("datetime64[D]")
     idx_o = np.searchsorted(d_o, dates, side="right") - 1
     run_o = np.maximum.accumulate(vo, axis=1)
     open_frontier = np.where(idx_o[None, :] >= 0, run_o[:, np.clip(idx_o, 0, None)], np.nan)
@@ -92,6 +101,20 @@ def lag_intervals(scores: pd.DataFrame, benchmark: str, **kw) -> pd.DataFrame:
         warnings.simplefilter("ignore", RuntimeWarning)
         q = np.nanquantile(lag, [0.05, 0.5, 0.95], axis=0) if np.isfinite(lag).any() else np.full((3, len(dates)), np.nan)
     return pd.DataFrame({"date": dates, "lag_lo90": q[0], "lag_median": q[1], "lag_hi90": q[2], "score_se": origin})
+
+
+def lag_standard_errors(scores: pd.DataFrame, benchmark: str, dates, *, benchmarks: pd.DataFrame | None = None,
+                        definition: str = "any", n_replicates: int = N_REPLICATES, seed: int = 0) -> np.ndarray:
+    """Each date's lag measurement error (months) from score uncertainty: the half-width of the bootstrap's 90%
+    interval / 1.645, a standard deviation robust to the lag's skew and its bound at 0 (0 where scores are exact)."""
+    _, lag, origin = bootstrap_lags(scores, benchmark, benchmarks=benchmarks, definition=definition,
+                                    n_replicates=n_replicates, seed=seed, dates=dates)
+    if origin == "none":
+        return np.zeros(lag.shape[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo, hi = np.nanquantile(lag, [0.05, 0.95], axis=0)
+    return np.nan_to_num((hi - lo) / (2 * 1.645), nan=0.0)
 
 
 def mean_lag_intervals(scores: pd.DataFrame, names: list[str], *, benchmarks: pd.DataFrame | None = None,

@@ -16,8 +16,10 @@ from model.analysis import FitSettings
 from model.bayes.priors import TrendPriors
 
 #: Link parameters that are plain fit settings, and the integer ones among them.
-TEXT_PARAMS = ("model", "likelihood", "observations")
+TEXT_PARAMS = ("model", "likelihood", "observations", "lag_definition")
 INT_PARAMS = ("seed", "draws", "chains")
+BOOL_PARAMS = ("measurement_error",)
+_BOOL_TEXT = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 #: Longest parameter value quoted back in a notice.
 QUOTE_LIMIT = 40
 
@@ -49,6 +51,13 @@ def link_updates(params: Mapping[str, str]) -> tuple[dict[str, object], list[str
                 updates[key] = int(str(params[key]))
             except ValueError:
                 notices.append(f"Ignored the link's {key} {_quote(params[key])}: not a whole number.")
+    for key in BOOL_PARAMS:
+        if key in params:
+            text = str(params[key]).strip().lower()
+            if text in _BOOL_TEXT:
+                updates[key] = _BOOL_TEXT[text]
+            else:
+                notices.append(f"Ignored the link's {key} {_quote(params[key])}: not true or false.")
     for key, value in params.items():
         if key.startswith("p_"):
             name = key[2:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from model.bayes.crossing import fmt_prob
@@ -28,3 +29,14 @@ def readings(row: pd.Series | dict) -> dict[str, str]:
     by = (f"{fmt_prob(r['p_cross_by_2026_12_31'])} probability the trend is at or below zero by the end of 2026, "
           f"{fmt_prob(r['p_cross_by_2027_12_31'])} by the end of 2027.")
     return {"trend": trend, "crossing": cross, "p_cross": by, "slope": slope}
+
+
+def measurement_error_note(obs) -> str:
+    """One sentence on whether the fitted lags carry measurement error from score uncertainty."""
+    se = obs.meas_sd
+    if se.any():
+        return (f"Score uncertainty is in the fit: {int((se > 0).sum())} of {len(se)} lags carry a measurement error "
+                f"(median {np.median(se[se > 0]):.1f} months; bars: 90%), added to the model's noise.")
+    if obs.lag_definition == "not_significantly_behind":
+        return "The lags are exact under this definition: the scores' errors are already in its rule."
+    return "The lags are treated as exact: no score of this benchmark has a known standard error (or the option is off)."

@@ -17,7 +17,8 @@ from model.presentation.plot_data import crossing_histogram, prior_preview_lines
 def fit_figure(obs_frame: pd.DataFrame, band: pd.DataFrame, *, title: str, crossing_median=None, prior_band=None) -> go.Figure:
     """Observed lags (by status) with the fitted trend's median and 50%/90% bands out to the horizon.
 
-    ``band`` has ``date, q05, q25, q50, q75, q95`` (months); ``obs_frame`` has ``date, lag_months, status``.
+    ``band`` has ``date, q05, q25, q50, q75, q95`` (months); ``obs_frame`` has ``date, lag_months, status`` and
+    optionally ``lag_se`` (each lag's measurement error: drawn as a ±1.645 se bar, the 90% interval).
     """
     fig = go.Figure()
     if prior_band is not None:
@@ -29,9 +30,11 @@ def fit_figure(obs_frame: pd.DataFrame, band: pd.DataFrame, *, title: str, cross
     for status, (colour, symbol, label) in STATUS_STYLE.items():
         pts = obs_frame[obs_frame["status"] == status]
         if not pts.empty:
+            has_se = "lag_se" in pts and bool((pts["lag_se"] > 0).any())
+            error = {"type": "data", "array": 1.645 * pts["lag_se"], "visible": True, "thickness": 1} if has_se else None
             fig.add_trace(go.Scatter(x=pts["date"], y=pts["lag_months"], mode="markers", name=f"observed: {label}",
                                      marker={"color": colour if status != "ok" else "#000000", "symbol": symbol, "size": 8},
-                                     hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} months<extra></extra>"))
+                                     error_y=error, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} months<extra></extra>"))
     fig.add_hline(y=0, line={"color": "#555555", "width": 1})
     if crossing_median is not None:
         fig.add_vline(x=crossing_median, line={"color": OKABE_ITO["closed"], "dash": "dash", "width": 2})
