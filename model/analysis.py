@@ -23,6 +23,7 @@ from model.bayes.engine import SamplerSettings
 from model.bayes.fitting import FitSpec, PooledSpec, TrendFit, fit_pooled, fit_trend
 from model.bayes.observations import OBSERVATION_KINDS, benchmark_observations, mean_observations, pooled_observations
 from model.bayes.priors import PoolingPriors, TrendPriors
+from model.bayes.stacking import fit_stacked
 from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
 from model.bayes.trends import LIKELIHOODS, MODELS
 from model.core.errors import DataError
@@ -32,6 +33,8 @@ from model.data.openness import OPEN_DEFINITIONS
 from model.lags.definitions import DEFINITIONS
 
 POOLINGS = ("none", "partial", "complete")
+#: Every model a fit may name: the trend models, and their stacked mixture (model.bayes.stacking).
+FIT_MODELS = (*MODELS, "stacked")
 
 
 class FitSettings(BaseModel):
@@ -41,7 +44,7 @@ class FitSettings(BaseModel):
 
     source: str = "aa"
     benchmarks: list[str] = Field(default_factory=lambda: ["intelligence_index_2026_10_10"])  # the newest index version
-    model: Literal[MODELS] = "linear"
+    model: Literal[FIT_MODELS] = "linear"
     likelihood: Literal[LIKELIHOODS] = "normal"
     observations: Literal[OBSERVATION_KINDS] = "events"
     start: str | None = None
@@ -123,15 +126,27 @@ def _with_errors(ds: Dataset, settings: FitSettings) -> dict:
     return dict(_observation_options(ds, settings), measurement_error=settings.measurement_error)
 
 
-def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
+def _series_spec(settings: FitSettings) -> FitSpec:
+    """The spec of a one-series fit ("stacked" fits every member with the same likelihood, priors and sampler)."""
+    model = "linear" if settings.model == "stacked" else settings.model
+    return FitSpec(model=model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
+
+
+def _fit_series(obs, settings: FitSettings, trace, pooling: str = "none", progress=None) -> TrendFit:
+    if settings.model == "stacked":
+        return fit_stacked(obs, _series_spec(settings), pooling=pooling, progress=progress)
+    return fit_trend(obs, _series_spec(settings), pooling=pooling, trace=trace)
+
+
+def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces,
+              progress=None) -> tuple[dict, list[str]]:
     """Each benchmark on its own; with several, a benchmark that cannot be fitted becomes a note."""
-    spec = FitSpec(model=settings.model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
     fits, notes = {}, []
     for name in names:
         try:
             obs = benchmark_observations(ds.scores, name, kind=settings.observations, lag_definition=settings.lag_definition,
                                          **_with_errors(ds, settings))
-            fits[name] = fit_trend(obs, spec, trace=traces.get(name))
+            fits[name] = _fit_series(obs, settings, traces.get(name), progress=progress)
         except DataError as exc:
             if len(names) == 1:
                 raise
@@ -141,7 +156,8 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
     return fits, notes
 
 
-def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
+def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces,
+                 progress=None) -> tuple[dict, list[str]]:
     """Partial pooling across the benchmarks (benchmarks with too few observations are left out, with a note)."""
     pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, lag_definition=settings.lag_definition,
                                         **_with_errors(ds, settings))
@@ -150,20 +166,20 @@ def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: T
     return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, notes
 
 
-def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces) -> tuple[dict, list[str]]:
+def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces,
+                  progress=None) -> tuple[dict, list[str]]:
     """One trend through the across-benchmark mean lag (the June 2026 analysis's series)."""
     if settings.lag_definition != "backward":
         raise DataError("Complete pooling averages the monthly backward lag; choose the backward definition for it.")
     obs = mean_observations(ds.scores, names, **_observation_options(ds, settings))
-    spec = FitSpec(model=settings.model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
-    return {"complete": fit_trend(obs, spec, pooling="complete", trace=traces.get("complete"))}, []
+    return {"complete": _fit_series(obs, settings, traces.get("complete"), pooling="complete", progress=progress)}, []
 
 
 @dataclass(frozen=True)
 class Design:
     """How one pooling choice turns data into fits, and which settings cannot change its result."""
 
-    run: Callable[[Dataset, FitSettings, list[str], Traces], tuple[dict, list[str]]]
+    run: Callable[..., tuple[dict, list[str]]]  # (dataset, settings, names, traces, progress) -> (fits, notes)
     ignores: frozenset[str]
 
 
@@ -185,11 +201,14 @@ def benchmark_names(ds: Dataset, settings: FitSettings) -> list[str]:
     return names
 
 
-def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = None) -> AnalysisResult:
+def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = None, progress=None) -> AnalysisResult:
     """Fit what ``settings`` say on ``ds``; raise :class:`DataError` when nothing can be fitted.
 
-    ``traces`` (stored posteriors by fit name) replace sampling, for summaries of saved fits."""
-    fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {})
+    ``traces`` (stored posteriors by fit name) replace sampling, for summaries of saved fits. ``progress(done, total,
+    name)`` hears as the members of a stacked fit finish."""
+    if traces and settings.model == "stacked":
+        raise DataError("A posterior file holds one model's draws; a stacked fit is refitted from its settings.")
+    fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {}, progress)
     rows = [summarise_fit(fit, data_source=settings.source, snapshot_date=ds.snapshot_date) for fit in fits.values()]
     return AnalysisResult(settings, pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS], fits, notes)
 

@@ -17,9 +17,9 @@ import sys
 
 import pandas as pd
 
-from model.analysis import POOLINGS
+from model.analysis import FIT_MODELS, POOLINGS
 from model.bayes.observations import OBSERVATION_KINDS
-from model.bayes.trends import LIKELIHOODS, MODELS
+from model.bayes.trends import LIKELIHOODS
 from model.commands import prepare, run_backtest, run_compare, run_data, run_fit, run_lags, run_multiverse
 from model.core.errors import DataError
 from model.data.dataset import SOURCES
@@ -147,7 +147,8 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
     from model.bayes.priors import PoolingPriors, TrendPriors
 
     p.add_argument("--benchmark", default="intelligence_index_2026_10_10", help="benchmark id, comma-separated ids, or 'all'")
-    p.add_argument("--model", choices=MODELS, default="linear")
+    p.add_argument("--model", choices=FIT_MODELS, default="linear",
+                   help="a trend model, or 'stacked': all four weighted by leave-future-out stacking (README)")
     p.add_argument("--likelihood", choices=LIKELIHOODS, default="normal")
     p.add_argument("--observations", choices=OBSERVATION_KINDS, default="events")
     p.add_argument("--start", help="window start YYYY-MM-DD")

@@ -231,6 +231,8 @@ def run_fit(args, ds: Dataset) -> int:
         summary = pd.concat([r.summary for r in results], ignore_index=True)
         return write_summary(summary, args)
     st = settings_from_args(args)
+    if args.netcdf and st.model == "stacked":
+        raise DataError("--netcdf writes one model's posterior; a stacked fit has four (fit each with --model NAME).")
     if args.settings and not args.file:  # a settings file names its own embedded source
         ds = load_embedded(st.source, include_estimated=st.include_estimated) if st.source in SOURCES else ds
     result = run_analysis(ds, st)

@@ -48,6 +48,8 @@ if fits:
         st.download_button("Posterior (NetCDF)", body, "frontier_lag_posterior.nc", "application/x-netcdf")
     except OSError as exc:  # e.g. a full temporary folder: the other downloads stay available
         st.error(f"Could not prepare the posterior file ({exc.__class__.__name__}: {exc.strerror or 'write failed'}).")
+    except DataError as exc:  # a stacked fit: no single posterior
+        st.info(str(exc))
 else:
     st.caption("Fit something first.")
 

@@ -36,18 +36,29 @@ try:
 except DataError as exc:
     sections.append(Section("What the data say about the gap", [f"Not available: {exc}"]))
 
-# 2. How sure we are: the default Bayesian fit of the headline benchmark, and the pooled population if fitted.
+# 2. How sure we are: the headline benchmark under the Trend fit page's settings, stacked across the four models (the
+# answer that carries the choice of model), with the chosen single model beside it.
 bench = s.get("benchmark") if s.get("benchmark") in set(ds.benchmarks["benchmark"]) else ds.benchmarks["benchmark"].iloc[0]
-result = run_fit(ds, FitSettings(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"]),
-                 f"{bench} · linear")
+form = {**FitSettings().model_dump(), **st.session_state.get("fit_form", {})}
+form.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
+            include_estimated=s["include_estimated"], lag_definition=s.get("lag_definition", "backward"), pooling="none")
+stacked_settings = FitSettings.model_validate({**form, "model": "stacked"})
+result = run_fit(ds, stacked_settings, f"{bench} · stacked")
 sure = []
 fig2 = None
 if result is not None:
     row = result.summary.iloc[0]
     fit = next(iter(result.fits.values()))
-    sure = [f"{titles(ds).get(bench, bench)}, linear trend on event lags: {readings(row)['crossing']}",
+    sure = [f"{titles(ds).get(bench, bench)}, the four trend models stacked ({row['stack_weights']}), "
+            f"{row['lag_definition']} lags, {row['observations']} observations from {row['window_start']}: "
+            f"{readings(row)['crossing']}",
             readings(row)["p_cross"], f"Sampler diagnostics: {row['verdict']}."]
-    fig2 = fit_figure(fit.obs.frame(), trend_band(fit), title=f"{titles(ds).get(bench, bench)}: lag and fitted trend")
+    fig2 = fit_figure(fit.obs.frame(), trend_band(fit), title=f"{titles(ds).get(bench, bench)}: lag and stacked trend")
+    if form["model"] != "stacked":
+        single = run_fit(ds, FitSettings.model_validate(form), f"{bench} · {form['model']}")
+        if single is not None:
+            sure.append(f"The {form['model']} model alone (the Trend fit page's choice): "
+                        f"{readings(single.summary.iloc[0])['crossing']}")
 pooled = {k: v for k, v in st.session_state.get("results", {}).items() if k.startswith("pooled")}
 if pooled:
     label, res = next(reversed(pooled.items()))
@@ -87,7 +98,9 @@ sections.append(Section("Data provenance and versions", [
     "Data: Artificial Analysis, https://artificialanalysis.ai. Epoch AI, 'AI Benchmarking Hub', epoch.ai/benchmarks, CC BY 4.0.",
     "Software: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
     f"Settings: open definition {s['open_definition']}, tolerance {s['tolerance']}, estimated values "
-    f"{'included' if s['include_estimated'] else 'excluded'}."]))
+    f"{'included' if s['include_estimated'] else 'excluded'}, lag definition {form['lag_definition']}, score "
+    f"uncertainty {'in the fit' if form['measurement_error'] else 'ignored'}, {form['likelihood']} likelihood, "
+    f"{form['draws']} draws x {form['chains']} chains, seed {form['seed']}. Priors: " + stacked_settings.priors.to_json()]))
 
 for sec in sections:
     st.subheader(plain(sec.title))

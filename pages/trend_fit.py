@@ -8,14 +8,14 @@ import streamlit as st
 from model.analysis import FitSettings
 from model.bayes.crossing import fmt_prob, p_cross_by_curve
 from model.bayes.observations import benchmark_observations
+from model.bayes.stacking import FIT_MODEL_LABELS
 from model.bayes.summaries import crossing_dates, crossing_draws, prior_band, prior_trend_draws, trend_band
-from model.bayes.trends import MODEL_LABELS
 from model.core.errors import DataError
 from model.core.limits import MAX_SEED
 from model.core.timeaxis import monthly_grid
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
 from model.presentation.links import clamp_date
-from model.presentation.readings import measurement_error_note, readings
+from model.presentation.readings import measurement_error_note, readings, stacked_members_table
 from model.presentation.text import plain
 from model.robustness.comparison import comparison_reading
 from pages.common import (
@@ -40,7 +40,12 @@ fs = st.session_state.setdefault("fit_form", FitSettings(source=s["source"]).mod
 
 bench = benchmark_picker(ds)
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-fs["model"] = c1.selectbox("Model", list(MODEL_LABELS), index=list(MODEL_LABELS).index(fs["model"]), format_func=MODEL_LABELS.get)
+fs["model"] = c1.selectbox("Model", list(FIT_MODEL_LABELS), index=list(FIT_MODEL_LABELS).index(fs["model"]),
+                           format_func=FIT_MODEL_LABELS.get,
+                           help="stacked: constant, linear, AR(1) and changepoint fitted together and mixed by stacking "
+                                "weights from one-step-ahead forecasts (leave-future-out): the answer that carries the "
+                                "choice of model. Slower: four fits plus refits.")
+preview_model = "linear" if fs["model"] == "stacked" else fs["model"]  # the members' line priors
 fs["likelihood"] = c2.selectbox("Likelihood", ["normal", "student"], index=["normal", "student"].index(fs["likelihood"]),
                                 help="Student-t is robust to the odd outlying release.")
 fs["observations"] = c3.selectbox("Observations", ["events", "monthly"], index=["events", "monthly"].index(fs["observations"]),
@@ -97,7 +102,7 @@ except (DataError, ValueError) as exc:
 
 with pc2:
     dates = monthly_grid(obs.window_start, horizon)
-    st.plotly_chart(prior_preview_figure(dates, prior_trend_draws(fit_settings.priors, fs["model"], obs, dates), obs.frame()),
+    st.plotly_chart(prior_preview_figure(dates, prior_trend_draws(fit_settings.priors, preview_model, obs, dates), obs.frame()),
                     width="stretch", key="prior_preview")
     st.caption("Grey: trends the priors alone allow (before seeing the data); blue: the observed lags.")
 
@@ -112,12 +117,17 @@ read = readings(row)
 
 st.subheader("Crossing date")
 st.markdown(f"**{read['crossing']}**")
+if fs["model"] == "stacked":
+    st.caption(plain(f"Stacking weights: {fit.model.weights_text()} (from one-step-ahead forecasts of the last lags; "
+                     "a weight near 1 means that model forecast them clearly best)."))
+    with st.expander("Each model's own answer"):
+        st.dataframe(stacked_members_table(fit), hide_index=True, width="stretch")
 band = trend_band(fit, horizon=horizon)
-pb = prior_band(fit_settings.priors, fs["model"], obs, start=obs.window_start, horizon=horizon)
+pb = prior_band(fit_settings.priors, preview_model, obs, start=obs.window_start, horizon=horizon)
 cross_med = pd.Timestamp(row["crossing_median"]) if row["crossing_median"] else None
 figs = {}
 figs["trend"] = fit_figure(obs.frame(), band, title=f"{ds.benchmarks.set_index('benchmark').at[bench, 'display_name']}: "
-                           f"lag and {MODEL_LABELS[fs['model']]} fit", crossing_median=cross_med, prior_band=pb)
+                           f"lag and {FIT_MODEL_LABELS[fs['model']].split(':')[0]} fit", crossing_median=cross_med, prior_band=pb)
 st.plotly_chart(figs["trend"], width="stretch")
 st.caption(read["trend"])
 dates_cross, p_not = crossing_dates(fit, horizon=horizon)

@@ -68,7 +68,8 @@ def summary_row(fit: TrendFit, *, target=None, data_source: str = "", snapshot_d
     reference = fit.obs.reference
     x_star = crossing_years(alpha, beta)
     cs = summarise_crossing(x_star, reference)
-    mcse = crossing_mcse_months(x_star, fit.spec.sampler.chains)
+    own = getattr(fit.model, "crossing_mcse", None)  # a stacked mixture computes it from its members' chains
+    mcse = own(fit, x_star) if own is not None else crossing_mcse_months(x_star, fit.spec.sampler.chains)
     about = fit.model.describe(fit, target)
     diag = fit.diagnostics
     return {

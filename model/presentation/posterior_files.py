@@ -29,6 +29,9 @@ def _with_attrs(result: AnalysisResult, name: str, data_hash: str):
 
 def write_posterior(result: AnalysisResult, name: str, path: str | Path, *, data_hash: str) -> Path:
     """Write fit ``name`` of ``result`` with its settings, atomically."""
+    if result.fits[name].trace is None:
+        raise DataError("A stacked fit mixes four posteriors; it has no single posterior file. Its settings file "
+                        "reproduces it (python -m model fit --settings FILE).")
     tree = _with_attrs(result, name, data_hash)
     return write_atomic_with(path, lambda tmp: tree.to_netcdf(tmp, engine="h5netcdf"))
 

@@ -9,29 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model.bayes.fitting import FitSpec, TrendFit, fit_trend
-from model.bayes.observations import Observations
+from model.bayes.observations import LOWER_BOUND_STATUSES, Observations
+from model.bayes.stacking import pointwise_loglik
 from model.bayes.trends import MODELS
 from model.core.errors import DataError
 from model.core.timeaxis import years_since
-
-
-def pointwise_loglik(fit: TrendFit) -> np.ndarray:
-    """Log-likelihood of each observation under each draw (draws, n), with censoring."""
-    obs = fit.obs
-    order = np.argsort(obs.x, kind="stable")
-    x, y, status = obs.x[order], obs.y[order], obs.status[order]
-    mu, sd = fit.model.conditional_mean_sd(fit.draws, x, y)
-    dist = stats.norm(mu, sd) if fit.spec.likelihood == "normal" else stats.t(fit.spec.priors.student_nu, mu, sd)
-    ll = dist.logpdf(y[None, :])
-    ahead, cens = status == "open_ahead", status == "left_censored"
-    if ahead.any():
-        ll[:, ahead] = dist.logcdf(np.zeros_like(y)[None, :])[:, ahead]
-    if cens.any():
-        ll[:, cens] = dist.logsf(y[None, :])[:, cens]
-    return ll
 
 
 def loo(fit: TrendFit) -> dict:
@@ -61,7 +45,7 @@ def crps_samples(samples: np.ndarray, y: float) -> float:
 def score_forecast(fit: TrendFit, future: Observations, *, seed: int = 0) -> pd.DataFrame:
     """Score predictive draws of the observed lag (floored at 0) against later observations."""
     x = years_since(future.dates, fit.obs.reference)
-    keep = future.status != "left_censored"
+    keep = ~np.isin(future.status, LOWER_BOUND_STATUSES)  # a lower bound is not a value to score against
     if not keep.any():
         return pd.DataFrame()
     order = np.argsort(x[keep])

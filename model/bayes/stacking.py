@@ -1,0 +1,307 @@
+"""One answer across the trend models: Bayesian stacking weighted by leave-future-out predictive densities.
+
+Stacking (Yao, Vehtari, Simpson and Gelman 2018) picks the weights ``w`` on the simplex that maximise
+``sum_i log sum_m w_m p_m(y_i | y_<i)``: the mixture of the models' predictive distributions that would have
+forecast the observed lags best. With a dozen forecast points the plain optimum tends to put all weight on one model,
+so the weights are averaged over Bayesian-bootstrap reweightings of the points (Yao et al. 2018, §4.3).
+These are time series, so each density is a *one-step-ahead* forecast from the
+lags before it (leave-future-out, LFO; Bürkner, Gabry and Vehtari 2020), at the last :data:`N_ORIGINS`
+observations. Each density comes from the full-data posterior by Pareto-smoothed importance sampling, leaving out
+``y_i`` and everything after it; where the Pareto k exceeds :data:`K_THRESHOLD` the model is refitted on ``y_<i``
+(exact LFO). PSIS-LOO densities are the documented fallback where a series is too short for LFO.
+
+The stacked posterior of anything a fit reports (the lag now, the slope, the crossing date) is the mixture of the
+models' draws by weight (:class:`StackedTrend`), so the headline carries the uncertainty about the model too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+import numpy as np
+from scipy import stats
+from scipy.special import logsumexp
+
+from model.bayes.crossing import CROSSING_QUANTILES, crossing_years
+from model.bayes.diagnostics import Diagnostics
+from model.bayes.fitting import FitSpec, TrendFit, fit_trend
+from model.bayes.observations import LOWER_BOUND_STATUSES, Observations
+from model.bayes.trends import MODEL_LABELS, MODELS, SeriesTrend
+from model.core.errors import DataError
+from model.core.timeaxis import years_between
+
+#: Forecast origins scored by LFO (the last observations), the shortest training series, and the PSIS threshold.
+N_ORIGINS, MIN_TRAIN, K_THRESHOLD = 12, 6, 0.7
+#: Bayesian-bootstrap replicates of the stacking weights.
+N_BOOT = 200
+#: Refits inside LFO (where PSIS is unreliable) use a lighter sampler: their densities need less precision.
+REFIT_DRAWS, REFIT_CHAINS = 500, 2
+#: The members of the stacked answer, in order.
+STACK_MEMBERS = MODELS
+#: Labels of every model a fit may name, the stacked mixture included.
+FIT_MODEL_LABELS = {**MODEL_LABELS, "stacked": "stacked: the four models, weighted by how well each forecast the lags"}
+
+
+def pointwise_loglik(fit: TrendFit, obs: Observations | None = None) -> np.ndarray:
+    """Log-likelihood of each observation of ``obs`` (default: the fitted ones) under each draw, (draws, n), in time
+    order, with censoring and the lags' measurement error. AR models condition each lag on the one before it."""
+    obs = fit.obs if obs is None else obs
+    order = np.argsort(obs.x, kind="stable")
+    x = years_between(np.asarray(obs.dates)[order], fit.obs.reference)  # on the fit's own time axis
+    y, status = obs.y[order], obs.status[order]
+    mu, sd = fit.model.conditional_mean_sd(fit.draws, x, y)
+    sd = np.sqrt(sd**2 + obs.meas_sd[order][None, :] ** 2)
+    dist = stats.norm(mu, sd) if fit.spec.likelihood == "normal" else stats.t(fit.spec.priors.student_nu, mu, sd)
+    ll = dist.logpdf(y[None, :])
+    ahead, lower = status == "open_ahead", np.isin(status, LOWER_BOUND_STATUSES)
+    if ahead.any():
+        ll[:, ahead] = dist.logcdf(np.zeros_like(y)[None, :])[:, ahead]
+    if lower.any():
+        ll[:, lower] = dist.logsf(y[None, :])[:, lower]
+    return ll
+
+
+def _psis_log_weights(ll_left_out: np.ndarray, chains: int) -> tuple[np.ndarray, float]:
+    """Pareto-smoothed, normalised log weights that remove lags from a posterior (weights ∝ 1 / their likelihood,
+    from their summed log-likelihood per draw), and the Pareto k (arviz-stats' PSIS, as its LOO calls it)."""
+    import xarray as xr
+
+    da = xr.DataArray(ll_left_out.reshape(chains, -1), dims=["chain", "draw"])
+    lw, k = da.azstats.psislw(dim=["chain", "draw"], r_eff=1.0)
+    lw = np.asarray(lw).ravel()
+    return lw - logsumexp(lw), float(np.asarray(k))
+
+
+def lfo_log_densities(fit: TrendFit, *, n_origins: int = N_ORIGINS, k_threshold: float = K_THRESHOLD,
+                      refit_spec: FitSpec | None = None) -> dict:
+    """One-step-ahead log predictive densities at the last ``n_origins`` observations: PSIS from ``fit`` (the
+    full-data posterior) leaving out each origin and what follows, refitting on the past where k > ``k_threshold``.
+
+    Returns ``{"lpd": array, "pareto_k": array, "refits": int, "dates": array}``; empty arrays when the series is too
+    short (fewer than :data:`MIN_TRAIN` lags before the first origin)."""
+    obs = fit.obs
+    order = np.argsort(obs.x, kind="stable")
+    n = len(obs)
+    first = max(MIN_TRAIN, fit.model.min_observations, n - n_origins)
+    origins = list(range(first, n))
+    ll = pointwise_loglik(fit)
+    chains = fit.spec.sampler.chains
+    lpd, ks, refits = [], [], 0
+    for i in origins:
+        lw, k = _psis_log_weights(ll[:, i:].sum(axis=1), chains)
+        if k <= k_threshold:
+            lpd.append(float(logsumexp(lw + ll[:, i])))
+        else:  # the importance weights are unreliable: refit on the lags before this one (exact LFO)
+            cutoff = np.asarray(obs.dates)[order][i]
+            past = obs.up_to(cutoff)
+            if len(past) < max(3, fit.model.min_observations):
+                lpd.append(np.nan)
+            else:
+                light = replace(fit.spec.sampler, draws=min(REFIT_DRAWS, fit.spec.sampler.draws),
+                                chains=min(REFIT_CHAINS, fit.spec.sampler.chains))
+                refit = fit_trend(past, refit_spec or replace(fit.spec, sampler=light))
+                refits += 1
+                ll_i = pointwise_loglik(refit, obs)[:, i]
+                lpd.append(float(logsumexp(ll_i) - np.log(len(ll_i))))
+        ks.append(k)
+    return {"lpd": np.array(lpd), "pareto_k": np.array(ks), "refits": refits,
+            "dates": np.asarray(obs.dates)[order][origins]}
+
+
+def _stacking_em(lpd: np.ndarray, point_weights: np.ndarray, iters: int = 5000, tol: float = 1e-10) -> np.ndarray:
+    """Mixture weights maximising sum_i pi_i log sum_m w_m p_mi, for many point weightings at once: EM's
+    multiplicative update (monotone; the objective is concave in w, so this is the optimum). ``point_weights`` is
+    (replicates, points) and each row sums to 1; returns (replicates, models)."""
+    dens = np.exp(lpd - lpd.max(axis=1, keepdims=True))  # per point, a common factor does not move the optimum
+    w = np.full((point_weights.shape[0], lpd.shape[1]), 1.0 / lpd.shape[1])
+    for _ in range(iters):
+        mix = w @ dens.T  # (replicates, points)
+        new = w * ((point_weights / mix) @ dens)
+        if np.abs(new - w).max() < tol:
+            return new
+        w = new
+    return w
+
+
+def stacking_weights(lpd: np.ndarray, point_weights: np.ndarray | None = None) -> np.ndarray:
+    """Stacking weights from a (points, models) matrix of log predictive densities (Yao et al. 2018, eq. 4):
+    maximise the (weighted) mean log score of the mixture over the simplex."""
+    lpd = np.asarray(lpd, dtype=float)
+    keep = np.isfinite(lpd).all(axis=1)
+    lpd = lpd[keep]
+    m = lpd.shape[1]
+    if m == 1 or not len(lpd):
+        return np.full(m, 1.0 / m)
+    pw = np.full(len(lpd), 1.0 / len(lpd)) if point_weights is None else np.asarray(point_weights, dtype=float)[keep]
+    w = _stacking_em(lpd, (pw / pw.sum())[None, :])[0]
+    w[w < 1e-6] = 0.0
+    return w / w.sum()
+
+
+def bootstrap_stacking_weights(lpd: np.ndarray, *, n_boot: int = N_BOOT, seed: int = 0) -> np.ndarray:
+    """Stacking weights averaged over Bayesian-bootstrap reweightings of the forecast points (Yao et al. 2018, §4.3:
+    with a handful of points the plain optimum jumps to one model; averaging over the points' uncertainty gives weights
+    that say how sure the data are)."""
+    lpd = np.asarray(lpd, dtype=float)
+    lpd = lpd[np.isfinite(lpd).all(axis=1)]
+    if len(lpd) < 2:
+        return stacking_weights(lpd)
+    rng = np.random.default_rng(seed)
+    w = _stacking_em(lpd, rng.dirichlet(np.ones(len(lpd)), size=n_boot)).mean(axis=0)
+    w[w < 1e-6] = 0.0
+    return w / w.sum()
+
+
+def _mixture_indices(n_chains: int, n_draws: int, weights: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """Which flat draw indices each member contributes: the first round(w * draws) of every chain, so the mixture
+    keeps a chain structure (each chain is a concatenation of the members' blocks: conservative for MCSE)."""
+    counts = np.round(weights * n_draws).astype(int)
+    counts[np.argmax(weights)] += n_draws - counts.sum()  # the rounding remainder goes to the largest weight
+    out = []
+    for m, c in enumerate(counts):
+        if c > 0:
+            idx = np.concatenate([ch * n_draws + np.arange(c) for ch in range(n_chains)])
+            out.append((m, idx))
+    return out
+
+
+class StackedTrend(SeriesTrend):
+    """The stacked mixture of fitted member models: draws carry their member, trends come from each member."""
+
+    name, label = "stacked", "stacked (the four models, weighted by leave-future-out)"
+    parameters: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, members: dict[str, TrendFit], weights: dict[str, float], lfo: dict[str, dict],
+                 notes: list[str] | None = None, pooling: str = "none") -> None:
+        super().__init__(pooling)
+        self.members, self.weights, self.lfo, self.notes = members, weights, lfo, list(notes or [])
+
+    def trend(self, draws, x):
+        x = np.asarray(x, dtype=float)
+        out = np.empty((len(draws["member"]), x.shape[0]))
+        for m, name in enumerate(self.members):
+            sel = draws["member"] == m
+            if sel.any():
+                member = self.members[name]
+                out[sel] = member.model.trend({k: v[draws["source_index"][sel]] for k, v in member.draws.items()}, x)
+        return out
+
+    def describe(self, fit, target=None) -> dict:
+        return {**super().describe(fit, target), "model": self.name, "stack_weights": self.weights_text()}
+
+    def crossing_mcse(self, fit, x_star: np.ndarray) -> dict[str, float]:
+        """MCSE (months) of the mixture's crossing quantiles, from the members' own chains: the mixture CDF at a
+        quantile has variance sum_m w_m^2 var(F_m), each var from the member's indicator draws (arviz-stats' ESS-based
+        MCSE of a mean), turned into months through the mixture's quantile function. (The mixture's draws are blocks of
+        different members, so treating them as chains would grossly overstate the error.)"""
+        from arviz_stats import mcse
+
+        x = np.asarray(x_star, dtype=float)
+        p_already, p_never = float(np.mean(x <= 0)), float(np.mean(~np.isfinite(x)))
+        p_later = 1.0 - p_already - p_never
+        if p_later <= 0:
+            return {k: float("nan") for k in CROSSING_QUANTILES}
+        xs = np.sort(np.where(np.isfinite(x), x, np.inf))
+        out = {}
+        for key, p in CROSSING_QUANTILES.items():
+            level = p_already + p * p_later
+            q = xs[min(int(level * len(xs)), len(xs) - 1)]
+            var = 0.0
+            for name, member in self.members.items():
+                w = self.weights.get(name, 0.0)
+                if w > 0:
+                    a, b = member.parameter_draws()
+                    ind = (crossing_years(a, b) <= q).astype(float).reshape(member.spec.sampler.chains, -1)
+                    var += w**2 * float(np.asarray(mcse(ind, method="mean"))) ** 2 if ind.std() > 0 else 0.0
+            s = np.sqrt(var)
+            lo = xs[int(np.clip(np.floor((level - s) * len(xs)), 0, len(xs) - 1))]
+            hi = xs[int(np.clip(np.ceil((level + s) * len(xs)), 0, len(xs) - 1))]
+            out[key] = float((hi - lo) / 2 * 12) if np.isfinite(hi - lo) else float("inf")
+        return out
+
+    def member_summaries(self, fit) -> list[tuple[str, float, TrendFit]]:
+        """(name, weight, fit) of each member, largest weight first: each model's own answer."""
+        return sorted(((n, self.weights.get(n, 0.0), f) for n, f in self.members.items()), key=lambda t: -t[1])
+
+    def weights_text(self) -> str:
+        """The weights as "linear 0.62, changepoint 0.30, …" (largest first)."""
+        return ", ".join(f"{k} {v:.2f}" for k, v in sorted(self.weights.items(), key=lambda kv: -kv[1]))
+
+    def predictive_paths(self, fit, x_future, rng, include_noise):
+        mu = self.trend(fit.draws, x_future)
+        if include_noise:
+            mu = mu + fit.draws["sigma"][:, None] * rng.standard_normal(mu.shape)
+        return mu
+
+
+def _combined_diagnostics(members: dict[str, TrendFit], weights: dict[str, float]) -> Diagnostics:
+    """The worst diagnostics among the members that carry weight; the verdict names the member."""
+    used = [(name, f) for name, f in members.items() if weights.get(name, 0) > 0]
+    worst = min(used, key=lambda nf: (nf[1].diagnostics.trustworthy, -weights[nf[0]]))
+    d = worst[1].diagnostics
+    verdict = d.verdict if d.trustworthy else f"{worst[0]} (weight {weights[worst[0]]:.2f}): {d.verdict}"
+    return replace(d, rhat_max=max(f.diagnostics.rhat_max for _, f in used),
+                   ess_bulk_min=min(f.diagnostics.ess_bulk_min for _, f in used),
+                   ess_tail_min=min(f.diagnostics.ess_tail_min for _, f in used),
+                   divergences=sum(f.diagnostics.divergences for _, f in used), verdict=verdict)
+
+
+def fit_stacked(obs: Observations, spec: FitSpec, *, members=STACK_MEMBERS, pooling: str = "none",
+                traces: dict | None = None, progress=None, n_origins: int = N_ORIGINS) -> TrendFit:
+    """Fit every member model, weight them by stacking their LFO densities, and return the mixture as one fit.
+
+    ``progress(done, total, name)`` is called as members finish (the pages show it). A member that cannot be fitted
+    (too few observations for a changepoint) is left out with weight 0. ``traces`` (stored posteriors by member)
+    replace sampling."""
+    fits, lfo, notes = {}, {}, []
+    for j, name in enumerate(members):
+        try:
+            fits[name] = fit_trend(obs, replace(spec, model=name), pooling=pooling, trace=(traces or {}).get(name))
+            lfo[name] = lfo_log_densities(fits[name], n_origins=n_origins)
+        except DataError as exc:
+            notes.append(f"{name}: {exc}")
+        if progress is not None:
+            progress(j + 1, len(members), name)
+    if not fits:
+        raise DataError("No model could be fitted for stacking. " + " ".join(notes)[:300])
+    names = list(fits)
+    n_points = min(len(lfo[n]["lpd"]) for n in names)
+    if n_points:  # the members' origins are the same lags: align on the last n_points
+        matrix = np.column_stack([lfo[n]["lpd"][-n_points:] for n in names])
+    else:  # fallback: too short for LFO, stack PSIS-LOO densities instead (documented)
+        matrix = np.column_stack([_loo_densities(fits[n]) for n in names])
+    w = bootstrap_stacking_weights(matrix, seed=spec.sampler.seed)
+    weights = dict(zip(names, (float(v) for v in w), strict=True))
+    first = fits[names[0]]
+    n_chains, n_draws = first.spec.sampler.chains, first.spec.sampler.draws
+    parts = _mixture_indices(n_chains, n_draws, w)
+    draws = {"alpha": [], "beta": [], "sigma": [], "member": [], "source_index": []}
+    for m, idx in parts:
+        d = fits[names[m]].draws
+        draws["alpha"].append(d["alpha"][idx])
+        draws["beta"].append(d.get("beta", np.zeros_like(d["alpha"]))[idx])
+        draws["sigma"].append(d["sigma"][idx])
+        draws["member"].append(np.full(len(idx), m))
+        draws["source_index"].append(idx)
+    # chain-major order: chain c of the mixture is every member's block from chain c
+    flat = {k: np.concatenate(v) for k, v in draws.items()}
+    chain_of = np.concatenate([np.repeat(np.arange(n_chains), len(idx) // n_chains) for _, idx in parts])
+    order = np.argsort(chain_of, kind="stable")
+    flat = {k: v[order] for k, v in flat.items()}
+    model = StackedTrend(fits, weights, lfo, notes, pooling)
+    seconds = sum(f.seconds for f in fits.values())
+    stacked_spec = replace(spec, model=names[0], sampler=replace(spec.sampler, draws=len(flat["alpha"]) // n_chains))
+    fit = TrendFit(model, stacked_spec, obs, flat, None, _combined_diagnostics(fits, weights), seconds,
+                   any(f.compiled_now for f in fits.values()))
+    return fit
+
+
+def _loo_densities(fit: TrendFit) -> np.ndarray:
+    """PSIS-LOO log predictive densities of every lag (the fallback where LFO has no origins)."""
+    ll = pointwise_loglik(fit)
+    out = []
+    for i in range(ll.shape[1]):
+        lw, _ = _psis_log_weights(ll[:, i], fit.spec.sampler.chains)
+        out.append(float(logsumexp(lw + ll[:, i])))
+    return np.array(out)

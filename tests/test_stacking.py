@@ -1,0 +1,68 @@
+"""Stacking of the trend models by leave-future-out densities: the optimiser, PSIS-LFO against exact refits, recovery
+of a known truth, the mixture, and the CLI. Real sampling, small draws."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.bayes.engine import SamplerSettings
+from model.bayes.fitting import FitSpec, fit_trend
+from model.bayes.stacking import bootstrap_stacking_weights, fit_stacked, lfo_log_densities, stacking_weights
+from model.bayes.summaries import summarise_fit
+from tests.sim import simulate_series
+
+SMALL = SamplerSettings(draws=500, tune=400, chains=2, seed=5)
+
+
+def test_stacking_weights_match_a_brute_force_search():
+    rng = np.random.default_rng(0)
+    lpd = np.column_stack([rng.normal(-1.0, 0.6, 12), rng.normal(-1.2, 0.9, 12)])
+    w = stacking_weights(lpd)
+    grid = np.linspace(0, 1, 2001)
+    score = [np.mean(np.log(g * np.exp(lpd[:, 0]) + (1 - g) * np.exp(lpd[:, 1]))) for g in grid]
+    assert w[0] == pytest.approx(grid[int(np.argmax(score))], abs=2e-3) and w.sum() == pytest.approx(1.0)
+    assert stacking_weights(np.column_stack([lpd[:, 0], lpd[:, 0]])) == pytest.approx([0.5, 0.5], abs=1e-6)
+    dominant = stacking_weights(np.column_stack([lpd[:, 0], lpd[:, 0] - 5.0]))
+    assert dominant[0] > 0.999
+    # the Bayesian-bootstrap average stays on the simplex and between the extremes
+    bb = bootstrap_stacking_weights(lpd, n_boot=50)
+    assert bb.sum() == pytest.approx(1.0) and 0 < bb[0] < 1
+
+
+def test_psis_lfo_agrees_with_exact_refits():
+    """The one-step-ahead densities from the full posterior by PSIS match refits on the past (the sign of the
+    importance ratios and the time axis of each refit are right)."""
+    obs = simulate_series(4.0, -1.5, n=20, sigma=0.8, seed=2, censor=False)
+    fit = fit_trend(obs, FitSpec(sampler=SMALL))
+    approx = lfo_log_densities(fit, n_origins=4)
+    exact = lfo_log_densities(fit, n_origins=4, k_threshold=-np.inf, refit_spec=FitSpec(sampler=SMALL))
+    assert exact["refits"] == 4 and approx["refits"] < 4
+    np.testing.assert_allclose(approx["lpd"], exact["lpd"], atol=0.25)
+
+
+def test_stacked_fit_recovers_a_steep_trend_and_mixes_by_weight():
+    alpha, beta = 5.0, -3.0  # truth: a clear trend, crossing 1.67 years after the reference date
+    obs = simulate_series(alpha, beta, n=24, sigma=0.6, seed=4)
+    fit = fit_stacked(obs, FitSpec(sampler=SMALL), n_origins=6)
+    w = fit.model.weights
+    assert set(w) == {"constant", "linear", "linear_ar1", "changepoint"} and sum(w.values()) == pytest.approx(1.0)
+    assert w["constant"] < 0.1, w  # the flat gap forecast the lags worst
+    share = np.bincount(fit.draws["member"], minlength=4) / len(fit.draws["member"])
+    np.testing.assert_allclose(share, [w[n] for n in fit.model.members], atol=2 / SMALL.draws)
+    row = summarise_fit(fit).iloc[0]
+    assert row["model"] == "stacked" and "linear" in row["stack_weights"]
+    x = -alpha / beta
+    lo, hi = (pd.Timestamp(row[c]) for c in ("crossing_lo90", "crossing_hi90"))
+    truth = obs.reference + pd.Timedelta(days=365.25 * x)
+    assert lo <= truth <= hi and np.isfinite(row["crossing_median_mcse_months"])
+
+
+def test_cli_fit_stacked_and_its_posterior_file_refusal(tmp_path):
+    from model.cli import main
+
+    out = tmp_path / "s.csv"
+    assert main(["fit", "--model", "stacked", "--benchmark", "coding_index_2026_06_15", "--draws", "300", "--tune", "300",
+                 "--chains", "2", "--out", str(out)]) == 0
+    row = pd.read_csv(out).iloc[0]
+    assert row["model"] == "stacked" and isinstance(row["stack_weights"], str) and row["lag_definition"] == "backward"
+    assert main(["fit", "--model", "stacked", "--netcdf", str(tmp_path / "p.nc")]) == 2
