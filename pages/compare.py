@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings, what_changes_the_answer
+from model.bayes.crossing import MIN_P_CLOSES_LATER, p_closes_later
 from model.bayes.summaries import trend_band
 from model.presentation.charts.fits import forest_figure, small_fits_figure
+from model.presentation.readings import summary_table_for_people
 from model.presentation.text import plain
 from pages.common import current_dataset, footer, route_deep_links_through_entry_point, run_fit, settings, titles
 
@@ -43,12 +45,16 @@ st.caption("Shared axes: observed lags (dots) and the fitted trend with its 90% 
 table = result.summary.assign(benchmark=lambda t: t["benchmark"].map(lambda b: titles(ds).get(b, b)))
 figs["forest"] = forest_figure(table)
 st.plotly_chart(figs["forest"], width="stretch")
-earliest = table.sort_values("crossing_median", na_position="last").iloc[0]
-st.caption(f"Earliest median crossing: {plain(earliest['benchmark'])} ({earliest['crossing_median'] or 'never'}). "
+closing = table[[p_closes_later(r) >= MIN_P_CLOSES_LATER for _, r in table.iterrows()]]
+earliest = closing.sort_values("crossing_median", na_position="last").iloc[0] if len(closing) else None
+lead = (f"Earliest median crossing: {plain(earliest['benchmark'])} ({str(earliest['crossing_median'])[:7]}). "
+        if earliest is not None else "On no benchmark do most draws reach zero. ")
+st.caption(lead +
            "Where intervals barely overlap, the benchmarks disagree about the trend, not just about noise.")
-cols = ["benchmark", "current_lag_median", "slope_median", "p_slope_negative", "crossing_median", "crossing_lo90",
-        "crossing_hi90", "p_cross_by_2027_12_31", "p_never", "n_obs", "verdict"]
-st.dataframe(table[cols], hide_index=True, width="stretch")
+st.dataframe(summary_table_for_people(table), hide_index=True, width="stretch")
+st.caption(plain(f"Priors in use (from the Trend fit page): {fit_settings.priors.to_json()}. Lag definition "
+                 f"{fit_settings.lag_definition}; score uncertainty {'in' if fit_settings.measurement_error else 'out of'} "
+                 "the fit. \"mostly never\": fewer than half the draws reach zero, so no crossing interval is shown."))
 
 st.subheader("What changes the answer?")
 target = st.selectbox("Benchmark", chosen, format_func=lambda b: titles(ds).get(b, b))

@@ -48,3 +48,36 @@ def test_chart_text_escapes_plotly_markup_in_names():
     import plotly.graph_objects as go
 
     assert "<a" not in layout(go.Figure(), "<a href='x'>t</a>").layout.title.text
+
+
+def _rows():
+    base = {"model": "linear", "current_lag_median": 4.0, "slope_median": -1.0, "p_slope_negative": 0.9, "n_obs": 20,
+            "verdict": "trustworthy", "p_closed_already": 0.0, "p_cross_by_2027_12_31": 0.1}
+    closing = {**base, "benchmark": "closes", "crossing_median": "2029-03-01", "crossing_lo50": "2028-06-01",
+               "crossing_hi50": "2030-06-01", "crossing_lo90": "2027-09-01", "crossing_hi90": "2092-01-01", "p_never": 0.02}
+    mostly_never = {**base, "benchmark": "mostly never", "crossing_median": "2032-01-01", "crossing_lo50": "2031-01-01",
+                    "crossing_hi50": "2040-01-01", "crossing_lo90": "2031-01-01", "crossing_hi90": "2092-01-01",
+                    "p_never": 0.99, "p_cross_by_2027_12_31": 0.0}
+    never = {**base, "benchmark": "never", "crossing_median": None, "crossing_lo50": None, "crossing_hi50": None,
+             "crossing_lo90": None, "crossing_hi90": None, "p_never": 1.0, "p_cross_by_2027_12_31": 0.0}
+    return pd.DataFrame([closing, mostly_never, never])
+
+
+def test_forest_plot_hides_minority_intervals_and_clips_the_axis():
+    from model.presentation.charts.fits import forest_figure
+
+    fig = forest_figure(_rows())
+    drawn = {y for tr in fig.data for y in (tr.y or []) if y is not None}
+    assert drawn == {"closes"}  # no interval for a row whose draws mostly never close
+    texts = [a.text for a in fig.layout.annotations]
+    assert "mostly never on this trend" in texts and "→ 2092" in texts and "P(never) 99%" in texts and "P(never) 100%" in texts
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) < pd.Timestamp("2037-01-01")  # 2092 does not squash the rest
+
+
+def test_people_table_says_never_and_never_prints_a_false_zero():
+    from model.presentation.readings import summary_table_for_people
+
+    t = summary_table_for_people(_rows()).set_index("benchmark")
+    assert t.at["closes", "zero gap: median"] == "2029-03" and t.at["mostly never", "90% to"] == "mostly never"
+    assert t.at["never", "zero gap: median"] == "mostly never" and t.at["never", "P(never)"] == "100%"
+    assert "None" not in t.astype(str).to_numpy() and t.at["closes", "P(never)"] == "2%"

@@ -120,6 +120,15 @@ CROSSING_QUANTILES = {"lo90": 0.05, "median": 0.5, "hi90": 0.95}
 MCSE_MONTHS_OK = 1.0
 
 
+#: Below this probability of closing later, a crossing interval describes a minority of draws and is not drawn.
+MIN_P_CLOSES_LATER = 0.5
+
+
+def p_closes_later(row) -> float:
+    """P(the trend reaches zero after the end of the data): neither closed already nor never."""
+    return max(0.0, 1.0 - float(row["p_never"]) - float(row.get("p_closed_already", 0.0) or 0.0))
+
+
 def crossing_mcse_months(x_star: np.ndarray, chains: int) -> dict[str, float]:
     """Monte Carlo standard error (months) of each reported crossing quantile, from the chains' draws.
 

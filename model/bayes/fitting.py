@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from model.bayes.conflict import prior_data_conflict
 from model.bayes.diagnostics import diagnose
 from model.bayes.engine import COMPILE_COUNT, SamplerSettings, compiled_model, flat_draws, sample_compiled
 from model.bayes.observations import Observations, PooledObservations
@@ -107,6 +108,9 @@ def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = 
     draws = flat_draws(trace, ["alpha", "beta", "beta_before", "tau", "sigma", "ell"])
     diag = diagnose(trace, [v for v in model.parameters if v in draws])
     n_exact = int((obs.status == "ok").sum())
+    conflict = prior_data_conflict(obs, spec.priors, spec.model)
+    if conflict is not None:  # the sampler may be fine while the answer is not: say so in the verdict
+        diag = replace(diag, verdict=("caution: " + conflict) if diag.trustworthy else f"{diag.verdict}; {conflict}")
     if n_exact < 3 and diag.trustworthy:  # censored points say little: the posterior is mostly the prior
         diag = replace(diag, verdict=f"caution: only {n_exact} uncensored observation(s); the posterior mostly reflects "
                                      "the priors")

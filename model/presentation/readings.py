@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.bayes.crossing import fmt_prob
+from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
 
 
 def readings(row: pd.Series | dict) -> dict[str, str]:
@@ -40,3 +40,37 @@ def measurement_error_note(obs) -> str:
     if obs.lag_definition == "not_significantly_behind":
         return "The lags are exact under this definition: the scores' errors are already in its rule."
     return "The lags are treated as exact: no score of this benchmark has a known standard error (or the option is off)."
+
+
+def stacked_members_table(fit) -> pd.DataFrame:
+    """Each member of a stacked fit with its weight and its own answer, in plain column names."""
+    from model.bayes.summaries import summarise_fit
+
+    rows = []
+    for name, weight, member in fit.model.member_summaries(fit):
+        r = summarise_fit(member).iloc[0]
+        rows.append({"model": name, "weight": round(weight, 2), "lag now (months)": round(r["current_lag_median"], 1),
+                     "slope (months/yr)": round(r["slope_median"], 1),
+                     "zero gap: median": (r["crossing_median"] or "never")[:7],
+                     "90% from": (r["crossing_lo90"] or "—")[:7], "90% to": (r["crossing_hi90"] or "never")[:7],
+                     "P(zero by end-2027)": fmt_prob(r["p_cross_by_2027_12_31"]), "P(never)": fmt_prob(r["p_never"]),
+                     "verdict": r["verdict"]})
+    return pd.DataFrame(rows)
+
+
+def summary_table_for_people(summary: pd.DataFrame) -> pd.DataFrame:
+    """Summary rows in plain column names: dates as YYYY-MM, "never" instead of an empty date, probabilities as "<1%"
+    rather than 0.0; the crossing interval is left out ("mostly never") where fewer than half the draws close later."""
+    rows = []
+    for _, r in summary.iterrows():
+        shown = p_closes_later(r) >= MIN_P_CLOSES_LATER
+
+        def month(col, r=r, shown=shown):
+            return (str(r[col])[:7] if r[col] else "never") if shown else "mostly never"
+        rows.append({"benchmark": r["benchmark"], "model": r["model"], "lag now (months)": round(r["current_lag_median"], 1),
+                     "slope (months/yr)": round(r["slope_median"], 1),
+                     "P(gap shrinking)": fmt_prob(r["p_slope_negative"]), "zero gap: median": month("crossing_median"),
+                     "90% from": month("crossing_lo90"), "90% to": month("crossing_hi90"),
+                     "P(zero by end-2027)": fmt_prob(r["p_cross_by_2027_12_31"]), "P(never)": fmt_prob(r["p_never"]),
+                     "lags fitted": int(r["n_obs"]), "verdict": r["verdict"]})
+    return pd.DataFrame(rows)

@@ -9,9 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model.bayes.crossing import fmt_prob
+from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
 from model.presentation.charts.style import OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, chart_text, layout
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
+
+#: Where the forest plot's date axis stops (the horizon of the P(closed by D) curves).
+FOREST_HORIZON = "2035-12-31"
 
 
 def fit_figure(obs_frame: pd.DataFrame, band: pd.DataFrame, *, title: str, crossing_median=None, prior_band=None) -> go.Figure:
@@ -102,25 +105,41 @@ def slope_figure(posterior: np.ndarray, prior_mean: float, prior_sd: float, *,
 
 
 def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
-                  title: str = "Crossing date: median, 50% and 90% intervals") -> go.Figure:
-    """One row per fit: 90% and 50% crossing intervals, median, and P(never) written beside it."""
+                  title: str = "Crossing date: median, 50% and 90% intervals", horizon=FOREST_HORIZON) -> go.Figure:
+    """One row per fit: 90% and 50% crossing intervals, median, and P(never) written beside it.
+
+    A row where fewer than half the draws close later shows no interval (it would describe a minority): the text
+    says "mostly never". The date axis stops at ``horizon``; an interval running past it ends in an arrow."""
     t = table.reset_index(drop=True)
     y = t[label_col].astype(str).tolist()
+    end = pd.Timestamp(horizon)
     fig = go.Figure()
+    shown = [i for i, r in t.iterrows() if pd.notna(r.get("crossing_lo90")) and p_closes_later(r) >= MIN_P_CLOSES_LATER]
+    for n, i in enumerate(shown):
+        r = t.loc[i]
+        hi90, hi50 = (min(pd.Timestamp(r[c]), end) for c in ("crossing_hi90", "crossing_hi50"))
+        fig.add_trace(go.Scatter(x=[r["crossing_lo90"], hi90], y=[y[i]] * 2, mode="lines", showlegend=n == 0,
+                                 name="90% interval", line={"color": OKABE_ITO["open"], "width": 2}, legendgroup="90"))
+        fig.add_trace(go.Scatter(x=[r["crossing_lo50"], hi50], y=[y[i]] * 2, mode="lines", showlegend=n == 0,
+                                 name="50% interval", line={"color": OKABE_ITO["open"], "width": 7}, legendgroup="50"))
+        if pd.Timestamp(r["crossing_median"]) <= end:
+            fig.add_trace(go.Scatter(x=[r["crossing_median"]], y=[y[i]], mode="markers", showlegend=n == 0, name="median",
+                                     marker={"color": OKABE_ITO["closed"], "size": 10, "symbol": "diamond"}, legendgroup="m"))
+        if pd.Timestamp(r["crossing_hi90"]) > end:
+            fig.add_annotation(x=end, y=y[i], text=f"→ {str(r['crossing_hi90'])[:4]}", showarrow=False, xanchor="left",
+                               font={"size": 11})
     for i, r in t.iterrows():
-        if pd.notna(r.get("crossing_lo90")):
-            fig.add_trace(go.Scatter(x=[r["crossing_lo90"], r["crossing_hi90"]], y=[y[i]] * 2, mode="lines", showlegend=i == 0,
-                                     name="90% interval", line={"color": OKABE_ITO["open"], "width": 2}, legendgroup="90"))
-            fig.add_trace(go.Scatter(x=[r["crossing_lo50"], r["crossing_hi50"]], y=[y[i]] * 2, mode="lines", showlegend=i == 0,
-                                     name="50% interval", line={"color": OKABE_ITO["open"], "width": 7}, legendgroup="50"))
-            fig.add_trace(go.Scatter(x=[r["crossing_median"]], y=[y[i]], mode="markers", showlegend=i == 0, name="median",
-                                     marker={"color": "#000000", "size": 9, "symbol": "diamond"}, legendgroup="m"))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"opacity": 0}, name="P(never) on the right"))
-    for i, r in t.iterrows():
+        if i not in shown:
+            fig.add_annotation(x=0.5, xref="paper", y=y[i], showarrow=False, font={"size": 12},
+                               text="mostly never on this trend" if r["p_never"] >= MIN_P_CLOSES_LATER
+                               else "no interval: fewer than half the draws close later")
         fig.add_annotation(x=1.0, xref="paper", y=y[i], text=f"P(never) {fmt_prob(r['p_never'])}", showarrow=False,
                            xanchor="left", font={"size": 12})
     fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], type="category")
-    fig.update_xaxes(title="date the trend reaches zero lag")
+    starts = pd.to_datetime(t["crossing_lo90"], errors="coerce").dropna()
+    first = min(starts.min(), end - pd.DateOffset(years=1)) if len(starts) else end - pd.DateOffset(years=5)
+    fig.update_xaxes(title="date the trend reaches zero lag",
+                     range=[first - pd.DateOffset(months=3), end + pd.DateOffset(months=9)])
     fig = layout(fig, title, height=max(260, 70 + 46 * len(t)))
     fig.update_layout(margin={"r": 130})
     return fig
