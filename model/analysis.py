@@ -31,6 +31,7 @@ from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX
 from model.data.dataset import Dataset
 from model.data.openness import OPEN_DEFINITIONS
 from model.lags.definitions import DEFINITIONS
+from model.lags.groups import DEFAULT_FOLLOWER, DEFAULT_LEADER, group_labels
 
 POOLINGS = ("none", "partial", "complete")
 #: Every model a fit may name: the trend models, and their stacked mixture (model.bayes.stacking).
@@ -55,6 +56,9 @@ class FitSettings(BaseModel):
     #: How the lag is measured (model.lags.definitions); other than backward: event observations only.
     lag_definition: Literal[DEFINITIONS] = "backward"
     tolerance: float = Field(0.0, ge=0)
+    #: Who trails whom (model.lags.groups filters): the follower and the leader group; open vs closed by default.
+    follower: str = Field(DEFAULT_FOLLOWER, min_length=1, max_length=200)
+    leader: str = Field(DEFAULT_LEADER, min_length=1, max_length=200)
     #: Add each lag's measurement error from score uncertainty to the model's noise (where scores have errors).
     measurement_error: bool = True
     include_estimated: bool = True
@@ -118,8 +122,9 @@ Traces = dict[str, object]
 
 
 def _observation_options(ds: Dataset, settings: FitSettings) -> dict:
+    groups, _ = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
     return dict(benchmarks=ds.benchmarks, definition=settings.open_definition, tolerance=settings.tolerance,
-                start=settings.start, end=settings.end)
+                start=settings.start, end=settings.end, groups=groups)
 
 
 def _with_errors(ds: Dataset, settings: FitSettings) -> dict:
@@ -208,9 +213,13 @@ def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = 
     name)`` hears as the members of a stacked fit finish."""
     if traces and settings.model == "stacked":
         raise DataError("A posterior file holds one model's draws; a stacked fit is refitted from its settings.")
+    _, group_notes = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
     fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {}, progress)
+    notes = group_notes + notes
     rows = [summarise_fit(fit, data_source=settings.source, snapshot_date=ds.snapshot_date) for fit in fits.values()]
-    return AnalysisResult(settings, pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS], fits, notes)
+    summary = pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS]
+    summary["groups"] = f"{settings.follower} vs {settings.leader}"  # who trails whom, as the filters say it
+    return AnalysisResult(settings, summary, fits, notes)
 
 
 def what_changes_the_answer(ds: Dataset, settings: FitSettings, benchmark: str, *,

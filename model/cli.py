@@ -33,6 +33,15 @@ TOLERANCE_HELP = ("score units: an open score within this many points below a cl
                   "use --definition not_significantly_behind)")
 
 
+def _group_args(p: argparse.ArgumentParser) -> None:
+    from model.lags.groups import PRESETS
+
+    p.add_argument("--groups", choices=list(PRESETS), help="who trails whom, by name (default: open_vs_closed)")
+    p.add_argument("--follower", help="follower filter, e.g. 'open&country=CN' (terms: open, closed, all, country=CC, "
+                                      "creator=NAME, != to exclude, joined by &); overrides --groups")
+    p.add_argument("--leader", help="leader filter, e.g. 'closed&country=US'; overrides --groups")
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", choices=SOURCES, default="aa", help="embedded source, or the kind of --file")
     p.add_argument("--file", help="a CSV (long or wide), an AA API/page JSON, or an Epoch export (folder or zip)")
@@ -75,6 +84,7 @@ def _add_lags_parser(sub) -> None:
     p.add_argument("--definition", choices=DEFINITIONS, default="backward",
                    help="lag definition (README 'Lag definitions'); other than backward: one row per observation "
                         "(--start: the level_average window's start)")
+    _group_args(p)
     p.add_argument("--ols-from", help="print the least-squares zero-crossing date from this date")
     p.add_argument("--out", help="output CSV (default: stdout)")
     p.set_defaults(func=run_lags)
@@ -156,6 +166,7 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tolerance", type=float, default=0.0, help=TOLERANCE_HELP)
     p.add_argument("--definition", choices=DEFINITIONS, default="backward", dest="lag_definition",
                    help="how the lag is measured (README 'Lag definitions'); other than backward: events only")
+    _group_args(p)
     p.add_argument("--exact-lags", action="store_true",
                    help="treat the lags as exact (default: each backward lag's error from score uncertainty is added to "
                         "the model's noise, where scores have standard errors)")

@@ -102,7 +102,8 @@ def run_data(args, ds: Dataset) -> int:
 
 def run_lags(args, ds: Dataset) -> int:
     """``lags``: grid or event lags of one benchmark or all, optionally the OLS crossing."""
-    kw = dict(benchmarks=ds.benchmarks, tolerance=args.tolerance, definition=args.open_definition)
+    groups = groups_from_args(args, ds)
+    kw = dict(benchmarks=ds.benchmarks, tolerance=args.tolerance, definition=args.open_definition, groups=groups)
     if args.definition != "backward":
         return run_lag_definition(args, ds)
     if args.benchmark == "all" and args.events:
@@ -129,6 +130,24 @@ def run_lags(args, ds: Dataset) -> int:
     return 0
 
 
+def follower_leader(args) -> tuple[str, str]:
+    """The follower and leader filters from ``--groups PRESET`` and/or ``--follower``/``--leader`` (they override)."""
+    from model.lags.groups import DEFAULT_FOLLOWER, DEFAULT_LEADER, resolve_preset
+
+    follower, leader = resolve_preset(args.groups) if getattr(args, "groups", None) else (DEFAULT_FOLLOWER, DEFAULT_LEADER)
+    return getattr(args, "follower", None) or follower, getattr(args, "leader", None) or leader
+
+
+def groups_from_args(args, ds: Dataset):
+    """Engine group labels for the CLI's groups (None = open vs closed); notes on overlaps go to stderr."""
+    from model.lags.groups import group_labels
+
+    labels, notes = group_labels(ds.scores, *follower_leader(args), args.open_definition)
+    for note in notes:
+        print(note, file=sys.stderr)
+    return labels
+
+
 def with_lag_intervals(table: pd.DataFrame, ds: Dataset, args) -> pd.DataFrame:
     """The grid table with the lag's 90% interval and median from score uncertainty, per benchmark and date."""
     from model.lags.uncertainty import lag_intervals
@@ -136,7 +155,8 @@ def with_lag_intervals(table: pd.DataFrame, ds: Dataset, args) -> pd.DataFrame:
     parts = []
     for name in (table["benchmark"].unique() if "benchmark" in table else [args.benchmark]):
         parts.append(lag_intervals(ds.scores, name, benchmarks=ds.benchmarks, definition=args.open_definition,
-                                   grid=args.grid, start=args.start, end=args.end).assign(benchmark=name))
+                                   grid=args.grid, start=args.start, end=args.end, groups=groups_from_args(args, ds))
+                     .assign(benchmark=name))
     intervals = pd.concat(parts, ignore_index=True)
     keys = ["benchmark", "date"] if "benchmark" in table else ["date"]
     return table.merge(intervals.drop(columns=[] if "benchmark" in table else ["benchmark"]), on=keys, how="left")
@@ -152,7 +172,8 @@ def run_lag_definition(args, ds: Dataset) -> int:
         try:
             parts.append(lags_by_definition(ds.scores, name, args.definition, benchmarks=ds.benchmarks,
                                             open_definition=args.open_definition, start=args.start,
-                                            tolerance=args.tolerance).assign(benchmark=name))
+                                            tolerance=args.tolerance, groups=groups_from_args(args, ds))
+                         .assign(benchmark=name))
         except DataError as exc:
             if len(names) == 1:
                 raise
@@ -283,6 +304,7 @@ def settings_from_args(args):
             pooling=getattr(args, "pooling", "none"), correlated=getattr(args, "correlated", False),
             open_definition=args.open_definition, tolerance=args.tolerance, lag_definition=args.lag_definition,
             measurement_error=not getattr(args, "exact_lags", False), include_estimated=not args.exclude_estimated,
+            follower=follower_leader(args)[0], leader=follower_leader(args)[1],
             priors=TrendPriors(**priors), pooling_priors=PoolingPriors(**pool), draws=args.draws, tune=args.tune,
             chains=args.chains, seed=args.seed, max_seconds=args.max_seconds,
         )

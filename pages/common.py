@@ -14,11 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from model.bayes.crossing import MCSE_MONTHS_OK
+from model.core.errors import DataError
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.data.openness import OPEN_DEFINITIONS, apply_overrides
 from model.lags.across import event_lags_by_benchmark, lags_by_benchmark
 from model.lags.definitions import DEFINITIONS
+from model.lags.groups import PRESETS, group_labels
 from model.presentation.text import plain
 
 
@@ -70,6 +72,8 @@ DEFAULT_SETTINGS = {
     "tolerance": 0.0,
     "benchmark": "intelligence_index_2026_10_10",
     "lag_definition": "backward",
+    "follower": "open",
+    "leader": "closed",
 }
 ATTRIBUTION = (
     "Data: Artificial Analysis, https://artificialanalysis.ai · Epoch AI, 'AI Benchmarking Hub', "
@@ -92,7 +96,10 @@ def settings() -> dict:
             # A shared link may open on any page: apply it to the Trend fit settings right away.
             apply_query_params(st.session_state.setdefault("fit_form", FitSettings().model_dump()))
             show_link_notices()
-    return st.session_state["settings"]
+    shared = st.session_state["settings"]
+    for key, value in DEFAULT_SETTINGS.items():  # a session (or test) from before a setting existed gets its default
+        shared.setdefault(key, value)
+    return shared
 
 
 def current_dataset() -> Dataset:
@@ -116,6 +123,38 @@ DEFINITION_HELP = ("backward: months since the closed frontier first reached eac
                    "frontiers passed through since the window start (Epoch 2025). not_significantly_behind: months since the "
                    "closed frontier first became significantly better than each new open best, given the scores' standard "
                    "errors (Epoch 2026; needs scores with errors). See the README.")
+
+
+GROUP_CHOICES = [*PRESETS, "custom"]
+
+
+def group_picker(ds: Dataset, container=st) -> tuple[str, str]:
+    """Who trails whom: a preset or two custom filters, one setting shared by every page. A filter that selects no
+    model, names an unknown country or lab, or cannot be read is one line, and the last good groups stay."""
+    s = settings()
+    current = next((k for k, (f, lead, _) in PRESETS.items() if (f, lead) == (s["follower"], s["leader"])), "custom")
+    choice = container.selectbox("Who trails whom", GROUP_CHOICES, index=GROUP_CHOICES.index(current),
+                                 format_func=lambda k: PRESETS[k][2] if k in PRESETS else "custom: two filters",
+                                 help="The follower group's lag behind the leader group. Filters: open, closed, all, "
+                                      "country=CN, creator=OpenAI (!= excludes), joined by &.")
+    follower, leader = (PRESETS[choice][0], PRESETS[choice][1]) if choice in PRESETS else (s["follower"], s["leader"])
+    if choice == "custom":
+        c1, c2 = container.columns(2)
+        follower = c1.text_input("Follower filter", value=follower, max_chars=200)
+        leader = c2.text_input("Leader filter", value=leader, max_chars=200)
+    try:
+        _, notes = _group_labels(ds.content_hash, follower, leader, s["open_definition"], ds)
+    except DataError as exc:
+        try:  # keep the last good groups; a link's groups that never worked fall back to open vs closed
+            _group_labels(ds.content_hash, s["follower"], s["leader"], s["open_definition"], ds)
+        except DataError:
+            s["follower"], s["leader"] = DEFAULT_SETTINGS["follower"], DEFAULT_SETTINGS["leader"]
+        container.error(f"{plain(exc)} Using {plain(s['follower'])} vs {plain(s['leader'])}.")
+        return s["follower"], s["leader"]
+    for note in notes:
+        container.info(plain(note))
+    s["follower"], s["leader"] = follower, leader
+    return follower, leader
 
 
 def lag_definition_picker(container=st) -> str:
@@ -167,53 +206,78 @@ def empty_overrides() -> pd.DataFrame:
 # --------------------------------------------------------------------------- fits
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _group_labels(data_hash: str, follower: str, leader: str, definition: str, _ds: Dataset):
+    return group_labels(_ds.scores, follower, leader, definition)
+
+
+def current_groups(ds: Dataset) -> pd.Series | None:
+    """Engine labels of the shared follower/leader setting (None = open vs closed), cached per data set."""
+    s = settings()
+    return _group_labels(ds.content_hash, s["follower"], s["leader"], s["open_definition"], ds)[0]
+
+
 @st.cache_data(max_entries=32, show_spinner="Computing lags…")
-def _monthly_lags(data_hash: str, names: tuple[str, ...] | None, definition: str, tolerance: float, _ds: Dataset):
+def _monthly_lags(data_hash: str, names: tuple[str, ...] | None, definition: str, tolerance: float, who: tuple[str, str],
+                  _ds: Dataset):
+    groups = _group_labels(data_hash, *who, definition, _ds)[0]
     return lags_by_benchmark(_ds.scores, benchmarks=_ds.benchmarks, names=list(names) if names else None,
-                             definition=definition, tolerance=tolerance)
+                             definition=definition, tolerance=tolerance, groups=groups)
+
+
+def _who() -> tuple[str, str]:
+    s = settings()
+    return s["follower"], s["leader"]
 
 
 def monthly_lags(ds: Dataset, names: list[str] | None = None) -> pd.DataFrame:
     """Monthly lags of the named benchmarks (all by default) under the current settings, computed once per data set
     and choice (pages reuse each other's; a large upload pays for what is shown, once)."""
     s = settings()
-    return _monthly_lags(ds.content_hash, tuple(names) if names else None, s["open_definition"], float(s["tolerance"]), ds)
+    return _monthly_lags(ds.content_hash, tuple(names) if names else None, s["open_definition"], float(s["tolerance"]),
+                         _who(), ds)
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing event lags…")
-def _event_lags(data_hash: str, definition: str, tolerance: float, _ds: Dataset):
-    return event_lags_by_benchmark(_ds.scores, benchmarks=_ds.benchmarks, definition=definition, tolerance=tolerance)[0]
+def _event_lags(data_hash: str, definition: str, tolerance: float, who: tuple[str, str], _ds: Dataset):
+    groups = _group_labels(data_hash, *who, definition, _ds)[0]
+    return event_lags_by_benchmark(_ds.scores, benchmarks=_ds.benchmarks, definition=definition, tolerance=tolerance,
+                                   groups=groups)[0]
 
 
 def event_lags_all(ds: Dataset) -> pd.DataFrame:
     """Event lags of every benchmark under the current settings, cached like :func:`monthly_lags`."""
     s = settings()
-    return _event_lags(ds.content_hash, s["open_definition"], float(s["tolerance"]), ds)
+    return _event_lags(ds.content_hash, s["open_definition"], float(s["tolerance"]), _who(), ds)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _lag_intervals(data_hash: str, benchmark: str, definition: str, grid: str, _ds: Dataset):
+def _lag_intervals(data_hash: str, benchmark: str, definition: str, grid: str, who: tuple[str, str], _ds: Dataset):
     from model.lags.uncertainty import lag_intervals
 
-    return lag_intervals(_ds.scores, benchmark, benchmarks=_ds.benchmarks, definition=definition, grid=grid)
+    groups = _group_labels(data_hash, *who, definition, _ds)[0]
+    return lag_intervals(_ds.scores, benchmark, benchmarks=_ds.benchmarks, definition=definition, grid=grid,
+                         groups=groups)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _mean_lag_intervals(data_hash: str, names: tuple[str, ...], definition: str, min_benchmarks: int, _ds: Dataset):
+def _mean_lag_intervals(data_hash: str, names: tuple[str, ...], definition: str, min_benchmarks: int,
+                        who: tuple[str, str], _ds: Dataset):
     from model.lags.uncertainty import mean_lag_intervals
 
+    groups = _group_labels(data_hash, *who, definition, _ds)[0]
     return mean_lag_intervals(_ds.scores, list(names), benchmarks=_ds.benchmarks, definition=definition,
-                              min_benchmarks=min_benchmarks)
+                              min_benchmarks=min_benchmarks, groups=groups)
 
 
 def mean_lag_intervals_for(ds: Dataset, names: list[str], min_benchmarks: int) -> pd.DataFrame:
     """The across-benchmark mean lag's 90% interval from score uncertainty (cached per data set and choice)."""
-    return _mean_lag_intervals(ds.content_hash, tuple(names), settings()["open_definition"], min_benchmarks, ds)
+    return _mean_lag_intervals(ds.content_hash, tuple(names), settings()["open_definition"], min_benchmarks, _who(), ds)
 
 
 def lag_intervals_for(ds: Dataset, benchmark: str, grid: str = "monthly") -> pd.DataFrame:
     """The lag's 90% interval from score uncertainty on the grid (cached per data set and choice)."""
-    return _lag_intervals(ds.content_hash, benchmark, settings()["open_definition"], grid, ds)
+    return _lag_intervals(ds.content_hash, benchmark, settings()["open_definition"], grid, _who(), ds)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -229,8 +293,6 @@ def run_fit(ds: Dataset, fit_settings, label: str):
 
     Returns the result, or the previous good one (with an error shown) when the fit fails.
     """
-    from model.core.errors import DataError
-
     key = f"result:{label}"
     try:
         with st.status(f"Fitting {plain(label)}…", expanded=False) as status:
@@ -308,7 +370,9 @@ def apply_query_params(fit_form: dict) -> None:
         st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))["benchmark"] = str(params["benchmark"])
         st.session_state["link_benchmark"] = str(params["benchmark"])
     validated, notices = settings_from_link(params, FitSettings.model_validate(fit_form))
-    st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))["lag_definition"] = validated.lag_definition
+    shared = st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))
+    shared["lag_definition"] = validated.lag_definition
+    shared["follower"], shared["leader"] = validated.follower, validated.leader  # checked against the data on use
     fit_form.clear()
     fit_form.update(validated.model_dump())
     st.session_state["link_notices"] = notices

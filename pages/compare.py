@@ -29,7 +29,8 @@ if len(chosen) < 2:
     st.stop()
 
 fit_settings = FitSettings.model_validate({**fs, "benchmarks": chosen, "pooling": "none", "source": s["source"],
-                                           "open_definition": s["open_definition"], "tolerance": s["tolerance"]})
+                                           "open_definition": s["open_definition"], "tolerance": s["tolerance"],
+                                           "follower": s["follower"], "leader": s["leader"]})
 result = run_fit(ds, fit_settings, f"compare · {', '.join(chosen)}")
 if result is None:
     st.stop()

@@ -78,7 +78,8 @@ if share:
     params = json.loads(share)
     compact = {"benchmark": params["benchmarks"][0], "model": params["model"], "likelihood": params["likelihood"],
                "observations": params["observations"], "lag_definition": params["lag_definition"],
-               "measurement_error": str(params["measurement_error"]).lower(), "start": params["start"] or "",
+               "measurement_error": str(params["measurement_error"]).lower(), "follower": params["follower"],
+               "leader": params["leader"], "start": params["start"] or "",
                "seed": params["seed"],
                **{f"p_{k}": v for k, v in params["priors"].items()}}
     if st.button("Put these settings in the page address (shareable link)"):

@@ -13,7 +13,9 @@ from model.presentation.text import plain
 from pages.common import (
     benchmark_picker,
     current_dataset,
+    current_groups,
     footer,
+    group_picker,
     lag_definition_picker,
     lag_intervals_for,
     route_deep_links_through_entry_point,
@@ -38,16 +40,21 @@ with c3:
 if meta["caveats"]:
     st.caption(f"Caveat: {plain(meta['caveats'])}")
 
+follower, leader = group_picker(ds)
+labels = current_groups(ds)
 rows = ds.scores[ds.scores["benchmark"] == bench]
 try:
     lags = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, grid=grid, tolerance=s["tolerance"],
-                        definition=s["open_definition"])
-    events = event_lags(ds.scores, bench, benchmarks=ds.benchmarks, tolerance=s["tolerance"], definition=s["open_definition"])
+                        definition=s["open_definition"], groups=labels)
+    events = event_lags(ds.scores, bench, benchmarks=ds.benchmarks, tolerance=s["tolerance"], definition=s["open_definition"],
+                        groups=labels)
 except DataError as exc:
-    st.error(f"{plain(exc)} Pick another benchmark, or change what counts as open on the Data page.")
+    st.error(f"{plain(exc)} Pick another benchmark or other groups, or change what counts as open on the Data page.")
     st.stop()
 
-groups = open_groups(rows, s["open_definition"])
+groups = open_groups(rows, s["open_definition"]) if labels is None else labels.reindex(rows.index)
+names = None if labels is None else {"open": f"follower ({follower})", "closed": f"leader ({leader})",
+                                     "excluded": "neither group"}
 hib = bool(meta["higher_is_better"])
 dates = lags["date"]
 pick = st.slider("Show the lag at", min_value=dates.min().date(), max_value=dates.max().date(), value=dates.max().date(),
@@ -55,8 +62,9 @@ pick = st.slider("Show the lag at", min_value=dates.min().date(), max_value=date
 at = lags[lags["date"] <= pd.Timestamp(pick)].iloc[-1]
 arrow = {"date": at["date"], "match_date": at["closed_match_date"], "score": at["open_frontier"], "lag_months": at["lag_months"]}
 fig = frontier_figure(rows, groups, frontier_table(rows[groups == "open"], hib), frontier_table(rows[groups == "closed"], hib),
-                      title=f"{meta['display_name']}: open vs closed frontier", end=rows["release_date"].max(), arrow=arrow,
-                      score_label=f"score ({meta['scale'] or 'native units'})")
+                      title=f"{meta['display_name']}: {'open vs closed' if labels is None else 'follower vs leader'} frontier",
+                      end=rows["release_date"].max(), arrow=arrow, score_label=f"score ({meta['scale'] or 'native units'})",
+                      names=names)
 st.plotly_chart(fig, width="stretch")
 
 if at["status"] == "ok":
@@ -102,7 +110,7 @@ if definition == "backward":
 else:
     try:
         table = lags_by_definition(ds.scores, bench, definition, benchmarks=ds.benchmarks,
-                                   open_definition=s["open_definition"])
+                                   open_definition=s["open_definition"], groups=labels)
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption("not_caught_up: the open side has not reached this score yet; the lag is at least the value shown.")
     except DataError as exc:

@@ -54,7 +54,7 @@ with st.form("pooled"):
 
 chosen = picked or list(ds.benchmarks.loc[ds.benchmarks["category"].isin(chosen_cats), "benchmark"])
 ps.update(benchmarks=chosen, source=s["source"], open_definition=s["open_definition"], tolerance=s["tolerance"],
-          lag_definition=s.get("lag_definition", "backward"))
+          lag_definition=s.get("lag_definition", "backward"), follower=s["follower"], leader=s["leader"])
 if len(chosen) < 2:
     st.warning("Choose at least two benchmarks.")
     st.stop()

@@ -7,6 +7,7 @@ from model.bayes.crossing import fmt_prob
 from model.bayes.summaries import trend_band
 from model.core.errors import DataError
 from model.lags.across import lag_summary_by_date, quorum
+from model.lags.groups import groups_sentence
 from model.presentation.charts.fits import fit_figure
 from model.presentation.charts.frontiers import overview_figure
 from model.presentation.readings import readings
@@ -41,7 +42,8 @@ except DataError as exc:
 bench = s.get("benchmark") if s.get("benchmark") in set(ds.benchmarks["benchmark"]) else ds.benchmarks["benchmark"].iloc[0]
 form = {**FitSettings().model_dump(), **st.session_state.get("fit_form", {})}
 form.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
-            include_estimated=s["include_estimated"], lag_definition=s.get("lag_definition", "backward"), pooling="none")
+            include_estimated=s["include_estimated"], lag_definition=s.get("lag_definition", "backward"), pooling="none",
+            follower=s["follower"], leader=s["leader"])
 stacked_settings = FitSettings.model_validate({**form, "model": "stacked"})
 result = run_fit(ds, stacked_settings, f"{bench} · stacked")
 sure = []
@@ -49,7 +51,8 @@ fig2 = None
 if result is not None:
     row = result.summary.iloc[0]
     fit = next(iter(result.fits.values()))
-    sure = [f"{titles(ds).get(bench, bench)}, the four trend models stacked ({row['stack_weights']}), "
+    sure = [f"Who trails whom: {groups_sentence(form['follower'], form['leader'])}.",
+            f"{titles(ds).get(bench, bench)}, the four trend models stacked ({row['stack_weights']}), "
             f"{row['lag_definition']} lags, {row['observations']} observations from {row['window_start']}: "
             f"{readings(row)['crossing']}",
             readings(row)["p_cross"], f"Sampler diagnostics: {row['verdict']}."]

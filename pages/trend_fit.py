@@ -21,8 +21,10 @@ from model.robustness.comparison import comparison_reading
 from pages.common import (
     benchmark_picker,
     current_dataset,
+    current_groups,
     diagnostics_panel,
     footer,
+    group_picker,
     lag_definition_picker,
     route_deep_links_through_entry_point,
     run_fit,
@@ -89,13 +91,15 @@ fs["measurement_error"] = st.checkbox(
     "Carry score uncertainty into the fit", value=bool(fs.get("measurement_error", True)),
     help="Each lag's error from the scores' standard errors (bootstrap) is added to the model's noise. Only the "
          "backward lag, and only where scores have an error (Epoch's own runs, binomial item counts, a score_se column).")
+fs["follower"], fs["leader"] = group_picker(ds)
 fs.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
           include_estimated=s["include_estimated"])
 try:
     fit_settings = FitSettings.model_validate(fs)
     obs = benchmark_observations(ds.scores, bench, kind=fs["observations"], start=fs["start"], benchmarks=ds.benchmarks,
                                  definition=s["open_definition"], tolerance=s["tolerance"],
-                                 lag_definition=fs["lag_definition"], measurement_error=fs["measurement_error"])
+                                 lag_definition=fs["lag_definition"], measurement_error=fs["measurement_error"],
+                                 groups=current_groups(ds))
 except (DataError, ValueError) as exc:
     st.error(plain(exc))
     st.stop()

@@ -106,7 +106,7 @@ def _from_table(name: str, kind: str, table: pd.DataFrame, date_col: str, start,
 def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = "events", start=None, end=None,
                            reference=None, benchmarks: pd.DataFrame | None = None, definition: str = "any",
                            tolerance: float = 0.0, lag_definition: str = "backward",
-                           measurement_error: bool = False) -> Observations:
+                           measurement_error: bool = False, groups: pd.Series | None = None) -> Observations:
     """Event lags (default) or the monthly grid of one benchmark, from ``start`` to ``end``.
 
     The reference date defaults to the benchmark's last release in the data, so the
@@ -118,15 +118,16 @@ def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = 
     """
     obs = _benchmark_observations(scores, benchmark, kind=kind, start=start, end=end, reference=reference,
                                   benchmarks=benchmarks, definition=definition, tolerance=tolerance,
-                                  lag_definition=lag_definition)
+                                  lag_definition=lag_definition, groups=groups)
     if not measurement_error or lag_definition != "backward":
         return obs
-    se = lag_standard_errors(scores, benchmark, pd.to_datetime(obs.dates), benchmarks=benchmarks, definition=definition)
+    se = lag_standard_errors(scores, benchmark, pd.to_datetime(obs.dates), benchmarks=benchmarks, definition=definition,
+                             groups=groups)
     return obs.with_measurement_error(se) if se.any() else obs
 
 
 def _benchmark_observations(scores, benchmark, *, kind, start, end, reference, benchmarks, definition, tolerance,
-                            lag_definition) -> Observations:
+                            lag_definition, groups) -> Observations:
     if kind not in OBSERVATION_KINDS:
         raise DataError(f"Unknown observations {kind!r}; use one of {', '.join(OBSERVATION_KINDS)}.")
     rows = scores[scores["benchmark"] == benchmark]
@@ -139,19 +140,22 @@ def _benchmark_observations(scores, benchmark, *, kind, start, end, reference, b
             raise DataError(f"The {lag_definition} definition gives one observation per record or threshold; use the "
                             "events observations.")
         table = lags_by_definition(scores, benchmark, lag_definition, benchmarks=benchmarks, open_definition=definition,
-                                   start=start, tolerance=tolerance)
+                                   start=start, tolerance=tolerance, groups=groups)
         return replace(_from_table(benchmark, kind, table, "date", start, end, reference or end), lag_definition=lag_definition)
     if kind == "events":
-        table = event_lags(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance)
+        table = event_lags(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance,
+                           groups=groups)
         return _from_table(benchmark, kind, table, "release_date", start, end, reference or end)
-    table = frontier_lag(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance, end=end)
+    table = frontier_lag(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance, end=end,
+                         groups=groups)
     return _from_table(benchmark, kind, table, "date", start, end, reference or end)
 
 
 def mean_observations(scores: pd.DataFrame, names: list[str], *, start=None, end=None, benchmarks: pd.DataFrame | None = None,
-                      definition: str = "any", tolerance: float = 0.0) -> Observations:
+                      definition: str = "any", tolerance: float = 0.0, groups: pd.Series | None = None) -> Observations:
     """The across-benchmark mean monthly lag (the June 2026 analysis's series), as uncensored observations."""
-    long = lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition, tolerance=tolerance)
+    long = lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition, tolerance=tolerance,
+                             groups=groups)
     summary = lag_summary_by_date(long, min_benchmarks=quorum(len(names)))
     table = summary.rename(columns={"mean_lag": "lag_months"}).assign(status="ok")
     return _from_table("mean of " + str(len(names)) + " benchmarks", "monthly_mean", table, "date", start, end, end)
@@ -186,7 +190,8 @@ class PooledObservations:
 def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "events", start=None, end=None,
                         benchmarks: pd.DataFrame | None = None, definition: str = "any",
                         tolerance: float = 0.0, lag_definition: str = "backward",
-                        measurement_error: bool = False) -> tuple[PooledObservations, list[str]]:
+                        measurement_error: bool = False,
+                        groups: pd.Series | None = None) -> tuple[PooledObservations, list[str]]:
     """Observations of each named benchmark on a shared reference date (the latest data end).
 
     Returns the pooled observations and a list of one-line notes for benchmarks left out.
@@ -202,7 +207,7 @@ def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "
                                                  end=min(ends.get(name, reference), reference),
                                                  reference=reference, benchmarks=benchmarks, definition=definition,
                                                  tolerance=tolerance, lag_definition=lag_definition,
-                                                 measurement_error=measurement_error))
+                                                 measurement_error=measurement_error, groups=groups))
         except DataError as exc:
             notes.append(f"left out: {exc}")
     if len(series) < 2:

@@ -45,6 +45,7 @@ def build_aa(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     base = pd.DataFrame({
         "model_id": merged["aa_id"], "model_name": merged["name"], "creator": merged["creator"],
         "release_date": merged["release_date"], "open_weights": merged["is_open_weights"].astype(bool),
+        "country": merged["creator_country"].fillna("").str.upper(),
         "openness": [aa_openness(o, lic if isinstance(lic, str) else None)
                      for o, lic in zip(merged["is_open_weights"].astype(bool), merged["license_name"], strict=False)],
     })
@@ -90,12 +91,13 @@ def build_aa_newest(raw_dir: Path, known: pd.DataFrame) -> pd.DataFrame:
     licences = known.drop_duplicates("model_id").set_index("model_id")["openness"]
     openness = [licences.get(i) if isinstance(licences.get(i), str) and bool(o) == (licences.get(i) != "Proprietary")
                 else aa_openness(bool(o), None) for i, o in zip(newest["id"], is_open, strict=True)]
+    countries = known.drop_duplicates("creator").set_index("creator")["country"]  # the newest file has no country column
     frames = []
     for bench, column in AA_NEWEST_INDICES.items():
         f = pd.DataFrame({"model_id": newest["id"], "model_name": newest["name"], "creator": newest["creator"],
                           "release_date": newest["release_date"], "open_weights": is_open, "openness": openness,
                           "benchmark": bench, "score": newest[column], "is_estimated": False,
-                          "snapshot_date": AA_NEWEST_SNAPSHOT})
+                          "snapshot_date": AA_NEWEST_SNAPSHOT, "country": newest["creator"].map(countries).fillna("")})
         frames.append(f[f["score"].notna()])
     return pd.concat(frames, ignore_index=True)
 

@@ -178,6 +178,7 @@ def load_epoch_export(path: bytes | str | Path, *, min_per_side_external: int = 
             "creator": sub.get("Organization", ""), "release_date": sub["Release date"], "open_weights": is_open.to_numpy(),
             "openness": acc[ok].to_numpy(), "benchmark": bench, "score": sub[col], "is_estimated": False,
             "source": "epoch", "snapshot_date": None, "score_se": score_standard_error(sub).to_numpy(),
+            "country": sub["Country"].to_numpy() if "Country" in sub else "",
         }))
     if not frames:
         raise DataError("The Epoch export has no benchmark with both open and closed labelled models.")

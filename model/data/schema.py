@@ -20,9 +20,12 @@ SCORE_COLUMNS: list[str] = [
     "source",
     "snapshot_date",
     "score_se",
+    "country",
 ]
 
 #: ``score_se``: the score's standard error in the benchmark's own units, where the source gives one (empty = unknown).
+#: ``country``: the creator's country as ISO 3166 alpha-2 codes ("US", "CN"; "US,CN" for a joint model; empty =
+#: unknown), from AA's ``creator_country`` and Epoch's ``Country``.
 
 
 #: Columns a user file must provide; the others get documented defaults.
@@ -99,6 +102,22 @@ class ValidationReport:
     def lines(self) -> list[str]:
         """One printable line per issue."""
         return [f"[{i.level}] {i.describe()}" for i in self.issues]
+
+
+#: Epoch's country names as ISO 3166 alpha-2 codes (the names its exports use).
+COUNTRY_CODES = {"united states of america": "US", "china": "CN", "hong kong": "HK", "france": "FR", "canada": "CA",
+                 "united kingdom of great britain and northern ireland": "GB", "united arab emirates": "AE",
+                 "germany": "DE", "israel": "IL", "korea (republic of)": "KR", "south korea": "KR", "japan": "JP",
+                 "india": "IN", "switzerland": "CH", "singapore": "SG", "spain": "ES"}
+
+
+def country_codes(value: object) -> str:
+    """A country field as comma-separated ISO codes: "US", "cn" -> "CN", "United States of America,China" -> "US,CN";
+    an unknown name is kept as written (upper case), empty stays empty."""
+    if value is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+        return ""
+    parts = [p.strip() for p in str(value).split(",") if p.strip()]
+    return ",".join(COUNTRY_CODES.get(p.lower(), p.upper()) for p in parts)
 
 
 def parse_scale(scale: object) -> tuple[float, float] | None:

@@ -22,7 +22,7 @@ import pandas as pd
 from model.core.errors import DataError
 from model.core.limits import MAX_ABS_SCORE, MAX_ROWS
 from model.data.parsing import parse_bool, parse_dates, row_numbers, to_ns_dates
-from model.data.schema import REQUIRED_COLUMNS, SCORE_COLUMNS, Issue, ValidationReport, benchmark_lookup
+from model.data.schema import REQUIRED_COLUMNS, SCORE_COLUMNS, Issue, ValidationReport, benchmark_lookup, country_codes
 
 _INFINITE = ["inf", "-inf", "infinity", "-infinity"]
 
@@ -57,8 +57,9 @@ def check_text(df: pd.DataFrame, ctx: Context) -> list[Finding]:
     if "model_id" not in df:
         df["model_id"] = df["model_name"]
     df["model_id"] = df["model_id"].astype("string").str.strip().fillna(df["model_name"])
-    for c, default in (("creator", ""), ("openness", ""), ("source", ctx.default_source)):
+    for c, default in (("creator", ""), ("openness", ""), ("source", ctx.default_source), ("country", "")):
         df[c] = df[c].astype("string").fillna(default) if c in df else pd.Series(default, index=df.index, dtype="string")
+    df["country"] = df["country"].map(country_codes).astype("string")
     return [Finding(df["model_name"].isna() | (df["model_name"] == ""), "model_name", "model name is empty"),
             Finding(df["benchmark"].isna() | (df["benchmark"] == ""), "benchmark", "benchmark is empty")]
 

@@ -20,13 +20,13 @@ from model.lags.frontier import build_frontier
 
 
 def event_lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None = None, tolerance: float = 0.0,
-                            definition: str = "any") -> tuple[pd.DataFrame, list[str]]:
+                            definition: str = "any", groups: pd.Series | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Event lags of every benchmark as one table with a ``benchmark`` column, and the reasons for those skipped."""
     parts, skipped = [], []
     for name in sorted(scores["benchmark"].unique()):
         try:
-            parts.append(event_lags(scores, name, benchmarks=benchmarks, tolerance=tolerance, definition=definition)
-                         .assign(benchmark=name))
+            parts.append(event_lags(scores, name, benchmarks=benchmarks, tolerance=tolerance, definition=definition,
+                                    groups=groups).assign(benchmark=name))
         except DataError as exc:
             skipped.append(str(exc))
     if not parts:

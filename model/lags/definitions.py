@@ -186,11 +186,12 @@ def not_significantly_behind_lags(scores: pd.DataFrame, benchmark: str, *, bench
 
 
 def lags_by_definition(scores: pd.DataFrame, benchmark: str, definition_name: str, *, benchmarks=None,
-                       open_definition: str = "any", start=None, tolerance: float = 0.0) -> pd.DataFrame:
+                       open_definition: str = "any", start=None, tolerance: float = 0.0,
+                       groups: pd.Series | None = None) -> pd.DataFrame:
     """Lag observations of one benchmark under a named definition (``backward`` = the engine's event lags)."""
     if definition_name not in DEFINITIONS:
         raise DataError(f"Unknown lag definition {definition_name!r}; use one of {', '.join(DEFINITIONS)}.")
-    kw = dict(benchmarks=benchmarks, definition=open_definition)
+    kw = dict(benchmarks=benchmarks, definition=open_definition, groups=groups)
     if definition_name == "backward":
         ev = event_lags(scores, benchmark, tolerance=tolerance, **kw)
         return ev.rename(columns={"release_date": "date", "model_name": "open_model", "closed_match_model": "closed_model",

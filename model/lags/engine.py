@@ -150,6 +150,9 @@ def split_groups(rows: pd.DataFrame, groups: pd.Series | None, definition: str,
     """The follower and leader rows of one benchmark (open vs closed unless groups are given)."""
     g = open_groups(rows, definition) if groups is None else groups.reindex(rows.index)
     follower, leader = rows[g == "open"], rows[g == "closed"]
+    if groups is not None and (follower.empty or leader.empty):
+        side = "follower" if follower.empty else "leader"
+        raise DataError(f"Benchmark {benchmark!r} has no model of the {side} group, so there is no lag.")
     if follower.empty:
         raise DataError(f"Benchmark {benchmark!r} has no open models under the '{definition}' definition, so there is no lag.")
     if leader.empty:

@@ -60,10 +60,10 @@ def _bootstrap(values: np.ndarray, se: np.ndarray, scale, rng: np.random.Generat
 
 def bootstrap_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, definition: str = "any",
                    grid: str = "monthly", start=None, end=None, n_replicates: int = N_REPLICATES,
-                   seed: int = 0, dates=None) -> tuple[pd.DatetimeIndex, np.ndarray, str]:
+                   seed: int = 0, dates=None, groups: pd.Series | None = None) -> tuple[pd.DatetimeIndex, np.ndarray, str]:
     """Grid dates (or the ``dates`` given), the backward lag per replicate and date (months; NaN = no lag), and the
     SE's origin."""
-    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, None)
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
     if follower.empty or leader.empty:
         raise DataError(f"{benchmark}: the lag needs both open and closed models.")
     sign = 1.0 if hib else -1.0
@@ -104,11 +104,12 @@ def lag_intervals(scores: pd.DataFrame, benchmark: str, **kw) -> pd.DataFrame:
 
 
 def lag_standard_errors(scores: pd.DataFrame, benchmark: str, dates, *, benchmarks: pd.DataFrame | None = None,
-                        definition: str = "any", n_replicates: int = N_REPLICATES, seed: int = 0) -> np.ndarray:
+                        definition: str = "any", n_replicates: int = N_REPLICATES, seed: int = 0,
+                        groups: pd.Series | None = None) -> np.ndarray:
     """Each date's lag measurement error (months) from score uncertainty: the half-width of the bootstrap's 90%
     interval / 1.645, a standard deviation robust to the lag's skew and its bound at 0 (0 where scores are exact)."""
     _, lag, origin = bootstrap_lags(scores, benchmark, benchmarks=benchmarks, definition=definition,
-                                    n_replicates=n_replicates, seed=seed, dates=dates)
+                                    n_replicates=n_replicates, seed=seed, dates=dates, groups=groups)
     if origin == "none":
         return np.zeros(lag.shape[1])
     with warnings.catch_warnings():
@@ -119,7 +120,7 @@ def lag_standard_errors(scores: pd.DataFrame, benchmark: str, dates, *, benchmar
 
 def mean_lag_intervals(scores: pd.DataFrame, names: list[str], *, benchmarks: pd.DataFrame | None = None,
                        definition: str = "any", min_benchmarks: int = 1, n_replicates: int = N_REPLICATES,
-                       seed: int = 0) -> pd.DataFrame:
+                       seed: int = 0, groups: pd.Series | None = None) -> pd.DataFrame:
     """The across-benchmark mean monthly lag with its 90% interval from score uncertainty.
 
     Each replicate averages the benchmarks' replicated lags per month (benchmarks without standard errors enter with
@@ -128,7 +129,7 @@ def mean_lag_intervals(scores: pd.DataFrame, names: list[str], *, benchmarks: pd
     for i, name in enumerate(names):
         try:
             dates, lag, _ = bootstrap_lags(scores, name, benchmarks=benchmarks, definition=definition,
-                                           n_replicates=n_replicates, seed=seed + i)
+                                           n_replicates=n_replicates, seed=seed + i, groups=groups)
         except DataError:
             continue
         per.append(pd.DataFrame(np.broadcast_to(lag, (n_replicates, lag.shape[1])), columns=dates))

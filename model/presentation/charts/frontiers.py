@@ -15,19 +15,22 @@ from model.presentation.charts.style import OKABE_ITO, STATUS_STYLE, add_band, c
 
 
 def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.DataFrame, closed_frontier: pd.DataFrame,
-                    *, title: str, end: pd.Timestamp, arrow: dict | None = None, score_label: str = "score") -> go.Figure:
+                    *, title: str, end: pd.Timestamp, arrow: dict | None = None, score_label: str = "score",
+                    names: dict[str, str] | None = None) -> go.Figure:
     """Every model as a point, both frontiers as step lines, and an optional lag arrow.
 
-    ``open_frontier``/``closed_frontier`` come from :func:`model.lags.frontier_table`.
+    ``open_frontier``/``closed_frontier`` come from :func:`model.lags.frontier_table`; ``names`` relabels the groups
+    (follower/leader filters other than open vs closed: ``{"open": "…", "closed": "…", "excluded": "…"}``).
     ``arrow`` has ``date``, ``match_date``, ``score``, ``lag_months``.
     """
+    label = {"open": "open", "closed": "closed", "excluded": "excluded", **(names or {})}
     fig = go.Figure()
     for grp, symbol in (("closed", "square"), ("open", "circle"), ("excluded", "x")):
-        pts = rows[groups.reindex(rows.index) == grp]
+        pts = rows[groups.reindex(rows.index).fillna("excluded").replace("", "excluded") == grp]
         if pts.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=pts["release_date"], y=pts["score"], mode="markers", name=f"{grp} models",
+            x=pts["release_date"], y=pts["score"], mode="markers", name=chart_text([f"{label[grp]} models"])[0],
             marker={"color": OKABE_ITO[grp], "symbol": symbol, "size": 7, "opacity": 0.45},
             customdata=np.stack([chart_text(pts["model_name"]), chart_text(pts["creator"])], axis=-1),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{x|%Y-%m-%d}<br>" + score_label
@@ -38,11 +41,11 @@ def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.Dat
             continue
         x = list(fr["since"]) + [end]
         y = list(fr["score"]) + [fr["score"].iloc[-1]]
-        names = list(fr["model_name"]) + [fr["model_name"].iloc[-1]]
+        holders = list(fr["model_name"]) + [fr["model_name"].iloc[-1]]
         fig.add_trace(go.Scatter(
             x=x, y=y, mode="lines", line={"shape": "hv", "color": OKABE_ITO[grp], "width": 3, "dash": dash},
-            name=f"{grp} frontier", customdata=chart_text(names),
-            hovertemplate="<b>%{customdata}</b> holds the " + grp + " frontier<br>%{x|%Y-%m-%d}: %{y:.3g}<extra></extra>",
+            name=chart_text([f"{label[grp]} frontier"])[0], customdata=chart_text(holders),
+            hovertemplate="<b>%{customdata}</b> holds this frontier<br>%{x|%Y-%m-%d}: %{y:.3g}<extra></extra>",
         ))
     if arrow and arrow.get("match_date") is not None and not pd.isna(arrow.get("match_date")):
         fig.add_annotation(
