@@ -8,7 +8,8 @@ route_deep_links_through_entry_point()
 st.set_page_config(page_title="Frontier Lag", page_icon=":material/timeline:", layout="wide")
 
 pages = [
-    st.Page("pages/data.py", title="Data", icon=":material/table:", default=True),
+    st.Page("pages/answer.py", title="The answer", icon=":material/lightbulb:", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/table:"),
     st.Page("pages/frontiers.py", title="Frontiers", icon=":material/stacked_line_chart:"),
     st.Page("pages/lag_overview.py", title="Lag overview", icon=":material/insights:"),
     st.Page("pages/trend_fit.py", title="Trend fit", icon=":material/trending_down:"),

@@ -9,7 +9,8 @@ import pytest
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, served_app, wait_rendered
 
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts" / "screenshots"))
-PAGES = [("Data", "Coverage per benchmark", "data"), ("Frontiers", "open vs closed frontier", "frontiers"),
+PAGES = [("The answer", "When could the gap reach zero?", "answer"),
+         ("Data", "Coverage per benchmark", "data"), ("Frontiers", "open vs closed frontier", "frontiers"),
          ("Lag overview", "Every benchmark", "lag_overview")]
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,8 @@ from model.analysis import FitSettings
 from tests.conftest import ROOT
 
 APP = str(ROOT / "streamlit_app.py")
-ALL_PAGES = ["pages/data.py", "pages/frontiers.py", "pages/lag_overview.py", "pages/trend_fit.py", "pages/pooled.py",
+ALL_PAGES = ["pages/answer.py",
+             "pages/data.py", "pages/frontiers.py", "pages/lag_overview.py", "pages/trend_fit.py", "pages/pooled.py",
              "pages/compare.py", "pages/multiverse.py", "pages/backtest.py", "pages/score_space.py", "pages/report.py",
              "pages/downloads.py"]
 

@@ -1,0 +1,114 @@
+"""The answer first: how far behind open-weights models are now, when the gap may close, and what that depends on."""
+
+import streamlit as st
+
+from model.analysis import FitSettings
+from model.bayes.crossing import fmt_prob, p_closes_later
+from model.core.errors import DataError
+from model.lags.across import lag_summary_by_date, quorum
+from model.lags.engine import frontier_lag
+from model.lags.groups import groups_sentence
+from model.presentation.charts.frontiers import overview_figure
+from model.presentation.first_view import as_row, first_view_settings, load_first_view
+from model.presentation.text import plain
+from pages.common import (
+    current_dataset,
+    current_groups,
+    footer,
+    mean_lag_intervals_for,
+    monthly_lags,
+    route_deep_links_through_entry_point,
+    run_fit,
+    settings,
+    titles,
+)
+
+route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
+
+st.title("How far behind are open-weights models?")
+ds = current_dataset()
+s = settings()
+names = titles(ds)
+bench = s["benchmark"] if s["benchmark"] in names else ds.benchmarks["benchmark"].iloc[0]
+who = groups_sentence(s["follower"], s["leader"])
+
+# 1. The lag now, measured (no model): the headline benchmark's last date, and the mean across benchmarks.
+try:
+    now = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, definition=s["open_definition"],
+                       groups=current_groups(ds)).iloc[-1]
+    long = monthly_lags(ds)
+except DataError as exc:
+    st.error(f"{plain(exc)} Choose other data or groups on the Data and Frontiers pages.")
+    st.stop()
+summary = lag_summary_by_date(long, min_benchmarks=quorum(long["benchmark"].nunique()))
+latest = summary.iloc[-1]
+band = mean_lag_intervals_for(ds, list(long["benchmark"].unique()), quorum(long["benchmark"].nunique()))
+at = band[band["date"] == latest["date"]]
+band_text = (f" (90% from score noise {at['mean_lo90'].iloc[0]:.1f}–{at['mean_hi90'].iloc[0]:.1f})"
+             if len(at) and at["mean_hi90"].iloc[0] > at["mean_lo90"].iloc[0] else "")
+default_groups = (s["follower"], s["leader"]) == ("open", "closed")
+if now["status"] == "ok":
+    lead = (f"the best open-weights model trails the closed frontier by **{now['lag_months']:.1f} months**" if default_groups
+            else f"the best follower model trails the leaders by **{now['lag_months']:.1f} months**")
+elif now["status"] == "open_ahead":
+    lead = "the follower group is **ahead** (lag 0)"
+else:
+    lead = f"the lag is not measured on this date ({now['status'].replace('_', ' ')})"
+st.markdown(plain(f"Here, {who}. ") + f"On **{plain(names.get(bench, bench))}**, as of {now['date']:%Y-%m-%d}, {lead}. "
+            f"Across {long['benchmark'].nunique()} benchmarks the mean lag is **{latest['mean_lag']:.1f} months** in "
+            f"{latest['date']:%Y-%m}{band_text}.")
+
+# 2. When the gap may reach zero: the stacked answer (all four trend models, weighted by how well each forecast).
+form = {**FitSettings().model_dump(), "source": s["source"], "open_definition": s["open_definition"],
+        "tolerance": s["tolerance"], "include_estimated": s["include_estimated"],
+        "lag_definition": s.get("lag_definition", "backward"), "follower": s["follower"], "leader": s["leader"]}
+answer_settings = FitSettings.model_validate({**form, **first_view_settings().model_dump(include={"model"}),
+                                              "benchmarks": [bench]})
+stored = load_first_view(ds, answer_settings)
+if stored is not None:
+    row, linear = as_row(stored, "stacked"), as_row(stored, "linear")
+    note = f"Precomputed on {stored['computed']} with these settings; the Trend fit page refits live."
+else:
+    result = run_fit(ds, answer_settings, f"{bench} · stacked")
+    if result is None:
+        st.stop()
+    row = result.summary.iloc[0]
+    single = run_fit(ds, answer_settings.model_copy(update={"model": "linear"}), f"{bench} · linear")
+    linear = single.summary.iloc[0] if single is not None else None
+    note = "Fitted now for your data and settings."
+st.subheader("When could the gap reach zero?")
+if p_closes_later(row) >= 0.5:
+    st.markdown(f"On the trend so far, **most likely between {str(row['crossing_lo90'])[:7]} and "
+                f"{str(row['crossing_hi90'])[:7]}** (90% of the closing draws; median {str(row['crossing_median'])[:7]}). "
+                f"Chance it is zero by the end of 2027: **{fmt_prob(row['p_cross_by_2027_12_31'])}**; "
+                f"that it never closes on this trend: {fmt_prob(row['p_never'])}.")
+else:
+    st.markdown(f"**Most likely not on the current trend**: {fmt_prob(row['p_never'])} of the posterior never reaches "
+                f"zero; chance it is zero by the end of 2027: {fmt_prob(row['p_cross_by_2027_12_31'])}.")
+st.caption(plain(f"Stacked across the four trend models, weighted by how well each forecast the lags one step ahead "
+                 f"({row['stack_weights']}). " + (
+                     f"The linear trend alone says median {str(linear['crossing_median'] or 'never')[:7]}, "
+                     f"{fmt_prob(linear['p_cross_by_2027_12_31'])} by the end of 2027. " if linear is not None else "")
+                 + f"Diagnostics: {row['verdict']}. {note}"))
+
+if linear is not None and abs(row["p_cross_by_2027_12_31"] - linear["p_cross_by_2027_12_31"]) > 0.25:
+    top = str(row["stack_weights"]).split(", ")[0].split(" ")  # the weights text lists the largest first
+    st.info(plain(f"The trend models disagree here. The {top[0]} model forecast the recent lags best (weight {top[1]}) and "
+                  f"puts the zero gap sooner; a single straight line says median "
+                  f"{str(linear['crossing_median'] or 'never')[:7]} and {fmt_prob(linear['p_cross_by_2027_12_31'])} by the "
+                  "end of 2027. Treat the date as fragile: see Trend fit and the Multiverse."))
+
+st.plotly_chart(overview_figure(long, summary, title="Lag across benchmarks, per month", mean_intervals=band),
+                width="stretch")
+
+st.subheader("What the answer depends on")
+st.markdown(
+    "- **The benchmark.** Each one tells its own story; compare them side by side on **Compare**, pool them on **Pooled**.\n"
+    "- **How the lag is measured.** Five published definitions give different numbers for the same data "
+    "(**Frontiers**).\n"
+    "- **The trend model.** A straight line, a break, a flat gap: the stacked answer above weighs them; each one's own "
+    "answer is on **Trend fit**.\n"
+    "- **The start date and other choices.** The **Multiverse** refits every combination; **Backtest** shows how such "
+    "forecasts fared in the past.")
+st.caption("The lag is that of the best open model released so far (the open frontier), not of a typical open model.")
+footer(ds)
