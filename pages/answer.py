@@ -31,6 +31,7 @@ s = settings()
 names = titles(ds)
 bench = s["benchmark"] if s["benchmark"] in names else ds.benchmarks["benchmark"].iloc[0]
 who = groups_sentence(s["follower"], s["leader"])
+default_groups = (s["follower"], s["leader"]) == ("open", "closed")
 
 # 1. The lag now, measured (no model): the headline benchmark's last date, and the mean across benchmarks.
 try:
@@ -46,7 +47,6 @@ band = mean_lag_intervals_for(ds, list(long["benchmark"].unique()), quorum(long[
 at = band[band["date"] == latest["date"]]
 band_text = (f" (90% from score noise {at['mean_lo90'].iloc[0]:.1f}–{at['mean_hi90'].iloc[0]:.1f})"
              if len(at) and at["mean_hi90"].iloc[0] > at["mean_lo90"].iloc[0] else "")
-default_groups = (s["follower"], s["leader"]) == ("open", "closed")
 if now["status"] == "ok":
     lead = (f"the best open-weights model trails the closed frontier by **{now['lag_months']:.1f} months**" if default_groups
             else f"the best follower model trails the leaders by **{now['lag_months']:.1f} months**")
@@ -54,7 +54,8 @@ elif now["status"] == "open_ahead":
     lead = "the follower group is **ahead** (lag 0)"
 else:
     lead = f"the lag is not measured on this date ({now['status'].replace('_', ' ')})"
-st.markdown(plain(f"Here, {who}. ") + f"On **{plain(names.get(bench, bench))}**, as of {now['date']:%Y-%m-%d}, {lead}. "
+st.markdown(("" if default_groups else plain(f"Comparison: {who}. "))
+            + f"On **{plain(names.get(bench, bench))}**, as of {now['date']:%Y-%m-%d}, {lead}. "
             f"Across {long['benchmark'].nunique()} benchmarks the mean lag is **{latest['mean_lag']:.1f} months** in "
             f"{latest['date']:%Y-%m}{band_text}.")
 

@@ -29,7 +29,7 @@ def test_page_runs_without_exception(page):
 
 
 def test_data_page_shows_embedded_aa_by_default():
-    at = app_at()
+    at = app_at("pages/data.py")
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Models"].replace(",", "")) >= 600
     assert int(metrics["Benchmarks with open and closed models"]) >= 20
@@ -37,7 +37,7 @@ def test_data_page_shows_embedded_aa_by_default():
 
 
 def test_data_page_switches_source_and_filters_models():
-    at = app_at()
+    at = app_at("pages/data.py")
     at.radio[0].set_value("epoch").run()
     assert not at.exception
     assert "Epoch" in at.subheader[0].value
@@ -46,7 +46,7 @@ def test_data_page_switches_source_and_filters_models():
 
 
 def test_data_page_permissive_definition_changes_coverage():
-    at = app_at()
+    at = app_at("pages/data.py")
     before = at.dataframe[0].value["n_open"].sum()
     at.radio[1].set_value("permissive").run()
     after = at.dataframe[0].value["n_open"].sum()

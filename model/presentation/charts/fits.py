@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
-from model.presentation.charts.style import OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, chart_text, layout
+from model.presentation.charts.style import INK, OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, chart_text, layout
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
 
 #: Where the forest plot's date axis stops (the horizon of the P(closed by D) curves).
@@ -24,8 +24,11 @@ def fit_figure(obs_frame: pd.DataFrame, band: pd.DataFrame, *, title: str, cross
     optionally ``lag_se`` (each lag's measurement error: drawn as a ±1.645 se bar, the 90% interval).
     """
     fig = go.Figure()
-    if prior_band is not None:
-        add_band(fig, prior_band["date"], prior_band["q05"], prior_band["q95"], "#999999", "prior 90% band", 0.15)
+    if prior_band is not None:  # edges only: a wide filled prior band covered the plot and read as a white mound
+        for col, show in (("q05", True), ("q95", False)):
+            fig.add_trace(go.Scatter(x=prior_band["date"], y=prior_band[col], mode="lines", name="prior 90% band (edges)",
+                                     line={"color": "#999999", "width": 1.5, "dash": "dot"}, showlegend=show,
+                                     legendgroup="prior", hoverinfo="skip"))
     add_band(fig, band["date"], band["q05"], band["q95"], OKABE_ITO["open"], "90% band", 0.18)
     add_band(fig, band["date"], band["q25"], band["q75"], OKABE_ITO["open"], "50% band", 0.30)
     fig.add_trace(go.Scatter(x=band["date"], y=band["q50"], mode="lines", name="trend (median)",
@@ -36,7 +39,7 @@ def fit_figure(obs_frame: pd.DataFrame, band: pd.DataFrame, *, title: str, cross
             has_se = "lag_se" in pts and bool((pts["lag_se"] > 0).any())
             error = {"type": "data", "array": 1.645 * pts["lag_se"], "visible": True, "thickness": 1} if has_se else None
             fig.add_trace(go.Scatter(x=pts["date"], y=pts["lag_months"], mode="markers", name=f"observed: {label}",
-                                     marker={"color": colour if status != "ok" else "#000000", "symbol": symbol, "size": 8},
+                                     marker={"color": colour if status != "ok" else INK, "symbol": symbol, "size": 8},
                                      error_y=error, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} months<extra></extra>"))
     fig.add_hline(y=0, line={"color": "#555555", "width": 1})
     if crossing_median is not None:
@@ -138,8 +141,8 @@ def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
     fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], type="category")
     starts = pd.to_datetime(t["crossing_lo90"], errors="coerce").dropna()
     first = min(starts.min(), end - pd.DateOffset(years=1)) if len(starts) else end - pd.DateOffset(years=5)
-    fig.update_xaxes(title="date the trend reaches zero lag",
-                     range=[first - pd.DateOffset(months=3), end + pd.DateOffset(months=9)])
+    # no axis title: the chart's title says what the dates are, and the legend below needs the room
+    fig.update_xaxes(range=[first - pd.DateOffset(months=3), end + pd.DateOffset(months=9)])
     fig = layout(fig, title, height=max(260, 70 + 46 * len(t)))
     fig.update_layout(margin={"r": 130})
     return fig
@@ -157,7 +160,7 @@ def shrinkage_figure(names: list[str], unpooled: np.ndarray, partial: np.ndarray
                              marker={"color": OKABE_ITO["closed"], "size": 9, "symbol": "circle-open", "line": {"width": 2}}))
     fig.add_trace(go.Scatter(x=t["partial"], y=t["benchmark"], mode="markers", name="partial pooling",
                              marker={"color": OKABE_ITO["open"], "size": 9}))
-    fig.add_vline(x=population, line={"color": "#000000", "dash": "dash"})
+    fig.add_vline(x=population, line={"color": INK, "dash": "dash"})
     fig.add_annotation(x=population, y=1.02, yref="paper", text="population mean", showarrow=False)
     fig.update_xaxes(title="slope median (months of lag per year)")
     return layout(fig, title, height=max(300, 60 + 28 * len(names)))
@@ -181,7 +184,7 @@ def small_fits_figure(panels: list[dict], *, columns: int = 3, horizon: pd.Times
         fig.add_trace(go.Scatter(x=b["date"], y=b["q50"], mode="lines", line={"color": OKABE_ITO["open"], "width": 2},
                                  showlegend=i == 0, name="trend median"), row=r, col=c)
         o = p["obs"]
-        fig.add_trace(go.Scatter(x=o["date"], y=o["lag_months"], mode="markers", marker={"color": "#000000", "size": 5},
+        fig.add_trace(go.Scatter(x=o["date"], y=o["lag_months"], mode="markers", marker={"color": INK, "size": 5},
                                  showlegend=i == 0, name="observed lag"), row=r, col=c)
         fig.add_hline(y=0, line={"color": "#999999", "width": 1}, row=r, col=c)
     fig.update_xaxes(range=[min(p["obs"]["date"].min() for p in panels), horizon])
@@ -201,7 +204,7 @@ def prior_preview_figure(dates, draws: np.ndarray, obs_frame: pd.DataFrame | Non
     for _, line in lines.groupby("line"):
         fig.add_trace(go.Scatter(x=line["date"], y=line["lag"], mode="lines", line={"color": "#999999", "width": 1}, opacity=0.5,
                                  showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=q["date"], y=q["q50"], mode="lines", line={"color": "#000000", "width": 2}, name="prior median"))
+    fig.add_trace(go.Scatter(x=q["date"], y=q["q50"], mode="lines", line={"color": INK, "width": 2}, name="prior median"))
     if obs_frame is not None:
         fig.add_trace(go.Scatter(x=obs_frame["date"], y=obs_frame["lag_months"], mode="markers", name="data",
                                  marker={"color": OKABE_ITO["open"], "size": 6}))

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model.presentation.charts.style import OKABE_ITO, SEQUENCE, add_band, chart_text, layout
+from model.presentation.charts.style import INK, OKABE_ITO, SEQUENCE, add_band, chart_text, layout
 
 
 def specification_curve_figure(table: pd.DataFrame, choices: list[str], *, horizon: pd.Timestamp) -> go.Figure:
@@ -42,7 +42,7 @@ def specification_curve_figure(table: pd.DataFrame, choices: list[str], *, horiz
     for c, v in levels:
         on = t[c].astype(str) == v
         fig.add_trace(go.Scatter(x=x[on], y=[f"{c}: {v}"] * int(on.sum()), mode="markers", showlegend=False,
-                                 marker={"color": "#000000", "size": 4, "symbol": "square"}, hoverinfo="skip"), row=2, col=1)
+                                 marker={"color": INK, "size": 4, "symbol": "square"}, hoverinfo="skip"), row=2, col=1)
     fig.update_yaxes(title="crossing date", row=1, col=1, range=[t["_sort"].min() - pd.Timedelta(days=60),
                                                                  horizon + pd.Timedelta(days=60)])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=[f"{c}: {v}" for c, v in levels][::-1], row=2, col=1,

@@ -9,18 +9,21 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
+#: A neutral mark colour that reads on both the light and the dark theme (contrast ≥ 4:1 on white and on Streamlit's
+#: dark background); black vanished in dark theme.
+INK = "#7a7a7a"
 OKABE_ITO = {
     "open": "#0072B2",  # blue
     "closed": "#D55E00",  # vermillion
     "excluded": "#999999",
-    "mean": "#000000",
+    "mean": INK,
     "ols": "#CC79A7",  # reddish purple
     "censored": "#E69F00",  # orange
     "ahead": "#009E73",  # green
 }
 
 
-SEQUENCE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+SEQUENCE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", INK]
 
 
 STATUS_STYLE = {
@@ -40,12 +43,13 @@ def chart_text(values):
 
 
 def layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
-    """The common layout: title, height, margins, white template."""
+    """The common layout: title, height, margins, white template. The legend sits below the plot: above it, long
+    legends ran into the title (and at narrow widths over the data)."""
     fig.update_layout(
         title={"text": chart_text(title), "x": 0.01, "xanchor": "left"},
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        height=height + 60,
+        margin={"l": 60, "r": 20, "t": 60, "b": 110},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0},
         hovermode="closest",
         template="plotly_white",
         font={"size": 13},
