@@ -19,7 +19,7 @@ from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.data.openness import OPEN_DEFINITIONS, apply_overrides
 from model.lags.across import event_lags_by_benchmark, lags_by_benchmark
-from model.lags.definitions import DEFINITIONS
+from model.lags.definitions import DEFINITIONS, lags_by_definition
 from model.lags.groups import PRESETS, group_labels
 from model.presentation.text import plain
 
@@ -243,6 +243,29 @@ def _event_lags(data_hash: str, definition: str, tolerance: float, who: tuple[st
     groups = _group_labels(data_hash, *who, definition, _ds)[0]
     return event_lags_by_benchmark(_ds.scores, benchmarks=_ds.benchmarks, definition=definition, tolerance=tolerance,
                                    groups=groups)[0]
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing lag observations…")
+def _definition_lags(data_hash: str, lag_definition: str, definition: str, tolerance: float, who: tuple[str, str],
+                     _ds: Dataset) -> pd.DataFrame:
+    groups = _group_labels(data_hash, *who, definition, _ds)[0]
+    parts = []
+    for name in _ds.benchmarks["benchmark"]:
+        try:
+            parts.append(lags_by_definition(_ds.scores, name, lag_definition, benchmarks=_ds.benchmarks,
+                                            open_definition=definition, tolerance=tolerance if lag_definition == "backward"
+                                            else 0.0, groups=groups).assign(benchmark=name))
+        except DataError:  # a benchmark this definition cannot measure (e.g. no standard errors) is left out
+            continue
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["benchmark"])
+    return table.assign(lag_definition=lag_definition, groups=f"{who[0]} vs {who[1]}")
+
+
+def definition_lags_all(ds: Dataset) -> pd.DataFrame:
+    """Lag observations of every benchmark under the shared lag definition and groups (cached like the others)."""
+    s = settings()
+    return _definition_lags(ds.content_hash, s.get("lag_definition", "backward"), s["open_definition"], float(s["tolerance"]),
+                            _who(), ds)
 
 
 def event_lags_all(ds: Dataset) -> pd.DataFrame:

@@ -1,16 +1,25 @@
 """Downloads page: summaries, lag tables, posteriors, figures, settings, and a shareable link."""
 
-import json
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
+from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.presentation.exports import neutralise_formulas, safe_csv
 from model.presentation.figure_export import figure_bytes
+from model.presentation.links import link_params
 from model.presentation.posterior_files import posterior_bytes
-from pages.common import current_dataset, event_lags_all, footer, monthly_lags, route_deep_links_through_entry_point, settings
+from pages.common import (
+    current_dataset,
+    definition_lags_all,
+    event_lags_all,
+    footer,
+    monthly_lags,
+    route_deep_links_through_entry_point,
+    settings,
+)
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -32,10 +41,17 @@ else:
 
 st.subheader("Lag tables")
 c1, c2 = st.columns(2)  # computed only when a button is pressed (and then cached for the session's data)
-c1.download_button("Monthly lags, every benchmark (CSV)", lambda: safe_csv(monthly_lags(ds)), "frontier_lag_monthly.csv",
+who = f"{s['follower']} vs {s['leader']}"  # each lag table says which groups it compares
+c1.download_button("Monthly lags, every benchmark (CSV)", lambda: safe_csv(monthly_lags(ds).assign(groups=who)),
+                   "frontier_lag_monthly.csv",
                    "text/csv")
-c2.download_button("Event lags, every benchmark (CSV)", lambda: safe_csv(event_lags_all(ds)), "frontier_lag_events.csv",
+c2.download_button("Event lags, every benchmark (CSV)", lambda: safe_csv(event_lags_all(ds).assign(groups=who)),
+                   "frontier_lag_events.csv",
                    "text/csv")
+definition = s.get("lag_definition", "backward")
+st.download_button(f"Lag observations under the '{definition}' definition, every benchmark (CSV)",
+                   lambda: safe_csv(definition_lags_all(ds)), f"frontier_lag_{definition}.csv", "text/csv",
+                   help="The shared lag definition and groups (picked on Frontiers or Trend fit); each row says both.")
 
 st.subheader("Full posteriors (NetCDF)")
 fits = {f"{label} · {name}": (r, name) for label, r in results.items() for name in r.fits}
@@ -75,13 +91,7 @@ share = st.session_state.get("share_settings")
 if share:
     st.download_button("Settings (JSON)", share, "frontier_lag_settings.json", "application/json")
     st.code("python -m model fit --settings frontier_lag_settings.json --out summary.csv", language="bash")
-    params = json.loads(share)
-    compact = {"benchmark": params["benchmarks"][0], "model": params["model"], "likelihood": params["likelihood"],
-               "observations": params["observations"], "lag_definition": params["lag_definition"],
-               "measurement_error": str(params["measurement_error"]).lower(), "follower": params["follower"],
-               "leader": params["leader"], "start": params["start"] or "",
-               "seed": params["seed"],
-               **{f"p_{k}": v for k, v in params["priors"].items()}}
+    compact = link_params(FitSettings.from_json(share))
     if st.button("Put these settings in the page address (shareable link)"):
         st.query_params.from_dict({k: str(v) for k, v in compact.items()})
     st.caption("Link query: ?" + urlencode(compact))

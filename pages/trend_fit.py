@@ -1,6 +1,7 @@
 """Trend fit page: one benchmark, prior sliders, the posterior of the zero-gap date, diagnostics."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -14,8 +15,13 @@ from model.core.errors import DataError
 from model.core.limits import MAX_SEED
 from model.core.timeaxis import monthly_grid
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
-from model.presentation.links import clamp_date
-from model.presentation.readings import measurement_error_note, readings, stacked_members_table
+from model.presentation.links import clamp_date, link_params
+from model.presentation.readings import (
+    comparison_table_for_people,
+    measurement_error_note,
+    readings,
+    stacked_members_table,
+)
 from model.presentation.text import plain
 from model.robustness.comparison import comparison_reading
 from pages.common import (
@@ -112,6 +118,14 @@ with pc2:
 
 st.caption(plain(measurement_error_note(obs)))
 st.session_state["share_settings"] = fit_settings.to_json()
+# The address follows the settings, so the address bar is always a link to this fit (validated again on arrival).
+params = link_params(fit_settings)
+if {k: st.query_params.get(k) for k in params} != params or set(st.query_params) - set(params):
+    st.query_params.from_dict(params)
+with st.expander("Share this fit"):
+    st.code("?" + urlencode(params), language=None)
+    st.caption("Copy the address bar, or this query after the app's address (the copy icon is at the top right of the "
+               "box). Every value is checked again when the link is opened.")
 result = run_fit(ds, fit_settings, f"{bench} · {fs['model']}")
 if result is None:
     st.stop()
@@ -175,7 +189,9 @@ if st.button("Compare constant, linear, AR(1) and changepoint"):
             st.error(str(exc))
 if f"compare:{bench}" in st.session_state:
     table = st.session_state[f"compare:{bench}"]
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(comparison_table_for_people(table), hide_index=True, width="stretch")
+    with st.expander("The raw comparison table"):
+        st.dataframe(table, hide_index=True, width="stretch")
     st.caption(comparison_reading(table))
 with st.expander("Posterior summary row"):
     st.dataframe(result.summary.T.astype(str), width="stretch")

@@ -49,7 +49,8 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_p
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         # A deep link on a fresh server must go through the entry point (wide layout, our sidebar links).
-        page.goto(f"{url}/frontiers", wait_until="domcontentloaded")
+        # (The link also asks for small draws, so every fit of this session, the Report's stacked one included, is quick.)
+        page.goto(f"{url}/frontiers?benchmark=intelligence_index_2026_10_10&draws=250&chains=2", wait_until="domcontentloaded")
         wait_rendered(page, "open vs closed frontier")
         assert page.locator("[data-testid='stSidebar']").get_by_role("link", name="Trend fit", exact=True).count() == 1
         for link, marker, name in PAGES:  # navigate in-app, so the session (and its fits) persists

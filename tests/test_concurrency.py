@@ -38,7 +38,7 @@ async def one_session(browser, url: str, i: int, tmp: Path) -> tuple[str, str]:
     context = await browser.new_context(viewport={"width": 1100, "height": 800})
     page = await context.new_page()
     # Each session gets its own priors through a shared-link query string.
-    await page.goto(f"{url}/?p_slope_mean={-i}&p_slope_sd=4&draws=300&chains=2", wait_until="domcontentloaded")
+    await page.goto(f"{url}/data?p_slope_mean={-i}&p_slope_sd=4&draws=300&chains=2", wait_until="domcontentloaded")
     await page.get_by_text("Coverage per benchmark").first.wait_for(timeout=120_000)
     await page.get_by_text("Upload a CSV", exact=True).click()
     await page.locator("input[type='file']").set_input_files(str(path))

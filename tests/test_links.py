@@ -90,3 +90,15 @@ def test_cli_settings_file_errors_name_the_file(tmp_path):
                        text=True, timeout=120)
     assert r.returncode == 2 and str(utf16) in r.stderr and "not UTF-8" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_link_params_round_trip_to_the_same_settings():
+    from model.presentation.links import link_params
+
+    st = FitSettings(benchmarks=["gpqa"], model="stacked", lag_definition="catch_up", measurement_error=False,
+                     follower="open&country=CN", leader="closed&country=US", start="2024-01-01", seed=9,
+                     priors={"slope_mean": -2.0})
+    params = link_params(st)
+    assert params["model"] == "stacked" and "likelihood" not in params  # defaults stay out of the address
+    back, notices = settings_from_link(params, FitSettings(benchmarks=["gpqa"]))  # the page sets the benchmark itself
+    assert notices == [] and back.cache_key() == st.cache_key()

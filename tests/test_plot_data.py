@@ -81,3 +81,15 @@ def test_people_table_says_never_and_never_prints_a_false_zero():
     assert t.at["closes", "zero gap: median"] == "2029-03" and t.at["mostly never", "90% to"] == "mostly never"
     assert t.at["never", "zero gap: median"] == "mostly never" and t.at["never", "P(never)"] == "100%"
     assert "None" not in t.astype(str).to_numpy() and t.at["closes", "P(never)"] == "2%"
+
+
+def test_model_comparison_in_plain_words():
+    from model.presentation.readings import comparison_table_for_people
+
+    raw = pd.DataFrame([{"model": "linear", "elpd_loo": -40.123, "elpd_se": 3.2, "elpd_diff": 0.0, "p_loo": 2.9,
+                         "pareto_k_max": 0.9, "lfo_cover50": 0.5, "lfo_cover90": 0.83, "lfo_crps": 1.234,
+                         "verdict": "trustworthy"}, {"model": "changepoint", "note": "too few lags"}])
+    t = comparison_table_for_people(raw)
+    assert t.loc[0, "fit to held-out lags (higher is better)"] == "-40.1 ± 3.2"
+    assert t.loc[0, "leave-one-out reliable"] == "no (k = 0.90)" and t.loc[0, "inside their 90% interval"] == "83%"
+    assert "elpd_loo" not in t.columns and t.loc[1, "note"] == "too few lags" and "nan" not in t.astype(str).to_numpy()

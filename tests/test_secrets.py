@@ -44,6 +44,7 @@ def test_key_never_leaks_in_a_full_session(aa_server, media, monkeypatch, tmp_pa
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
     at.session_state["fit_form"] = FitSettings(draws=200, tune=200, chains=2).model_dump()
     at.run()
+    at.switch_page("pages/data.py").run()  # the landing page is the answer; the source picker is on Data
     for url, expect_ok in ((base + "/denied", False), (base + "/ok", True)):
         monkeypatch.setenv("AA_API_URL", url)
         at.radio[0].set_value("aa_api").run()
@@ -77,6 +78,7 @@ def test_key_is_not_written_to_disk(aa_server, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.run()
+    at.switch_page("pages/data.py").run()
     at.radio[0].set_value("aa_api").run()
     next(b for b in at.button if b.label.startswith("Fetch live")).click().run()
     for path in list(tmp_path.rglob("*")) + list((ROOT / ".streamlit").rglob("*")):
@@ -93,6 +95,7 @@ def test_pasted_keys_on_the_data_page(aa_api_server, monkeypatch, caplog, capsys
     caplog.set_level(logging.DEBUG)
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.run()
+    at.switch_page("pages/data.py").run()
     at.radio[0].set_value("aa_api").run()
     next(b for b in at.button if b.label.startswith("Fetch live")).click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -91,6 +91,21 @@ def apply_updates(base: FitSettings, updates: Mapping[str, object]) -> tuple[Fit
     return FitSettings.model_validate(current), notices
 
 
+def link_params(settings: FitSettings) -> dict[str, str]:
+    """The query parameters that reproduce ``settings`` (what differs from the defaults, plus the benchmark and model),
+    as the address bar and the copy-link field show them."""
+    default = FitSettings()
+    out = {"benchmark": settings.benchmarks[0], "model": settings.model}
+    for key in (*TEXT_PARAMS, *INT_PARAMS, *BOOL_PARAMS, "start"):
+        value = getattr(settings, key)
+        if value != getattr(default, key) and value is not None:
+            out[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    for name, value in settings.priors.model_dump().items():
+        if value != getattr(default.priors, name):
+            out[f"p_{name}"] = str(value)
+    return out
+
+
 def settings_from_link(params: Mapping[str, str], base: FitSettings) -> tuple[FitSettings, list[str]]:
     """Fit settings from a shared link's parameters on top of ``base``, with one notice per ignored parameter."""
     updates, notices = link_updates(params)

@@ -74,3 +74,29 @@ def summary_table_for_people(summary: pd.DataFrame) -> pd.DataFrame:
                      "P(zero by end-2027)": fmt_prob(r["p_cross_by_2027_12_31"]), "P(never)": fmt_prob(r["p_never"]),
                      "lags fitted": int(r["n_obs"]), "verdict": r["verdict"]})
     return pd.DataFrame(rows)
+
+
+def comparison_table_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """The model-comparison table in plain words and sensible rounding (the raw columns stay in the CSV)."""
+    from model.bayes.trends import MODEL_LABELS
+
+    def pct(v):
+        return "—" if pd.isna(v) else f"{v:.0%}"
+
+    rows = []
+    for _, r in table.iterrows():
+        if pd.isna(r.get("elpd_loo", np.nan)):
+            rows.append({"model": MODEL_LABELS.get(r["model"], r["model"]), "note": r.get("note", "not fitted")})
+            continue
+        rows.append({
+            "model": MODEL_LABELS.get(r["model"], r["model"]),
+            "fit to held-out lags (higher is better)": f"{r['elpd_loo']:.1f} ± {r['elpd_se']:.1f}",
+            "behind the best by": f"{r['elpd_diff']:.1f}",
+            "effective parameters": f"{r['p_loo']:.1f}",
+            "leave-one-out reliable": "yes" if r["pareto_k_max"] <= 0.7 else f"no (k = {r['pareto_k_max']:.2f})",
+            "forecasts inside their 50% interval": pct(r.get("lfo_cover50")),
+            "inside their 90% interval": pct(r.get("lfo_cover90")),
+            "forecast error, months (CRPS, lower is better)": "—" if pd.isna(r.get("lfo_crps")) else f"{r['lfo_crps']:.2f}",
+            "sampler": r.get("verdict", ""),
+        })
+    return pd.DataFrame(rows).fillna("")
