@@ -136,6 +136,8 @@ def _add_multiverse_parser(sub) -> None:
     p.add_argument("--models", default="constant,linear,linear_ar1,changepoint")
     p.add_argument("--definitions", default="backward",
                    help="lag definitions to vary, comma-separated (" + ",".join(DEFINITIONS) + ")")
+    p.add_argument("--groups-choices", default="open_vs_closed",
+                   help="who-trails-whom presets to vary, comma-separated (e.g. open_vs_closed,china_open_vs_us_closed)")
     p.add_argument("--max-specs", type=positive_int, help="subsample this many specifications (fixed seed)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--draws", type=int, default=500)

@@ -74,7 +74,13 @@ def run_multiverse(args) -> int:
     unknown = sorted(set(definitions) - set(DEFINITIONS))
     if unknown:
         raise DataError("Unknown lag definition(s): " + ", ".join(unknown))
-    specs = enumerate_specs(names, pooled=not args.no_pooled, models=models, lag_definitions=definitions,
+    from model.lags.groups import PRESETS
+
+    groups = tuple(g.strip() for g in args.groups_choices.split(",") if g.strip())
+    unknown = sorted(set(groups) - set(PRESETS))
+    if unknown:
+        raise DataError("Unknown group preset(s): " + ", ".join(unknown) + "; use " + ", ".join(PRESETS))
+    specs = enumerate_specs(names, pooled=not args.no_pooled, models=models, lag_definitions=definitions, groups=groups,
                             max_specs=args.max_specs, seed=args.seed)
     print(f"{len(specs)} specifications", file=sys.stderr)
     table = run_specs(specs, workers=args.workers, scheduler=args.scheduler, draws=args.draws)
@@ -256,7 +262,10 @@ def run_fit(args, ds: Dataset) -> int:
         raise DataError("--netcdf writes one model's posterior; a stacked fit has four (fit each with --model NAME).")
     if args.settings and not args.file:  # a settings file names its own embedded source
         ds = load_embedded(st.source, include_estimated=st.include_estimated) if st.source in SOURCES else ds
-    result = run_analysis(ds, st)
+    def progress(done: int, total: int, name: str) -> None:  # a stacked fit's members, as they finish
+        print(f"stacked: {name} fitted and scored ({done} of {total})", file=sys.stderr)
+
+    result = run_analysis(ds, st, progress=progress if st.model == "stacked" else None)
     for note in result.notes:
         print(note, file=sys.stderr)
     bad = result.summary[result.summary["verdict"] != "trustworthy"]

@@ -91,3 +91,13 @@ def test_lag_definitions_are_a_choice_only_when_asked_for():
     extra = [s for s in both if s.lag_definition == "catch_up"]
     assert extra and all(s.observations == "events" for s in extra)  # event observations only
     assert len(both) == len(plain) + len(plain) // 2
+
+
+def test_groups_are_a_choice_only_when_asked():
+    from model.cli import main
+    from model.robustness.multiverse import enumerate_specs
+
+    one = enumerate_specs(["gpqa"], pooled=False)
+    two = enumerate_specs(["gpqa"], pooled=False, groups=("open_vs_closed", "china_open_vs_us_closed"))
+    assert len(two) == 2 * len(one) and {s.groups for s in one} == {"open_vs_closed"}
+    assert main(["multiverse", "--benchmark", "gpqa", "--groups-choices", "martians"]) == 2

@@ -23,6 +23,7 @@ import pandas as pd
 from model.bayes.trends import MODELS
 from model.core.errors import DataError
 from model.data.openness import OPEN_DEFINITIONS
+from model.lags.groups import resolve_preset
 
 STARTS = tuple(d.date().isoformat() for d in pd.date_range("2023-07-01", "2025-07-01", freq="QS"))
 OBSERVATIONS = ("events", "monthly")
@@ -30,7 +31,7 @@ OBSERVATIONS = ("events", "monthly")
 SOURCE_TWINS = {"gpqa": "epoch_gpqa_diamond"}
 POOLED = "pooled"
 CHOICES = ("benchmark", "start", "observations", "model", "open_definition", "include_estimated", "source",
-           "lag_definition")
+           "lag_definition", "groups")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Spec:
     include_estimated: bool
     source: str
     lag_definition: str = "backward"
+    #: Who trails whom, as a preset name (model.lags.groups.PRESETS).
+    groups: str = "open_vs_closed"
 
     def label(self) -> str:
         """The specification in one readable line."""
@@ -53,26 +56,28 @@ class Spec:
 
 def enumerate_specs(benchmarks: Iterable[str], *, pooled: bool = True, starts=STARTS, observations=OBSERVATIONS,
                     models=MODELS, open_definitions=OPEN_DEFINITIONS, lag_definitions=("backward",),
-                    max_specs: int | None = None, seed: int = 0) -> list[Spec]:
+                    groups=("open_vs_closed",), max_specs: int | None = None, seed: int = 0) -> list[Spec]:
     """All combinations, without duplicates where a choice does not apply (estimated values exist only for the AA
     intelligence index; the model choice does not apply to the pooled set, which is linear; lag definitions other
     than backward give event observations only). When there are more than ``max_specs``, a fixed-seed random
-    subsample is taken. The lag definition is a choice only when asked for (``lag_definitions``)."""
+    subsample is taken. The lag definition and the groups are choices only when asked for (``lag_definitions``,
+    ``groups``: preset names)."""
     specs: list[Spec] = []
     for bench in benchmarks:
         estimated = (True, False) if bench.startswith("intelligence_index") else (True,)
         sources = ("aa", "epoch") if bench in SOURCE_TWINS else ("aa",)
-        for start, obs, model, opendef, est, src, lagdef in itertools.product(
-                starts, observations, models, open_definitions, estimated, sources, lag_definitions):
+        for start, obs, model, opendef, est, src, lagdef, who in itertools.product(
+                starts, observations, models, open_definitions, estimated, sources, lag_definitions, groups):
             if lagdef != "backward" and obs != "events":
                 continue
-            specs.append(Spec(bench if src == "aa" else SOURCE_TWINS[bench], start, obs, model, opendef, est, src, lagdef))
+            specs.append(Spec(bench if src == "aa" else SOURCE_TWINS[bench], start, obs, model, opendef, est, src, lagdef,
+                              who))
     if pooled:
-        for start, obs, opendef, est, lagdef in itertools.product(starts, observations, open_definitions, (True, False),
-                                                                  lag_definitions):
+        for start, obs, opendef, est, lagdef, who in itertools.product(starts, observations, open_definitions, (True, False),
+                                                                       lag_definitions, groups):
             if lagdef != "backward" and obs != "events":
                 continue
-            specs.append(Spec(POOLED, start, obs, "linear", opendef, est, "aa", lagdef))
+            specs.append(Spec(POOLED, start, obs, "linear", opendef, est, "aa", lagdef, who))
     if max_specs is not None and len(specs) > max_specs:
         rng = np.random.default_rng(seed)
         keep = sorted(rng.choice(len(specs), size=max_specs, replace=False))
@@ -93,15 +98,16 @@ def run_spec(spec: Spec, draws: int = 500, seed: int = 1) -> dict:
 
     row = asdict(spec)
     ds = _dataset(spec.source, spec.include_estimated)
+    follower, leader = resolve_preset(spec.groups)
     if spec.benchmark == POOLED:
         names = list(ds.benchmarks["benchmark"])
         settings = FitSettings(source=spec.source, benchmarks=names, pooling="partial", observations=spec.observations,
                                start=spec.start, open_definition=spec.open_definition, lag_definition=spec.lag_definition,
-                               draws=draws, tune=draws, chains=2, seed=seed)
+                               follower=follower, leader=leader, draws=draws, tune=draws, chains=2, seed=seed)
     else:
         settings = FitSettings(source=spec.source, benchmarks=[spec.benchmark], model=spec.model, observations=spec.observations,
                                start=spec.start, open_definition=spec.open_definition, lag_definition=spec.lag_definition,
-                               draws=draws, tune=draws, chains=2, seed=seed)
+                               follower=follower, leader=leader, draws=draws, tune=draws, chains=2, seed=seed)
     t0 = time.perf_counter()
     try:
         summary = run_analysis(ds, settings).summary
@@ -224,6 +230,8 @@ def read_multiverse_table(data: bytes) -> pd.DataFrame:
     table = read_csv_bytes(data)
     if "lag_definition" not in table:  # tables written before the lag definition was a choice
         table["lag_definition"] = "backward"
+    if "groups" not in table:  # tables written before the groups were a choice
+        table["groups"] = "open_vs_closed"
     missing = sorted(set(TABLE_COLUMNS) - set(table.columns))
     if missing:
         raise DataError("Not a multiverse table: missing " + ", ".join(missing)[:200] + ".")
