@@ -7,6 +7,7 @@ import streamlit as st
 
 from model.analysis import FitSettings
 from model.core.errors import DataError
+from model.presentation.dictionary import dictionary_table
 from model.presentation.exports import neutralise_formulas, safe_csv
 from model.presentation.figure_export import figure_bytes
 from model.presentation.links import link_params
@@ -38,6 +39,9 @@ if results:
                        "frontier_lag_summary.json", "application/json")
 else:
     st.info("Nothing fitted yet in this session: fit on the Trend fit, Pooled or Compare page first.")
+with st.expander("What each column means (data dictionary)"):
+    st.dataframe(dictionary_table(), hide_index=True, width="stretch")
+    st.download_button("Data dictionary (CSV)", safe_csv(dictionary_table()), "frontier_lag_dictionary.csv", "text/csv")
 
 st.subheader("Lag tables")
 c1, c2 = st.columns(2)  # computed only when a button is pressed (and then cached for the session's data)

@@ -93,3 +93,12 @@ def test_model_comparison_in_plain_words():
     assert t.loc[0, "fit to held-out lags (higher is better)"] == "-40.1 ± 3.2"
     assert t.loc[0, "leave-one-out reliable"] == "no (k = 0.90)" and t.loc[0, "inside their 90% interval"] == "83%"
     assert "elpd_loo" not in t.columns and t.loc[1, "note"] == "too few lags" and "nan" not in t.astype(str).to_numpy()
+
+
+def test_every_summary_column_is_in_the_data_dictionary():
+    from model.bayes.summaries import SUMMARY_COLUMNS
+    from model.presentation.dictionary import SUMMARY_DICTIONARY, dictionary_table
+
+    assert set(SUMMARY_COLUMNS) <= set(SUMMARY_DICTIONARY)
+    assert set(SUMMARY_DICTIONARY) - set(SUMMARY_COLUMNS) == {"fit"}  # the downloads' own column
+    assert len(dictionary_table()) == len(SUMMARY_DICTIONARY)

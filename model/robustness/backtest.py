@@ -26,6 +26,7 @@ from model.bayes.crossing import crossing_years, summarise_crossing
 from model.bayes.engine import SamplerSettings
 from model.bayes.fitting import FitSpec, fit_trend
 from model.bayes.observations import Observations, benchmark_observations
+from model.bayes.stacking import fit_stacked
 from model.bayes.summaries import crossing_draws
 from model.bayes.trends import MODELS
 from model.core.errors import DataError
@@ -37,7 +38,7 @@ from model.robustness.comparison import crps_samples
 HORIZONS = (3, 6, 12)
 #: Default methods, and every method a backtest knows: the OLS baseline and each Bayesian model.
 METHODS = ("ols", "linear", "linear_ar1")
-METHODS_ALL = ("ols", *MODELS)
+METHODS_ALL = ("ols", *MODELS, "stacked")
 N_PRED = 4000
 
 
@@ -105,7 +106,8 @@ def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, samp
                 cross_median = None if not np.isfinite(cross_years) else date_after(c, cross_years)
             else:
                 try:
-                    fit = fit_trend(obs, FitSpec(model=method, sampler=sampler))
+                    fit = (fit_stacked(obs, FitSpec(sampler=sampler)) if method == "stacked"
+                           else fit_trend(obs, FitSpec(model=method, sampler=sampler)))
                 except DataError:
                     continue
                 draws = fit.predictive_paths(x_future, seed=seed)
