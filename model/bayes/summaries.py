@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from model.bayes.crossing import (
+    CROSSING_QUANTILES,
     HORIZON_END,
     crossing_mcse_months,
     crossing_years,
@@ -18,6 +19,7 @@ from model.bayes.crossing import (
 )
 from model.bayes.fitting import TrendFit
 from model.bayes.priors import TrendPriors
+from model.bayes.tails import quantile_mcse_months, tail_draws
 from model.bayes.trends import series_model
 from model.core.timeaxis import date_after, monthly_grid, years_between
 
@@ -66,10 +68,15 @@ def summary_row(fit: TrendFit, *, target=None, data_source: str = "", snapshot_d
     """One summary row for a fitted series (or a pooled benchmark / the population / a new benchmark)."""
     alpha, beta = fit.parameter_draws(target)
     reference = fit.obs.reference
-    x_star = crossing_years(alpha, beta)
+    tails = tail_draws(fit, seed=fit.spec.sampler.seed) if target is None else None
+    if tails is not None:  # the linear model: many more draws by importance sampling, so the crossing tails are stable
+        x_star = crossing_years(tails.alpha, tails.beta)
+        mcse = quantile_mcse_months(x_star, tails.ess, CROSSING_QUANTILES)
+    else:
+        x_star = crossing_years(alpha, beta)
+        own = getattr(fit.model, "crossing_mcse", None)  # a stacked mixture computes it from its members' chains
+        mcse = own(fit, x_star) if own is not None else crossing_mcse_months(x_star, fit.spec.sampler.chains)
     cs = summarise_crossing(x_star, reference)
-    own = getattr(fit.model, "crossing_mcse", None)  # a stacked mixture computes it from its members' chains
-    mcse = own(fit, x_star) if own is not None else crossing_mcse_months(x_star, fit.spec.sampler.chains)
     about = fit.model.describe(fit, target)
     diag = fit.diagnostics
     return {
