@@ -95,3 +95,15 @@ def test_cli_and_fit_path_take_the_groups(tmp_path, aa):
                      chains=2)
     row = run_analysis(aa, st).summary.iloc[0]
     assert row["groups"] == "open&country=CN vs closed&country=US"
+
+
+def test_the_lag_in_training_compute_is_one_more_epoch_series(epoch):
+    from model.lags.engine import event_lags as events
+
+    meta = epoch.benchmarks.set_index("benchmark").loc["epoch_training_compute"]
+    assert "not a capability" in meta["caveats"]
+    ev = events(epoch.scores, "epoch_training_compute", benchmarks=epoch.benchmarks)
+    recent = ev[(ev["release_date"] >= "2022-01-01") & (ev["status"] == "ok")]
+    assert len(recent) >= 5 and recent["lag_months"].between(0, 36).all()
+    llama = ev.set_index("model_name").loc["Llama 3.1-405B"]
+    assert llama["closed_match_model"] == "Gemini 1.0 Ultra" and 5 < llama["lag_months"] < 10

@@ -21,6 +21,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from model.core.paths import DATA_DIR
@@ -124,6 +125,35 @@ def build_epoch(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return scores[SCORE_COLUMNS], ds.benchmarks
 
 
+EPOCH_MODELS = "ai_models_2026-02-01"
+COMPUTE_BENCHMARK = "epoch_training_compute"
+COMPUTE_CAVEAT = ("Training compute, not a capability: log10 of Epoch AI's estimated training FLOP of notable language "
+                  "models (Data on AI Models, 2026-02-01). Estimates with confidence levels (Confident, Likely, "
+                  "Speculative; Speculative ones are marked estimated); publication date stands in for release; "
+                  "unreleased models and those without an accessibility label are left out.")
+
+
+def build_epoch_compute(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The training-compute frontier of open and closed language models as one more Epoch "benchmark"."""
+    d = pd.read_csv(raw_dir / "epoch" / EPOCH_MODELS / "notable_ai_models.csv", low_memory=False)
+    access = d["Model accessibility"].astype("string")
+    released = access.str.startswith("Open weights") | access.isin(["API access", "Hosted access (no API)"])
+    keep = d["Domain"].astype("string").str.contains("Language", na=False) & d["Training compute (FLOP)"].gt(0) & released
+    d = d[keep.fillna(False)]
+    scores = pd.DataFrame({
+        "model_id": "epoch-models:" + d["Model"].astype(str), "model_name": d["Model"], "creator": d["Organization"],
+        "release_date": d["Publication date"], "open_weights": access[keep.fillna(False)].str.startswith("Open weights"),
+        "openness": d["Model accessibility"], "benchmark": COMPUTE_BENCHMARK,
+        "score": np.log10(d["Training compute (FLOP)"].astype(float)), "is_estimated": d["Confidence"].eq("Speculative"),
+        "source": "epoch", "snapshot_date": EPOCH_MODELS.split("_")[-1], "score_se": float("nan"),
+        "country": d["Country (of organization)"].fillna(""),
+    })
+    bench = pd.DataFrame([{"benchmark": COMPUTE_BENCHMARK, "display_name": "Training compute (log10 FLOP, Epoch AI models)",
+                           "category": "other", "higher_is_better": True, "scale": "", "source": "epoch",
+                           "caveats": COMPUTE_CAVEAT}])
+    return scores[SCORE_COLUMNS], bench
+
+
 def third_party_sources(raw_dir: Path, kept: set[str]) -> pd.DataFrame:
     """The ``Source`` values of every Epoch external file that the dataset keeps (for attribution)."""
     from model.data.catalog import epoch_benchmark_id
@@ -145,8 +175,9 @@ def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
     """Build every embedded table in ``out_dir`` from the raw public files; returns the scores."""
     aa_scores, aa_bench = build_aa(raw_dir)
     ep_scores, ep_bench = build_epoch(raw_dir)
-    scores = pd.concat([aa_scores, ep_scores], ignore_index=True)
-    bench = pd.concat([aa_bench, ep_bench], ignore_index=True)
+    cp_scores, cp_bench = build_epoch_compute(raw_dir)
+    scores = pd.concat([aa_scores, ep_scores, cp_scores], ignore_index=True)
+    bench = pd.concat([aa_bench, ep_bench, cp_bench], ignore_index=True)
     # The same validation every load gets; the build fails loudly on anything odd.
     clean, report = validate_scores(scores, benchmarks=bench, default_source="aa")
     errors = report.errors

@@ -27,7 +27,7 @@ def load_embedded(source: str = "aa", *, include_estimated: bool = True, correct
     bench = pd.read_csv(DATA_DIR / "benchmarks.csv", keep_default_na=False)
     bench = bench[bench["source"] == source]
     label = {"aa": "Artificial Analysis (embedded, snapshots 2026-08-22 and 2026-10-10)",
-             "epoch": "Epoch AI Benchmarking Hub (embedded, export 2026-04-29)"}[source]
+             "epoch": "Epoch AI Benchmarking Hub (embedded, export 2026-04-29) and Data on AI Models (2026-02-01)"}[source]
     notices = []
     if corrections:
         scores, changed = apply_overrides(scores, load_overrides())
