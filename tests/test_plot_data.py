@@ -102,3 +102,13 @@ def test_every_summary_column_is_in_the_data_dictionary():
     assert set(SUMMARY_COLUMNS) <= set(SUMMARY_DICTIONARY)
     assert set(SUMMARY_DICTIONARY) - set(SUMMARY_COLUMNS) == {"fit"}  # the downloads' own column
     assert len(dictionary_table()) == len(SUMMARY_DICTIONARY)
+
+
+def test_long_chart_titles_wrap_instead_of_being_cut():
+    import plotly.graph_objects as go
+
+    from model.presentation.charts.style import layout
+
+    fig = layout(go.Figure(), "AA Intelligence Index (2026-10-10 version): follower vs leader frontier")
+    assert fig.layout.title.text.count("<br>") == 1 and fig.layout.margin.t == 80
+    assert "<br>" not in layout(go.Figure(), "Short title").layout.title.text

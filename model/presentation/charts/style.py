@@ -5,6 +5,7 @@ survive greyscale and dark themes, and the common layout.
 from __future__ import annotations
 
 import html
+import textwrap
 
 import numpy as np
 import plotly.graph_objects as go
@@ -42,13 +43,18 @@ def chart_text(values):
     return np.array([html.escape(str(v), quote=False) for v in values], dtype=object)
 
 
+#: Characters per chart-title line: longer titles wrap (Plotly truncates them at narrow widths).
+TITLE_WIDTH = 48
+
+
 def layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
     """The common layout: title, height, margins, white template. The legend sits below the plot: above it, long
     legends ran into the title (and at narrow widths over the data)."""
+    lines = textwrap.wrap(str(title), TITLE_WIDTH) or [""]
     fig.update_layout(
-        title={"text": chart_text(title), "x": 0.01, "xanchor": "left"},
-        height=height + 60,
-        margin={"l": 60, "r": 20, "t": 60, "b": 110},
+        title={"text": "<br>".join(chart_text(line) for line in lines), "x": 0.01, "xanchor": "left"},
+        height=height + 60 + 20 * (len(lines) - 1),
+        margin={"l": 60, "r": 20, "t": 60 + 20 * (len(lines) - 1), "b": 110},
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0},
         hovermode="closest",
         template="plotly_white",
