@@ -31,7 +31,9 @@ results = st.session_state.get("results", {})
 
 st.subheader("Posterior summaries")
 if results:
-    summary = pd.concat([r.summary.assign(fit=label) for label, r in results.items()], ignore_index=True)
+    picked = st.multiselect("Fits of this session to include", list(results), default=list(results),
+                            help="Every fit made on Trend fit, Pooled, Compare, the Answer and the Report, by label.")
+    summary = pd.concat([results[label].summary.assign(fit=label) for label in picked or list(results)], ignore_index=True)
     st.dataframe(summary, hide_index=True, width="stretch", height=220)
     c1, c2 = st.columns(2)
     c1.download_button("Summary table (CSV)", safe_csv(summary), "frontier_lag_summary.csv", "text/csv")

@@ -87,7 +87,9 @@ def test_downloads_serve_right_content(media):
     assert served["Posterior (NetCDF)"][1][:4] == b"\x89HDF"
     settings = json.loads(served["Settings (JSON)"][1])
     assert FitSettings.model_validate(settings).benchmarks == ["intelligence_index_2026_10_10"]
-    assert deferred == ["Monthly lags, every benchmark (CSV)", "Event lags, every benchmark (CSV)"]
+    assert deferred == ["Monthly lags, every benchmark (CSV)", "Event lags, every benchmark (CSV)",
+                        "Lag observations under the 'backward' definition, every benchmark (CSV)"]
+    assert served["Data dictionary (CSV)"][1].startswith(b"column,meaning")
 
 
 def test_figures_export_as_png_and_svg(media):
