@@ -121,14 +121,13 @@ class AnalysisResult:
 Traces = dict[str, object]
 
 
-def _observation_options(ds: Dataset, settings: FitSettings) -> dict:
-    groups, _ = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
+def _observation_options(ds: Dataset, settings: FitSettings, groups) -> dict:
     return dict(benchmarks=ds.benchmarks, definition=settings.open_definition, tolerance=settings.tolerance,
                 start=settings.start, end=settings.end, groups=groups)
 
 
-def _with_errors(ds: Dataset, settings: FitSettings) -> dict:
-    return dict(_observation_options(ds, settings), measurement_error=settings.measurement_error)
+def _with_errors(ds: Dataset, settings: FitSettings, groups) -> dict:
+    return dict(_observation_options(ds, settings, groups), measurement_error=settings.measurement_error)
 
 
 def _series_spec(settings: FitSettings) -> FitSpec:
@@ -143,14 +142,14 @@ def _fit_series(obs, settings: FitSettings, trace, pooling: str = "none", progre
     return fit_trend(obs, _series_spec(settings), pooling=pooling, trace=trace)
 
 
-def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces,
-              progress=None) -> tuple[dict, list[str]]:
+def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None,
+              groups=None) -> tuple[dict, list[str]]:
     """Each benchmark on its own; with several, a benchmark that cannot be fitted becomes a note."""
     fits, notes = {}, []
     for name in names:
         try:
             obs = benchmark_observations(ds.scores, name, kind=settings.observations, lag_definition=settings.lag_definition,
-                                         **_with_errors(ds, settings))
+                                         **_with_errors(ds, settings, groups))
             fits[name] = _fit_series(obs, settings, traces.get(name), progress=progress)
         except DataError as exc:
             if len(names) == 1:
@@ -161,22 +160,22 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
     return fits, notes
 
 
-def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces,
-                 progress=None) -> tuple[dict, list[str]]:
+def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None,
+                 groups=None) -> tuple[dict, list[str]]:
     """Partial pooling across the benchmarks (benchmarks with too few observations are left out, with a note)."""
     pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, lag_definition=settings.lag_definition,
-                                        **_with_errors(ds, settings))
+                                        **_with_errors(ds, settings, groups))
     spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
                       sampler=settings.sampler(0.9))
     return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, notes
 
 
-def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces,
-                  progress=None) -> tuple[dict, list[str]]:
+def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None,
+                  groups=None) -> tuple[dict, list[str]]:
     """One trend through the across-benchmark mean lag (the June 2026 analysis's series)."""
     if settings.lag_definition != "backward":
         raise DataError("Complete pooling averages the monthly backward lag; choose the backward definition for it.")
-    obs = mean_observations(ds.scores, names, **_observation_options(ds, settings))
+    obs = mean_observations(ds.scores, names, **_observation_options(ds, settings, groups))
     return {"complete": _fit_series(obs, settings, traces.get("complete"), pooling="complete", progress=progress)}, []
 
 
@@ -184,7 +183,7 @@ def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: 
 class Design:
     """How one pooling choice turns data into fits, and which settings cannot change its result."""
 
-    run: Callable[..., tuple[dict, list[str]]]  # (dataset, settings, names, traces, progress) -> (fits, notes)
+    run: Callable[..., tuple[dict, list[str]]]  # (dataset, settings, names, traces, progress, groups) -> (fits, notes)
     ignores: frozenset[str]
 
 
@@ -213,8 +212,9 @@ def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = 
     name)`` hears as the members of a stacked fit finish."""
     if traces and settings.model == "stacked":
         raise DataError("A posterior file holds one model's draws; a stacked fit is refitted from its settings.")
-    _, group_notes = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
-    fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {}, progress)
+    groups, group_notes = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
+    fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {}, progress,
+                                                groups)
     notes = group_notes + notes
     rows = [summarise_fit(fit, data_source=settings.source, snapshot_date=ds.snapshot_date) for fit in fits.values()]
     summary = pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS]

@@ -111,7 +111,7 @@ def run_lags(args, ds: Dataset) -> int:
     groups = groups_from_args(args, ds)
     kw = dict(benchmarks=ds.benchmarks, tolerance=args.tolerance, definition=args.open_definition, groups=groups)
     if args.definition != "backward":
-        return run_lag_definition(args, ds)
+        return run_lag_definition(args, ds, groups)
     if args.benchmark == "all" and args.events:
         table, skipped = event_lags_by_benchmark(ds.scores, **kw)
         for reason in skipped:
@@ -123,7 +123,7 @@ def run_lags(args, ds: Dataset) -> int:
     else:
         table = frontier_lag(ds.scores, args.benchmark, grid=args.grid, start=args.start, end=args.end, **kw)
     if args.intervals and not args.events:
-        table = with_lag_intervals(table, ds, args)
+        table = with_lag_intervals(table, ds, args, groups)
     if args.ols_from:
         if args.benchmark == "all" and not args.events:
             series = lag_summary_by_date(table).rename(columns={"mean_lag": "lag_months"})
@@ -154,21 +154,21 @@ def groups_from_args(args, ds: Dataset):
     return labels
 
 
-def with_lag_intervals(table: pd.DataFrame, ds: Dataset, args) -> pd.DataFrame:
+def with_lag_intervals(table: pd.DataFrame, ds: Dataset, args, groups) -> pd.DataFrame:
     """The grid table with the lag's 90% interval and median from score uncertainty, per benchmark and date."""
     from model.lags.uncertainty import lag_intervals
 
     parts = []
     for name in (table["benchmark"].unique() if "benchmark" in table else [args.benchmark]):
         parts.append(lag_intervals(ds.scores, name, benchmarks=ds.benchmarks, definition=args.open_definition,
-                                   grid=args.grid, start=args.start, end=args.end, groups=groups_from_args(args, ds))
+                                   grid=args.grid, start=args.start, end=args.end, groups=groups)
                      .assign(benchmark=name))
     intervals = pd.concat(parts, ignore_index=True)
     keys = ["benchmark", "date"] if "benchmark" in table else ["date"]
     return table.merge(intervals.drop(columns=[] if "benchmark" in table else ["benchmark"]), on=keys, how="left")
 
 
-def run_lag_definition(args, ds: Dataset) -> int:
+def run_lag_definition(args, ds: Dataset, groups) -> int:
     """``lags --definition D``: one benchmark's (or every benchmark's) lag observations under a published definition."""
     from model.lags.definitions import lags_by_definition
 
@@ -178,7 +178,7 @@ def run_lag_definition(args, ds: Dataset) -> int:
         try:
             parts.append(lags_by_definition(ds.scores, name, args.definition, benchmarks=ds.benchmarks,
                                             open_definition=args.open_definition, start=args.start,
-                                            tolerance=args.tolerance, groups=groups_from_args(args, ds))
+                                            tolerance=args.tolerance, groups=groups)
                          .assign(benchmark=name))
         except DataError as exc:
             if len(names) == 1:
@@ -303,6 +303,7 @@ def settings_from_args(args):
 
     if getattr(args, "settings", None):
         return read_settings_file(args.settings)
+    follower, leader = follower_leader(args)
     priors = {k: v for k in TrendPriors.model_fields if (v := getattr(args, "prior_" + k)) is not None}
     pool = {k: v for k in PoolingPriors.model_fields if (v := getattr(args, "pool_" + k)) is not None}
     try:
@@ -313,7 +314,7 @@ def settings_from_args(args):
             pooling=getattr(args, "pooling", "none"), correlated=getattr(args, "correlated", False),
             open_definition=args.open_definition, tolerance=args.tolerance, lag_definition=args.lag_definition,
             measurement_error=not getattr(args, "exact_lags", False), include_estimated=not args.exclude_estimated,
-            follower=follower_leader(args)[0], leader=follower_leader(args)[1],
+            follower=follower, leader=leader,
             priors=TrendPriors(**priors), pooling_priors=PoolingPriors(**pool), draws=args.draws, tune=args.tune,
             chains=args.chains, seed=args.seed, max_seconds=args.max_seconds,
         )

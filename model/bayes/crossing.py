@@ -152,6 +152,27 @@ def crossing_mcse_months(x_star: np.ndarray, chains: int) -> dict[str, float]:
     return out
 
 
+def crossing_mcse_from_cdf_error(x_star: np.ndarray, cdf_sd) -> dict[str, float]:
+    """MCSE (months) of the reported crossing quantiles given the standard error of the CDF estimate at each:
+    ``cdf_sd(level, value)`` for the quantile at unconditional ``level`` whose value (years) is ``value``. The level's
+    error is mapped through the draws' own quantile function (as arviz-stats' quantile MCSE does). For draws that are not
+    plain chains: importance-resampled ones (error from the weights' ESS), a stacked mixture (from its members' chains)."""
+    x = np.asarray(x_star, dtype=float)
+    p_already, p_never = float(np.mean(x <= 0)), float(np.mean(~np.isfinite(x)))
+    p_later = 1.0 - p_already - p_never
+    if p_later <= 0:
+        return {k: float("nan") for k in CROSSING_QUANTILES}
+    xs = np.sort(np.where(np.isfinite(x), x, np.inf))
+    out = {}
+    for key, p in CROSSING_QUANTILES.items():
+        level = p_already + p * p_later
+        s = cdf_sd(level, xs[min(int(level * len(xs)), len(xs) - 1)])
+        lo = xs[int(np.clip(np.floor((level - s) * len(xs)), 0, len(xs) - 1))]
+        hi = xs[int(np.clip(np.ceil((level + s) * len(xs)), 0, len(xs) - 1))]
+        out[key] = float((hi - lo) / 2 * 12) if np.isfinite(hi - lo) else float("inf")
+    return out
+
+
 def p_cross_by_curve(x_star: np.ndarray, reference: pd.Timestamp, *, start=None, end=HORIZON_END, freq="MS") -> pd.DataFrame:
     """P(crossed by D) for D on a monthly grid to the horizon (2035 by default)."""
     start = pd.Timestamp(start) if start is not None else reference

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import stats
 from scipy.special import logsumexp
 
-from model.bayes.crossing import CROSSING_QUANTILES, crossing_years
+from model.bayes.crossing import crossing_mcse_from_cdf_error, crossing_years
 from model.bayes.diagnostics import Diagnostics
 from model.bayes.fitting import FitSpec, TrendFit, fit_trend
 from model.bayes.observations import LOWER_BOUND_STATUSES, Observations
@@ -197,16 +197,7 @@ class StackedTrend(SeriesTrend):
         different members, so treating them as chains would grossly overstate the error.)"""
         from arviz_stats import mcse
 
-        x = np.asarray(x_star, dtype=float)
-        p_already, p_never = float(np.mean(x <= 0)), float(np.mean(~np.isfinite(x)))
-        p_later = 1.0 - p_already - p_never
-        if p_later <= 0:
-            return {k: float("nan") for k in CROSSING_QUANTILES}
-        xs = np.sort(np.where(np.isfinite(x), x, np.inf))
-        out = {}
-        for key, p in CROSSING_QUANTILES.items():
-            level = p_already + p * p_later
-            q = xs[min(int(level * len(xs)), len(xs) - 1)]
+        def cdf_sd(level: float, q: float) -> float:
             var = 0.0
             for name, member in self.members.items():
                 w = self.weights.get(name, 0.0)
@@ -214,11 +205,9 @@ class StackedTrend(SeriesTrend):
                     a, b = member.parameter_draws()
                     ind = (crossing_years(a, b) <= q).astype(float).reshape(member.spec.sampler.chains, -1)
                     var += w**2 * float(np.asarray(mcse(ind, method="mean"))) ** 2 if ind.std() > 0 else 0.0
-            s = np.sqrt(var)
-            lo = xs[int(np.clip(np.floor((level - s) * len(xs)), 0, len(xs) - 1))]
-            hi = xs[int(np.clip(np.ceil((level + s) * len(xs)), 0, len(xs) - 1))]
-            out[key] = float((hi - lo) / 2 * 12) if np.isfinite(hi - lo) else float("inf")
-        return out
+            return float(np.sqrt(var))
+
+        return crossing_mcse_from_cdf_error(x_star, cdf_sd)
 
     def member_summaries(self, fit) -> list[tuple[str, float, TrendFit]]:
         """(name, weight, fit) of each member, largest weight first: each model's own answer."""

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from model.bayes.crossing import (
-    CROSSING_QUANTILES,
     HORIZON_END,
     crossing_mcse_months,
     crossing_years,
@@ -71,7 +70,7 @@ def summary_row(fit: TrendFit, *, target=None, data_source: str = "", snapshot_d
     tails = tail_draws(fit, seed=fit.spec.sampler.seed) if target is None else None
     if tails is not None:  # the linear model: many more draws by importance sampling, so the crossing tails are stable
         x_star = crossing_years(tails.alpha, tails.beta)
-        mcse = quantile_mcse_months(x_star, tails.ess, CROSSING_QUANTILES)
+        mcse = quantile_mcse_months(x_star, tails.ess)
     else:
         x_star = crossing_years(alpha, beta)
         own = getattr(fit.model, "crossing_mcse", None)  # a stacked mixture computes it from its members' chains

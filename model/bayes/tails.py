@@ -17,6 +17,7 @@ import numpy as np
 from scipy import stats
 from scipy.special import log_ndtr, logsumexp
 
+from model.bayes.crossing import crossing_mcse_from_cdf_error
 from model.bayes.observations import LOWER_BOUND_STATUSES
 
 N_PROPOSALS, N_RESAMPLE, PROPOSAL_DF, CHUNK = 400_000, 200_000, 5, 50_000
@@ -91,21 +92,7 @@ def tail_draws(fit, *, n: int = N_PROPOSALS, seed: int = 0) -> TailDraws | None:
     return TailDraws(theta[pick, 0], theta[pick, 1], ess, k)
 
 
-def quantile_mcse_months(x_star: np.ndarray, ess: float, levels: dict[str, float]) -> dict[str, float]:
-    """MCSE (months) of crossing quantiles among the draws that close later, from the importance weights' effective
-    sample size: the CDF level's binomial error mapped through the sample's quantile function."""
-    x = np.asarray(x_star, dtype=float)
-    p_already, p_never = float(np.mean(x <= 0)), float(np.mean(~np.isfinite(x)))
-    p_later = 1.0 - p_already - p_never
-    xs = np.sort(np.where(np.isfinite(x), x, np.inf))
-    out = {}
-    for key, p in levels.items():
-        if p_later <= 0:
-            out[key] = float("nan")
-            continue
-        level = p_already + p * p_later
-        s = np.sqrt(level * (1 - level) / ess)
-        lo = xs[int(np.clip(np.floor((level - s) * len(xs)), 0, len(xs) - 1))]
-        hi = xs[int(np.clip(np.ceil((level + s) * len(xs)), 0, len(xs) - 1))]
-        out[key] = float((hi - lo) / 2 * 12) if np.isfinite(hi - lo) else float("inf")
-    return out
+def quantile_mcse_months(x_star: np.ndarray, ess: float) -> dict[str, float]:
+    """MCSE (months) of the crossing quantiles from the importance weights' effective sample size: the CDF level's
+    binomial error at that ESS."""
+    return crossing_mcse_from_cdf_error(x_star, lambda level, _value: float(np.sqrt(level * (1 - level) / ess)))
