@@ -19,7 +19,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from model.bayes.engine import SamplerSettings
+from model.bayes.engine import ENGINES, SamplerSettings
 from model.bayes.fitting import FitSpec, PooledSpec, TrendFit, fit_pooled, fit_trend
 from model.bayes.observations import OBSERVATION_KINDS, benchmark_observations, mean_observations, pooled_observations
 from model.bayes.priors import PoolingPriors, TrendPriors
@@ -69,6 +69,8 @@ class FitSettings(BaseModel):
     chains: int = Field(4, ge=1, le=MAX_CHAINS)
     seed: int = Field(1, ge=0, lt=MAX_SEED)
     max_seconds: float = Field(120.0, gt=0, le=MAX_FIT_SECONDS)
+    #: "auto": the compile-free importance engine where it is reliable, NUTS otherwise; "nuts": always NUTS.
+    engine: Literal[ENGINES] = "auto"
 
     @field_validator("benchmarks")
     @classmethod
@@ -84,7 +86,7 @@ class FitSettings(BaseModel):
     def sampler(self, target_accept: float = 0.95) -> SamplerSettings:
         """The sampler settings of this fit (the pooled design asks for 0.9)."""
         return SamplerSettings(draws=self.draws, tune=self.tune, chains=self.chains, seed=self.seed, target_accept=target_accept,
-                               max_seconds=self.max_seconds)
+                               max_seconds=self.max_seconds, engine=self.engine)
 
     def to_json(self) -> str:
         """The settings as indented JSON (what ``--settings FILE`` reads)."""

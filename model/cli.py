@@ -18,6 +18,7 @@ import sys
 import pandas as pd
 
 from model.analysis import FIT_MODELS, POOLINGS
+from model.bayes.engine import ENGINES
 from model.bayes.observations import OBSERVATION_KINDS
 from model.bayes.trends import LIKELIHOODS
 from model.commands import prepare, run_backtest, run_compare, run_data, run_fit, run_lags, run_multiverse
@@ -177,6 +178,9 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--chains", type=int, default=4)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--max-seconds", type=float, default=120.0, help="per-fit time limit; a longer fit is cancelled")
+    p.add_argument("--engine", choices=ENGINES, default="auto",
+                   help="auto (default): the compile-free importance sampler where its Pareto k <= 0.7, else NUTS; "
+                        "nuts: always NUTS (pooled fits always use NUTS)")
     for name, info in TrendPriors.model_fields.items():
         p.add_argument(
             "--prior-" + name.replace("_", "-"), type=float, dest="prior_" + name, help=f"trend prior (default {info.default})"

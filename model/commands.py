@@ -316,7 +316,7 @@ def settings_from_args(args):
             measurement_error=not getattr(args, "exact_lags", False), include_estimated=not args.exclude_estimated,
             follower=follower, leader=leader,
             priors=TrendPriors(**priors), pooling_priors=PoolingPriors(**pool), draws=args.draws, tune=args.tune,
-            chains=args.chains, seed=args.seed, max_seconds=args.max_seconds,
+            chains=args.chains, seed=args.seed, max_seconds=args.max_seconds, engine=getattr(args, "engine", "auto"),
         )
     except ValueError as exc:
         raise DataError("Invalid option: " + " ".join(str(exc).splitlines()[:3])) from None

@@ -332,12 +332,27 @@ def run_fit(ds: Dataset, fit_settings, label: str):
 
 
 def diagnostics_panel(row) -> None:
-    """R-hat, ESS and divergences, with the verdict as a coloured box."""
+    """The engine's own diagnostics (NUTS: R-hat, ESS, divergences; importance sampling: Pareto k and the weights'
+    effective sample size), with the verdict as a coloured box."""
+    engine = str(row.get("engine", "nuts"))
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("max R-hat", f"{row['rhat_max']:.3f}")
-    c2.metric("min bulk ESS", f"{row['ess_bulk_min']:.0f}")
-    c3.metric("min tail ESS", f"{row['ess_tail_min']:.0f}")
-    c4.metric("divergences", int(row["divergences"]))
+    if engine == "importance":
+        c1.metric("engine", "importance")
+        c2.metric("Pareto k", f"{row['pareto_k']:.2f}")
+        c3.metric("effective draws", f"{row['ess_bulk_min']:.0f}")
+        c4.metric("divergences", "none (no MCMC)")
+        checks = "importance sampling: Pareto k ≤ 0.5, effective draws ≥ 400"
+    else:
+        rhat = float(row["rhat_max"])
+        c1.metric("max R-hat", f"{rhat:.3f}" if np.isfinite(rhat) else "n/a (no chains)")
+        c2.metric("min bulk ESS", f"{row['ess_bulk_min']:.0f}")
+        c3.metric("min tail ESS", f"{row['ess_tail_min']:.0f}")
+        c4.metric("divergences", int(row["divergences"]))
+        checks = "R-hat ≤ 1.01, ESS ≥ 400, no divergences"
+        if engine.startswith("nuts ("):
+            st.caption("Sampled by NUTS: " + plain(engine[len("nuts ("):-1]) + ".")
+        elif engine != "nuts":  # a stacked mixture: each member's engine
+            st.caption("Engines: " + plain(engine) + ".")
     mcse = {k: row.get(f"crossing_{k}_mcse_months", np.nan) for k in ("lo90", "median", "hi90")}
     if any(np.isfinite(v) for v in mcse.values()):
         st.caption("Monte Carlo standard error of the crossing date (months): " + ", ".join(
@@ -348,7 +363,7 @@ def diagnostics_panel(row) -> None:
                     "more draws (Sampler) narrow it; read that end as approximate.")
     verdict = str(row["verdict"])
     if verdict == "trustworthy":
-        st.success("Sampler diagnostics: trustworthy (R-hat ≤ 1.01, ESS ≥ 400, no divergences).")
+        st.success(f"Sampler diagnostics: trustworthy ({checks}).")
     elif verdict.startswith("caution"):
         st.warning(f"Sampler diagnostics: {verdict}")
     else:

@@ -91,6 +91,12 @@ with pc1:
                                        value=int(fs["draws"]))
         fs["chains"] = st.select_slider("Chains", sorted({1, 2, 4, int(fs["chains"])}), value=int(fs["chains"]))
         fs["seed"] = int(st.number_input("Seed", value=int(fs["seed"]), step=1, min_value=0, max_value=MAX_SEED - 1))
+        engines = {"auto": "Fast where reliable (importance sampling), else NUTS", "nuts": "Always NUTS (MCMC)"}
+        fs["engine"] = st.radio("Engine", list(engines), index=list(engines).index(fs.get("engine", "auto")),
+                                format_func=engines.get, horizontal=True,
+                                help="The fast engine draws from the exact posterior by importance sampling around its "
+                                     "mode, in well under a second; where its Pareto k exceeds 0.7 the fit runs NUTS "
+                                     "instead and says so.")
 
 fs["lag_definition"] = lag_definition_picker()
 fs["measurement_error"] = st.checkbox(

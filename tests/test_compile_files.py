@@ -13,7 +13,8 @@ PROBE = """
 from model.bayes.engine import SamplerSettings
 from model.bayes.fitting import FitSpec, fit_trend
 from tests.sim import simulate_series
-fit_trend(simulate_series(5, -2, seed=1), FitSpec(model="constant", sampler=SamplerSettings(draws=30, tune=30, chains=1)))
+fit_trend(simulate_series(5, -2, seed=1),
+          FitSpec(model="constant", sampler=SamplerSettings(draws=30, tune=30, chains=1, engine="nuts")))
 """
 
 

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -27,13 +28,13 @@ def test_sampler_exception_becomes_a_clear_error(monkeypatch):
 
     monkeypatch.setattr(nutpie, "sample", boom)
     with pytest.raises(DataError, match=r"^The sampler failed \(RuntimeError: boom\)"):
-        fit_trend(simulate_series(5, -2, seed=1), FitSpec(sampler=FAST))
+        fit_trend(simulate_series(5, -2, seed=1), FitSpec(sampler=replace(FAST, engine="nuts")))
 
 
 def test_timeout_cancels_cleanly_and_the_next_fit_works():
     obs = simulate_series(5, -2, seed=1)
     with pytest.raises(DataError, match="Sampling stopped after 0.2 s"):
-        fit_trend(obs, FitSpec(sampler=SamplerSettings(draws=5000, tune=5000, chains=2, max_seconds=0.2)))
+        fit_trend(obs, FitSpec(sampler=SamplerSettings(draws=5000, tune=5000, chains=2, max_seconds=0.2, engine="nuts")))
     assert fit_trend(obs, FitSpec(sampler=FAST)).draws["beta"].shape == (400,)
 
 
@@ -53,7 +54,8 @@ def test_extreme_slider_values_do_not_crash(priors):
 
 def test_cli_timeout_is_one_line():
     r = subprocess.run([sys.executable, "-m", "model", "fit", "--benchmark", "gpqa", "--draws", "5000", "--tune", "5000",
-                        "--max-seconds", "0.3"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                        "--max-seconds", "0.3",
+                        "--engine", "nuts"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 2 and r.stderr.strip().startswith("error: Sampling stopped after 0.3 s")
     assert len(r.stderr.strip().splitlines()) == 1
 
@@ -73,6 +75,7 @@ def test_ui_keeps_the_last_good_result_when_a_fit_fails(monkeypatch):
         raise DataError("The sampler failed (RuntimeError: boom). Try other priors or a simpler model.")
 
     monkeypatch.setattr(fitting, "sample_compiled", failing)
+    monkeypatch.setattr(fitting, "importance_posterior", lambda *a, **k: "declined in this test")  # so NUTS runs, and fails
     next(s for s in at.slider if s.label.startswith("Slope prior mean")).set_value(-7.5).run()
     assert not at.exception
     assert any("Could not fit: The sampler failed" in e.value and "previous result is kept" in e.value for e in at.error)

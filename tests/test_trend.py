@@ -17,6 +17,8 @@ from model.core.errors import DataError
 from tests.sim import simulate_noisy_series, simulate_pooled, simulate_series
 
 FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=3)
+#: The same draws by NUTS (the default engine is the compile-free importance sampler where it is reliable).
+NUTS = replace(FAST, engine="nuts")
 pytestmark = pytest.mark.slow
 
 
@@ -27,9 +29,12 @@ def covers(fit, truth_years, target=None):
     return lo <= truth_years <= hi
 
 
-def test_linear_recovers_known_crossing_in_8_of_10_seeds():
+@pytest.mark.parametrize("sampler", [FAST, NUTS], ids=["importance", "nuts"])
+def test_linear_recovers_known_crossing_in_8_of_10_seeds(sampler):
     alpha, beta = 6.0, -3.0  # truth: crossing 2 years after the reference date
-    hits = sum(covers(fit_trend(simulate_series(alpha, beta, seed=s), FitSpec(sampler=FAST)), -alpha / beta) for s in range(10))
+    fits = [fit_trend(simulate_series(alpha, beta, seed=s), FitSpec(sampler=sampler)) for s in range(10)]
+    assert {f.diagnostics.engine for f in fits} == {"importance" if sampler.engine == "auto" else "nuts"}
+    hits = sum(covers(f, -alpha / beta) for f in fits)
     assert hits >= 8, hits
 
 
@@ -100,15 +105,16 @@ def test_same_seed_same_summary():
 
 def test_prior_change_moves_posterior_without_recompiling():
     obs = simulate_series(6.0, -2.0, n=8, sigma=2.0, seed=4)
-    spec = FitSpec(sampler=FAST)
+    spec = FitSpec(sampler=NUTS)
     base = fit_trend(obs, spec)
     key = series_model(spec.model).structure_key(spec.likelihood, len(obs))
     compiled_before = COMPILE_COUNT[key]
-    tight = fit_trend(obs, FitSpec(priors=TrendPriors(slope_mean=-15, slope_sd=0.5), sampler=FAST))
+    tight = fit_trend(obs, FitSpec(priors=TrendPriors(slope_mean=-15, slope_sd=0.5), sampler=NUTS))
     assert COMPILE_COUNT[key] == compiled_before == 1
     assert not tight.compiled_now
     assert np.median(tight.draws["beta"]) < np.median(base.draws["beta"]) - 5
     # Zero sd from a slider is floored, not a crash.
+    fit_trend(obs, FitSpec(priors=TrendPriors(slope_sd=0, intercept_sd=0), sampler=NUTS))
     fit_trend(obs, FitSpec(priors=TrendPriors(slope_sd=0, intercept_sd=0), sampler=FAST))
 
 
@@ -117,7 +123,8 @@ def test_other_models_fit_and_summarise(model):
     obs = simulate_series(6.0, -2.0, n=30, seed=7)
     fit = fit_trend(obs, FitSpec(model=model, likelihood="student", sampler=FAST))
     row = summarise_fit(fit).iloc[0]
-    assert row["model"] == model and row["divergences"] >= 0 and row["rhat_max"] < 1.1
+    assert row["model"] == model and row["divergences"] >= 0
+    assert row["rhat_max"] < 1.1 if row["engine"] == "nuts" else row["engine"] == "importance" and row["pareto_k"] <= 0.7
     if model == "constant":
         assert row["p_never"] > 0.99
     if model == "linear_ar1":

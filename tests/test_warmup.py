@@ -1,12 +1,14 @@
-"""The background warm-up compiles the structures the first fits use (the same keys and graphs as a real fit)."""
+"""The background warm-up compiles the structure the Pooled page's first fit asks for (the same key and graph)."""
 
+from model.analysis import FitSettings, run_analysis
 from model.bayes import engine
-from model.bayes.fitting import FitSpec
-from model.bayes.trends import series_model
-from model.bayes.warmup import COMMON, warm_common_models
+from model.bayes.warmup import default_pooled_benchmarks, warm_common_models
 
 
-def test_warm_up_builds_every_common_structure(monkeypatch):
+def test_warm_up_builds_the_pooled_pages_first_structure(monkeypatch, aa):
+    import model.bayes.fitting as fitting
+    from tests import fake_sampler
+
     built = {}
 
     def record(key, build):
@@ -15,8 +17,10 @@ def test_warm_up_builds_every_common_structure(monkeypatch):
 
     monkeypatch.setattr(engine, "compiled_model", record)
     done = warm_common_models()
-    assert done == list(built) and len(done) == len(COMMON)
-    for (name, likelihood), key in zip(COMMON, done, strict=True):
-        spec = FitSpec(model=name, likelihood=likelihood)
-        assert key == series_model(spec.model).structure_key(spec.likelihood, 20)  # what a 20-point fit will ask for
-        assert "lag" in built[key].named_vars
+    assert done == list(built) and len(done) == 1
+    assert "lag" in built[done[0]].named_vars
+    asked = []
+    monkeypatch.setattr(fitting, "compiled_model", lambda key, build: asked.append(key) or key)
+    monkeypatch.setattr(fitting, "sample_compiled", fake_sampler.fake_sample)
+    run_analysis(aa, FitSettings(pooling="partial", benchmarks=default_pooled_benchmarks(aa.benchmarks), draws=100, tune=100))
+    assert asked == done  # the page's default fit finds the warm structure

@@ -20,6 +20,10 @@ class Diagnostics:
     divergences: int
     n_draws: int
     verdict: str
+    #: "nuts", "importance" (the compile-free engine), or "nuts (…)" saying why the fast engine declined.
+    engine: str = "nuts"
+    #: Pareto k of the importance weights (importance engine only).
+    pareto_k: float = float("nan")
 
     @property
     def trustworthy(self) -> bool:
@@ -29,7 +33,12 @@ class Diagnostics:
     def as_dict(self) -> dict:
         """The diagnostics as summary-table columns."""
         return {"rhat_max": self.rhat_max, "ess_bulk_min": self.ess_bulk_min, "ess_tail_min": self.ess_tail_min,
-                "divergences": self.divergences, "verdict": self.verdict}
+                "divergences": self.divergences, "verdict": self.verdict, "engine": self.engine, "pareto_k": self.pareto_k}
+
+    @property
+    def by_importance(self) -> bool:
+        """True when the compile-free engine made these draws (they are resampled, not chains)."""
+        return self.engine == "importance"
 
 
 def verdict(rhat_max: float, ess_bulk_min: float, ess_tail_min: float, divergences: int) -> str:
@@ -52,6 +61,22 @@ def verdict(rhat_max: float, ess_bulk_min: float, ess_tail_min: float, divergenc
     if caution:
         return "caution: " + "; ".join(caution)
     return "trustworthy"
+
+
+def importance_verdict(pareto_k: float, ess: float) -> str:
+    """The verdict on importance-sampled draws: the Pareto k of the weights and their effective sample size
+    (k above 0.7 never gets here: NUTS takes over)."""
+    caution = []
+    if pareto_k > 0.5:
+        caution.append(f"importance weights' Pareto k {pareto_k:.2f} (0.5-0.7): usable, intervals are rough")
+    if ess < ESS_OK:
+        caution.append(f"effective sample size {ess:.0f} < {ESS_OK}; intervals are rough")
+    return "caution: " + "; ".join(caution) if caution else "trustworthy"
+
+
+def importance_diagnostics(pareto_k: float, ess: float, n_draws: int) -> Diagnostics:
+    """Diagnostics of the compile-free engine: no chains (R-hat does not apply), the weights' ESS for both ESS columns."""
+    return Diagnostics(float("nan"), ess, ess, 0, n_draws, importance_verdict(pareto_k, ess), "importance", pareto_k)
 
 
 def diagnose(trace, var_names: list[str], per_group: dict[str, int] | None = None) -> Diagnostics:

@@ -26,6 +26,9 @@ _COMPILED: dict[tuple, Any] = {}
 _LOCKS: dict[tuple, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
+#: "auto": importance sampling where it is reliable, else NUTS; "nuts": always NUTS.
+ENGINES = ("auto", "nuts")
+
 #: Padded slots are observed as "latent >= PAD_VALUE", whose log-probability is 0 to machine
 #: precision for any plausible trend: they add nothing to the likelihood or its gradient.
 PAD_VALUE = -1e6
@@ -45,12 +48,17 @@ class SamplerSettings:
     target_accept: float = 0.95
     #: A fit running longer than this is cancelled cleanly (nothing cached, previous result kept).
     max_seconds: float = 120.0
+    #: "auto": the compile-free engine (:mod:`model.bayes.importance`) where it is reliable, NUTS otherwise;
+    #: "nuts": always NUTS. ``draws * chains`` is the number of posterior draws either way.
+    engine: str = "auto"
 
     def __post_init__(self) -> None:
         if not (MIN_DRAWS <= self.draws <= MAX_DRAWS and MIN_DRAWS <= self.tune <= MAX_DRAWS and 1 <= self.chains <= MAX_CHAINS):
             raise DataError(f"Draws and tune must be between {MIN_DRAWS} and {MAX_DRAWS:,}, chains between 1 and {MAX_CHAINS}.")
         if not 0.5 <= self.target_accept < 1:
             raise DataError("target_accept must be in [0.5, 1).")
+        if self.engine not in ENGINES:
+            raise DataError(f"Unknown engine {self.engine!r}; use one of {', '.join(ENGINES)}.")
         if not 0 < self.max_seconds <= MAX_FIT_SECONDS:
             raise DataError(f"The per-fit time limit must be between 0 and {MAX_FIT_SECONDS} seconds.")
 

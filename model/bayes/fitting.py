@@ -15,13 +15,17 @@ from typing import Any
 import numpy as np
 
 from model.bayes.conflict import prior_data_conflict
-from model.bayes.diagnostics import diagnose
+from model.bayes.diagnostics import diagnose, importance_diagnostics
 from model.bayes.engine import COMPILE_COUNT, SamplerSettings, compiled_model, flat_draws, sample_compiled
+from model.bayes.importance import importance_posterior
 from model.bayes.observations import Observations, PooledObservations
 from model.bayes.pooled import PooledTrend
 from model.bayes.priors import PoolingPriors, TrendPriors
 from model.bayes.trends import LIKELIHOODS, SeriesTrend, series_model
 from model.core.errors import DataError
+
+#: Attributes of a stored posterior that the importance engine made (its draws are resampled, not chains).
+ATTR_ENGINE, ATTR_PARETO_K, ATTR_ESS = "frontier_lag_engine", "frontier_lag_pareto_k", "frontier_lag_ess"
 
 
 def _check_likelihood(likelihood: str) -> None:
@@ -94,19 +98,35 @@ class TrendFit:
 def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = "none", trace=None) -> TrendFit:
     """Fit one series with the model, likelihood and priors of ``spec`` (seeded, reproducible).
 
-    ``pooling="complete"`` labels a fit of the across-benchmark mean series. A stored ``trace`` (from a
-    posterior file) is used instead of sampling, so the same summary comes back without a sampler."""
+    The engine is the compile-free importance sampler (:mod:`model.bayes.importance`) where it is reliable and
+    ``spec.sampler.engine`` is "auto"; NUTS otherwise, and the diagnostics say why. ``pooling="complete"`` labels a fit
+    of the across-benchmark mean series. A stored ``trace`` (from a posterior file) is used instead of sampling, so the
+    same summary comes back without a sampler."""
     spec = spec or FitSpec()
     model = series_model(spec.model, pooling)
     model.check_size(obs)
     key = model.structure_key(spec.likelihood, len(obs))
     t0 = time.perf_counter()
     before = COMPILE_COUNT[key]
-    if trace is None:
-        compiled = compiled_model(key, lambda: model.build(spec.likelihood, key[-1]))
-        trace = sample_compiled(compiled, model.sampler_data(obs, spec.priors, key[-1]), spec.sampler)
-    draws = flat_draws(trace, ["alpha", "beta", "beta_before", "tau", "sigma", "ell"])
-    diag = diagnose(trace, [v for v in model.parameters if v in draws])
+    fast, declined = None, ""
+    if trace is None and spec.sampler.engine == "auto":
+        fast = importance_posterior(model, obs, spec.priors, spec.likelihood, chains=spec.sampler.chains,
+                                    draws=spec.sampler.draws, seed=spec.sampler.seed)
+        if isinstance(fast, str):
+            fast, declined = None, f"nuts (the fast engine declined: {fast})"
+    stored = stored_importance(trace)
+    if fast is not None or stored is not None:
+        draws = fast.draws if fast is not None else flat_draws(trace, list(model.parameters))
+        k, ess = (fast.pareto_k, fast.ess) if fast is not None else stored
+        diag = importance_diagnostics(k, ess, len(draws["alpha"]))
+    else:
+        if trace is None:
+            compiled = compiled_model(key, lambda: model.build(spec.likelihood, key[-1]))
+            trace = sample_compiled(compiled, model.sampler_data(obs, spec.priors, key[-1]), spec.sampler)
+        draws = flat_draws(trace, ["alpha", "beta", "beta_before", "tau", "sigma", "ell"])
+        diag = diagnose(trace, [v for v in model.parameters if v in draws])
+        if declined:
+            diag = replace(diag, engine=declined)
     n_exact = int((obs.status == "ok").sum())
     conflict = prior_data_conflict(obs, spec.priors, spec.model)
     if conflict is not None:  # the sampler may be fine while the answer is not: say so in the verdict
@@ -115,6 +135,14 @@ def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = 
         diag = replace(diag, verdict=f"caution: only {n_exact} uncensored observation(s); the posterior mostly reflects "
                                      "the priors")
     return TrendFit(model, spec, obs, draws, trace, diag, time.perf_counter() - t0, COMPILE_COUNT[key] > before)
+
+
+def stored_importance(trace) -> tuple[float, float] | None:
+    """(Pareto k, ESS) of a stored posterior the importance engine made, else None (a NUTS trace, or no trace)."""
+    attrs = getattr(trace, "attrs", None) or {}
+    if attrs.get(ATTR_ENGINE) != "importance":
+        return None
+    return float(attrs[ATTR_PARETO_K]), float(attrs[ATTR_ESS])
 
 
 def fit_pooled(pooled: PooledObservations, spec: PooledSpec | None = None, *, trace=None) -> TrendFit:

@@ -20,13 +20,14 @@ from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
-from scipy import stats
 from scipy.special import logsumexp
 
 from model.bayes.crossing import crossing_mcse_from_cdf_error, crossing_years
 from model.bayes.diagnostics import Diagnostics
 from model.bayes.fitting import FitSpec, TrendFit, fit_trend
-from model.bayes.observations import LOWER_BOUND_STATUSES, Observations
+from model.bayes.likelihood import censored_loglik
+from model.bayes.observations import Observations
+from model.bayes.psis import psis_log_weights
 from model.bayes.trends import MODEL_LABELS, MODELS, SeriesTrend
 from model.core.errors import DataError
 from model.core.timeaxis import years_between
@@ -52,25 +53,13 @@ def pointwise_loglik(fit: TrendFit, obs: Observations | None = None) -> np.ndarr
     y, status = obs.y[order], obs.status[order]
     mu, sd = fit.model.conditional_mean_sd(fit.draws, x, y)
     sd = np.sqrt(sd**2 + obs.meas_sd[order][None, :] ** 2)
-    dist = stats.norm(mu, sd) if fit.spec.likelihood == "normal" else stats.t(fit.spec.priors.student_nu, mu, sd)
-    ll = dist.logpdf(y[None, :])
-    ahead, lower = status == "open_ahead", np.isin(status, LOWER_BOUND_STATUSES)
-    if ahead.any():
-        ll[:, ahead] = dist.logcdf(np.zeros_like(y)[None, :])[:, ahead]
-    if lower.any():
-        ll[:, lower] = dist.logsf(y[None, :])[:, lower]
-    return ll
+    return censored_loglik(mu, sd, y, status, fit.spec.likelihood, fit.spec.priors.student_nu)
 
 
-def _psis_log_weights(ll_left_out: np.ndarray, chains: int) -> tuple[np.ndarray, float]:
+def _psis_log_weights(ll_left_out: np.ndarray) -> tuple[np.ndarray, float]:
     """Pareto-smoothed, normalised log weights that remove lags from a posterior (weights ∝ 1 / their likelihood,
-    from their summed log-likelihood per draw), and the Pareto k (arviz-stats' PSIS, as its LOO calls it)."""
-    import xarray as xr
-
-    da = xr.DataArray(ll_left_out.reshape(chains, -1), dims=["chain", "draw"])
-    lw, k = da.azstats.psislw(dim=["chain", "draw"], r_eff=1.0)
-    lw = np.asarray(lw).ravel()
-    return lw - logsumexp(lw), float(np.asarray(k))
+    from their summed log-likelihood per draw), and the Pareto k (:mod:`model.bayes.psis`, as arviz-stats' LOO)."""
+    return psis_log_weights(-ll_left_out)
 
 
 def lfo_log_densities(fit: TrendFit, *, n_origins: int = N_ORIGINS, k_threshold: float = K_THRESHOLD,
@@ -86,10 +75,9 @@ def lfo_log_densities(fit: TrendFit, *, n_origins: int = N_ORIGINS, k_threshold:
     first = max(MIN_TRAIN, fit.model.min_observations, n - n_origins)
     origins = list(range(first, n))
     ll = pointwise_loglik(fit)
-    chains = fit.spec.sampler.chains
     lpd, ks, refits = [], [], 0
     for i in origins:
-        lw, k = _psis_log_weights(ll[:, i:].sum(axis=1), chains)
+        lw, k = _psis_log_weights(ll[:, i:].sum(axis=1))
         if k <= k_threshold:
             lpd.append(float(logsumexp(lw + ll[:, i])))
         else:  # the importance weights are unreliable: refit on the lags before this one (exact LFO)
@@ -204,7 +192,10 @@ class StackedTrend(SeriesTrend):
                 if w > 0:
                     a, b = member.parameter_draws()
                     ind = (crossing_years(a, b) <= q).astype(float).reshape(member.spec.sampler.chains, -1)
-                    var += w**2 * float(np.asarray(mcse(ind, method="mean"))) ** 2 if ind.std() > 0 else 0.0
+                    if member.diagnostics.by_importance:  # resampled draws: the weights' ESS, not chains
+                        var += w**2 * ind.mean() * (1 - ind.mean()) / member.diagnostics.ess_bulk_min
+                    else:
+                        var += w**2 * float(np.asarray(mcse(ind, method="mean"))) ** 2 if ind.std() > 0 else 0.0
             return float(np.sqrt(var))
 
         return crossing_mcse_from_cdf_error(x_star, cdf_sd)
@@ -230,10 +221,13 @@ def _combined_diagnostics(members: dict[str, TrendFit], weights: dict[str, float
     worst = min(used, key=lambda nf: (nf[1].diagnostics.trustworthy, -weights[nf[0]]))
     d = worst[1].diagnostics
     verdict = d.verdict if d.trustworthy else f"{worst[0]} (weight {weights[worst[0]]:.2f}): {d.verdict}"
-    return replace(d, rhat_max=max(f.diagnostics.rhat_max for _, f in used),
+    rhats = [f.diagnostics.rhat_max for _, f in used if np.isfinite(f.diagnostics.rhat_max)]  # importance: no R-hat
+    return replace(d, rhat_max=max(rhats, default=float("nan")),
                    ess_bulk_min=min(f.diagnostics.ess_bulk_min for _, f in used),
                    ess_tail_min=min(f.diagnostics.ess_tail_min for _, f in used),
-                   divergences=sum(f.diagnostics.divergences for _, f in used), verdict=verdict)
+                   divergences=sum(f.diagnostics.divergences for _, f in used), verdict=verdict,
+                   engine="; ".join(f"{name}: {f.diagnostics.engine}" for name, f in used),
+                   pareto_k=max((f.diagnostics.pareto_k for _, f in used if f.diagnostics.by_importance), default=float("nan")))
 
 
 def fit_stacked(obs: Observations, spec: FitSpec, *, members=STACK_MEMBERS, pooling: str = "none",
@@ -291,6 +285,6 @@ def _loo_densities(fit: TrendFit) -> np.ndarray:
     ll = pointwise_loglik(fit)
     out = []
     for i in range(ll.shape[1]):
-        lw, _ = _psis_log_weights(ll[:, i], fit.spec.sampler.chains)
+        lw, _ = _psis_log_weights(ll[:, i])
         out.append(float(logsumexp(lw + ll[:, i])))
     return np.array(out)

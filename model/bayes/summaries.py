@@ -30,7 +30,7 @@ SUMMARY_COLUMNS = [
     "p_cross_by_2026_12_31", "p_cross_by_2027_12_31", "p_never", "p_closed_already",
     "first_passage_median", "first_passage_lo90", "first_passage_hi90", "p_first_passage_by_horizon",
     "crossing_median_mcse_months", "crossing_lo90_mcse_months", "crossing_hi90_mcse_months",
-    "rhat_max", "ess_bulk_min", "ess_tail_min", "divergences", "verdict",
+    "rhat_max", "ess_bulk_min", "ess_tail_min", "divergences", "engine", "pareto_k", "verdict",
     "prior_json", "data_source", "snapshot_date", "seed",
 ]
 BAND_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -74,7 +74,12 @@ def summary_row(fit: TrendFit, *, target=None, data_source: str = "", snapshot_d
     else:
         x_star = crossing_years(alpha, beta)
         own = getattr(fit.model, "crossing_mcse", None)  # a stacked mixture computes it from its members' chains
-        mcse = own(fit, x_star) if own is not None else crossing_mcse_months(x_star, fit.spec.sampler.chains)
+        if own is not None:
+            mcse = own(fit, x_star)
+        elif fit.diagnostics.by_importance:  # resampled draws: the error follows the weights' ESS, not chains
+            mcse = quantile_mcse_months(x_star, fit.diagnostics.ess_bulk_min)
+        else:
+            mcse = crossing_mcse_months(x_star, fit.spec.sampler.chains)
     cs = summarise_crossing(x_star, reference)
     about = fit.model.describe(fit, target)
     diag = fit.diagnostics
@@ -96,7 +101,7 @@ def summary_row(fit: TrendFit, *, target=None, data_source: str = "", snapshot_d
         **_first_passage_columns(fit),
         **{f"crossing_{k}_mcse_months": v for k, v in mcse.items()},
         "rhat_max": diag.rhat_max, "ess_bulk_min": diag.ess_bulk_min, "ess_tail_min": diag.ess_tail_min,
-        "divergences": diag.divergences, "verdict": diag.verdict,
+        "divergences": diag.divergences, "engine": diag.engine, "pareto_k": diag.pareto_k, "verdict": diag.verdict,
         "prior_json": fit.spec.priors.to_json(), "data_source": data_source, "snapshot_date": snapshot_date,
         "seed": fit.spec.sampler.seed,
     }

@@ -26,6 +26,7 @@ from typing import ClassVar
 import numpy as np
 
 from model.bayes.engine import PAD_VALUE, pad, size_bucket
+from model.bayes.likelihood import normal_logpdf
 from model.bayes.priors import TrendPriors
 from model.core.errors import DataError
 
@@ -76,6 +77,11 @@ class SeriesTrend:
     min_observations: ClassVar[int] = 3
     #: AR models also report the first date a simulated *observed* lag path touches 0.
     has_first_passage: ClassVar[bool] = False
+    #: The fast engine's coordinates (:mod:`model.bayes.importance`): unbounded, ``log_`` marks a log-transformed scale.
+    coordinates: ClassVar[tuple[str, ...]] = ("alpha", "log_sigma")
+    #: A coordinate the fast engine integrates over a grid of cells instead of approximating (None: none); its range
+    #: is :meth:`grid_range`.
+    grid_coordinate: ClassVar[str | None] = None
 
     def __init__(self, pooling: str = "none") -> None:
         #: "none" for one benchmark, "complete" for the across-benchmark mean series.
@@ -157,6 +163,23 @@ class SeriesTrend:
         m = priors.changepoint_margin
         return float(obs.x.min() + m * span), float(obs.x.max() - m * span)
 
+    def draws_from_coordinates(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        """Named parameter draws from rows of the fast engine's coordinates (``log_x`` columns exponentiated)."""
+        return {(c[4:] if c.startswith("log_") else c): (np.exp(theta[:, j]) if c.startswith("log_") else theta[:, j])
+                for j, c in enumerate(self.coordinates)}
+
+    def grid_range(self, priors: TrendPriors, tau_bounds: tuple[float, float]) -> tuple[float, float, bool]:
+        """(low, high, truncates) of the grid coordinate: its prior support (``truncates`` False), or a range outside
+        which the prior leaves negligible mass (True: the engine then checks that the posterior does too)."""
+        raise NotImplementedError
+
+    def log_prior(self, draws: dict[str, np.ndarray], priors: TrendPriors, tau_bounds: tuple[float, float]) -> np.ndarray:
+        """Log prior density of the draws in the fast engine's coordinates (Jacobians of the log scales included):
+        the numpy twin of the graph's priors."""
+        sigma = draws["sigma"]
+        return (normal_logpdf(draws["alpha"], priors.intercept_mean, priors.intercept_sd)
+                + normal_logpdf(sigma, 0.0, priors.noise_sd) + np.log(2.0) + np.log(sigma))  # half-normal, d sigma / d log sigma
+
     def conditional_mean_sd(self, draws: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each observation's predictive mean and sd given the earlier ones (draws, n), for pointwise likelihoods."""
         mu = self.trend(draws, x)
@@ -220,6 +243,7 @@ class LinearTrend(SeriesTrend):
 
     name, label = "linear", "linear trend"
     parameters = ("alpha", "beta", "sigma")
+    coordinates = ("alpha", "beta", "log_sigma")
 
     def graph_mean(self, pm, pt, d, x, alpha, tau_lo, tau_hi):
         beta = pm.Normal("beta", d["prior_slope_mean"], d["prior_slope_sd"])
@@ -234,6 +258,9 @@ class LinearTrend(SeriesTrend):
         out["beta"] = rng.normal(priors.slope_mean, priors.slope_sd, n)
         return out
 
+    def log_prior(self, draws, priors, tau_bounds):
+        return super().log_prior(draws, priors, tau_bounds) + normal_logpdf(draws["beta"], priors.slope_mean, priors.slope_sd)
+
 
 class LinearAR1Trend(LinearTrend):
     """A line plus continuous-time AR(1) errors: neighbouring lags share their deviation from the trend."""
@@ -241,6 +268,19 @@ class LinearAR1Trend(LinearTrend):
     name, label = "linear_ar1", "linear + AR(1) errors"
     parameters = ("alpha", "beta", "sigma", "ell")
     has_first_passage = True
+    coordinates = ("alpha", "beta", "log_sigma", "log_ell")
+    #: The correlation time's posterior is far from normal (a plateau where the lags look independent, often a second
+    #: mode at very short times): a grid over log ell, six prior sds either side of the prior median, sees both.
+    grid_coordinate = "log_ell"
+
+    def grid_range(self, priors, tau_bounds):
+        centre, sd = np.log(priors.ar_lengthscale_median), priors.ar_lengthscale_sd_log
+        return centre - 6 * sd, centre + 6 * sd, True
+
+    def log_prior(self, draws, priors, tau_bounds):
+        # log ell is Normal (the graph's LogNormal on ell, in the coordinate log ell: no Jacobian)
+        return (super().log_prior(draws, priors, tau_bounds)
+                + normal_logpdf(np.log(draws["ell"]), np.log(priors.ar_lengthscale_median), priors.ar_lengthscale_sd_log))
 
     def graph_errors(self, pm, pt, d, x, y, mu, sigma):
         # Exact conditional likelihood of a continuous-time AR(1) (OU) error: given the previous
@@ -285,6 +325,18 @@ class ChangepointTrend(LinearTrend):
     name, label = "changepoint", "piecewise linear (one break)"
     parameters = ("alpha", "beta", "beta_before", "tau", "sigma")
     min_observations = 6
+    coordinates = ("alpha", "beta", "beta_before", "tau", "log_sigma")
+    grid_coordinate = "tau"
+
+    def grid_range(self, priors, tau_bounds):
+        return tau_bounds[0], tau_bounds[1], False
+
+    def log_prior(self, draws, priors, tau_bounds):
+        lo, hi = tau_bounds
+        inside = (draws["tau"] >= lo) & (draws["tau"] <= hi)
+        return (super().log_prior(draws, priors, tau_bounds)
+                + normal_logpdf(draws["beta_before"], priors.slope_mean, priors.slope_sd)
+                + np.where(inside, -np.log(max(hi - lo, 1e-12)), -np.inf))
 
     def graph_mean(self, pm, pt, d, x, alpha, tau_lo, tau_hi):
         beta = pm.Normal("beta", d["prior_slope_mean"], d["prior_slope_sd"])

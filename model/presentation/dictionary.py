@@ -41,9 +41,13 @@ SUMMARY_DICTIONARY: dict[str, str] = {
                                    "if above 1).",
     "crossing_lo90_mcse_months": "Monte Carlo standard error of crossing_lo90, in months.",
     "crossing_hi90_mcse_months": "Monte Carlo standard error of crossing_hi90, in months.",
-    "rhat_max": "Largest R-hat over the parameters (above 1.01: chains disagree).",
-    "ess_bulk_min": "Smallest bulk effective sample size.",
-    "ess_tail_min": "Smallest tail effective sample size.",
+    "rhat_max": "Largest R-hat over the parameters (above 1.01: chains disagree); empty for importance-sampled fits "
+                "(no chains).",
+    "ess_bulk_min": "Smallest bulk effective sample size (importance engine: the effective sample size of its weights).",
+    "ess_tail_min": "Smallest tail effective sample size (importance engine: as ess_bulk_min).",
+    "engine": "What made the draws: importance (the compile-free Laplace + importance sampler), nuts, or nuts with the "
+              "reason the fast engine declined.",
+    "pareto_k": "Importance engine: Pareto k of its weights (below 0.5 good, 0.5-0.7 rough; above 0.7 NUTS is used).",
     "divergences": "Divergent transitions of the sampler (should be 0).",
     "verdict": "Plain verdict: trustworthy, caution: …, or do not trust: … (sampler and prior–data conflict).",
     "prior_json": "The priors used, as JSON (real units).",

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from model.analysis import AnalysisResult, FitSettings
+from model.bayes.fitting import ATTR_ENGINE, ATTR_ESS, ATTR_PARETO_K
 from model.core.errors import DataError
 from model.core.files import write_atomic_with
 from model.presentation.report import versions
@@ -20,8 +21,22 @@ ATTR_SETTINGS, ATTR_NAME, ATTR_DATA_HASH, ATTR_VERSIONS = ("frontier_lag_setting
                                                            "frontier_lag_versions")
 
 
+def _posterior_tree(fit):
+    """The fit's posterior as an ArviZ DataTree: the sampler's own, or one built from the importance engine's
+    resampled draws (marked as such, so reading it back gives the same diagnostics)."""
+    if fit.trace is not None:
+        return fit.trace.copy()
+    import xarray as xr
+
+    chains = fit.spec.sampler.chains
+    posterior = xr.Dataset({k: (("chain", "draw"), v.reshape(chains, -1)) for k, v in fit.draws.items()})
+    tree = xr.DataTree.from_dict({"posterior": posterior})
+    tree.attrs = {ATTR_ENGINE: "importance", ATTR_PARETO_K: fit.diagnostics.pareto_k, ATTR_ESS: fit.diagnostics.ess_bulk_min}
+    return tree
+
+
 def _with_attrs(result: AnalysisResult, name: str, data_hash: str):
-    tree = result.fits[name].trace.copy()
+    tree = _posterior_tree(result.fits[name])
     tree.attrs = {**tree.attrs, ATTR_SETTINGS: result.settings.model_dump_json(), ATTR_NAME: name, ATTR_DATA_HASH: data_hash,
                   ATTR_VERSIONS: json.dumps(versions(), sort_keys=True)}
     return tree
@@ -29,7 +44,8 @@ def _with_attrs(result: AnalysisResult, name: str, data_hash: str):
 
 def write_posterior(result: AnalysisResult, name: str, path: str | Path, *, data_hash: str) -> Path:
     """Write fit ``name`` of ``result`` with its settings, atomically."""
-    if result.fits[name].trace is None:
+    fit = result.fits[name]
+    if fit.trace is None and not fit.diagnostics.by_importance:
         raise DataError("A stacked fit mixes four posteriors; it has no single posterior file. Its settings file "
                         "reproduces it (python -m model fit --settings FILE).")
     tree = _with_attrs(result, name, data_hash)
