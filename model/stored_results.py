@@ -5,7 +5,8 @@ A result is stored under a key made of the data's content hash, the settings tha
 (:meth:`FitSettings.cache_key`) and a hash of the project's own code and the numerical packages' versions: new data, new
 settings or new code never read an old result. Files are written atomically in the app's cache folder
 (:func:`model.core.paths.cache_dir`) and the oldest are pruned beyond :data:`MAX_FILES`. Only results on the embedded data
-are stored (the caller says so): a visitor's upload is never written to the server's disk.
+are stored (the caller says so): a visitor's upload is never written to the server's disk. ``FRONTIER_LAG_NO_RESULT_STORE=1``
+turns the store off (the tests do: their fast tier fits synthetic posteriors).
 
 The files are pickles, read only from the app's own cache folder; anyone who can write there can already change the app.
 """
@@ -80,8 +81,11 @@ def _prune(folder: Path) -> None:
 def run_analysis_stored(ds, settings, *, persist: bool = True, progress=None):
     """:func:`model.analysis.run_analysis`, read from the store when this fit was made before; stored after fitting
     when ``persist`` (embedded data only)."""
+    import os
+
     from model.analysis import run_analysis
 
+    persist = persist and not os.environ.get("FRONTIER_LAG_NO_RESULT_STORE")  # the tests' synthetic fits stay in memory
     data_hash = ds.content_hash
     if persist:
         stored = load_result(data_hash, settings)

@@ -305,10 +305,19 @@ def lag_intervals_for(ds: Dataset, benchmark: str, grid: str = "monthly") -> pd.
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
-    """The fit path, cached per data hash and the settings that matter (failures raise, so they are never cached)."""
-    from model.analysis import run_analysis
+    """The fit path, cached per data hash and the settings that matter (failures raise, so they are never cached):
+    in memory for this server, and on disk for the embedded data (:mod:`model.stored_results`), so a fit made once is
+    reused across sessions and restarts."""
+    from model.stored_results import run_analysis_stored
 
-    return run_analysis(_ds, _settings)
+    return run_analysis_stored(_ds, _settings, persist=is_embedded(_ds))
+
+
+def is_embedded(ds: Dataset) -> bool:
+    """True when ``ds`` is the embedded data as shipped (no upload, no override): only such fits are kept on disk."""
+    s = settings()
+    source = s["source"] if s["source"] in ("aa", "epoch") else "aa"
+    return ds.content_hash == embedded(source, s["include_estimated"], s["corrections"]).content_hash
 
 
 def run_fit(ds: Dataset, fit_settings, label: str):

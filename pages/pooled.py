@@ -8,7 +8,7 @@ from model.analysis import FitSettings
 from model.bayes.crossing import fmt_prob, p_cross_by_curve
 from model.bayes.observations import OBSERVATION_KINDS
 from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
-from model.bayes.warmup import default_pooled_benchmarks
+from model.bayes.warmup import default_pooled_settings
 from model.core.errors import DataError
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
@@ -30,9 +30,7 @@ st.caption("Partial pooling: each benchmark has its own intercept and slope, dra
            "mislead on its own, and the population answers 'what about benchmarks in general?'.")
 ds = current_dataset()
 s = settings()
-ps = st.session_state.setdefault("pooled_form", FitSettings(source=s["source"], pooling="partial",
-                                                            benchmarks=default_pooled_benchmarks(ds.benchmarks),
-                                                            start="2024-01-01", draws=1000).model_dump())
+ps = st.session_state.setdefault("pooled_form", default_pooled_settings(ds, s["source"]).model_dump())
 names_all = list(ds.benchmarks["benchmark"])
 cats = sorted(ds.benchmarks["category"].unique())
 with st.form("pooled"):

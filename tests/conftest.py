@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 os.environ.setdefault("FRONTIER_LAG_NO_WARMUP", "1")
+os.environ.setdefault("FRONTIER_LAG_NO_RESULT_STORE", "1")  # synthetic fits of the fast tier must never reach the disk store
 
 
 @pytest.fixture

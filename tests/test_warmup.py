@@ -1,26 +1,38 @@
-"""The background warm-up compiles the structure the Pooled page's first fit asks for (the same key and graph)."""
+"""The server's warm-up fits the default views through the disk store, with the very settings the pages' first fits
+ask for (so a first visitor reads them back instead of fitting)."""
 
-from model.analysis import FitSettings, run_analysis
-from model.bayes import engine
-from model.bayes.warmup import default_pooled_benchmarks, warm_common_models
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import model.stored_results as stored_results
+from model.bayes.warmup import default_views, warm_common_models
+from model.stored_results import load_result
+from tests.conftest import ROOT
 
 
-def test_warm_up_builds_the_pooled_pages_first_structure(monkeypatch, aa):
-    import model.bayes.fitting as fitting
-    from tests import fake_sampler
-
-    built = {}
-
-    def record(key, build):
-        built[key] = build()  # the PyMC graph (no compilation here)
-        return key
-
-    monkeypatch.setattr(engine, "compiled_model", record)
-    done = warm_common_models()
-    assert done == list(built) and len(done) == 1
-    assert "lag" in built[done[0]].named_vars
+def test_the_pages_first_fits_are_the_warm_up_fits(monkeypatch, aa, fast_fits):
     asked = []
-    monkeypatch.setattr(fitting, "compiled_model", lambda key, build: asked.append(key) or key)
-    monkeypatch.setattr(fitting, "sample_compiled", fake_sampler.fake_sample)
-    run_analysis(aa, FitSettings(pooling="partial", benchmarks=default_pooled_benchmarks(aa.benchmarks), draws=100, tune=100))
-    assert asked == done  # the page's default fit finds the warm structure
+    real = stored_results.run_analysis_stored
+
+    def record(ds, settings, **kw):
+        asked.append(settings.cache_key())
+        return real(ds, settings, **kw)
+
+    monkeypatch.setattr(stored_results, "run_analysis_stored", record)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at.run()
+    for page in ("pages/trend_fit.py", "pages/pooled.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert asked[:2] == [s.cache_key() for s in default_views(aa)]
+
+
+@pytest.mark.slow
+def test_warm_up_stores_the_default_views(tmp_path, monkeypatch, aa, fast_fits):
+    monkeypatch.setenv("FRONTIER_LAG_CACHE", str(tmp_path))  # synthetic fits go to a throwaway store only
+    monkeypatch.delenv("FRONTIER_LAG_NO_RESULT_STORE", raising=False)
+    done = warm_common_models()
+    views = default_views(aa)
+    assert done == [s.cache_key() for s in views]
+    for s in views:
+        assert load_result(aa.content_hash, s) is not None

@@ -1,7 +1,9 @@
-"""Compile the NUTS structure a first visitor is most likely to need, ahead of the first fit (a background thread).
+"""The first views, fitted ahead of the first visitor (a background thread at server start).
 
-Per-benchmark fits use the compile-free engine (:mod:`model.bayes.importance`); the one common fit that still compiles is
-the Pooled page's default partial-pooling fit across the first AA benchmarks.
+Per-benchmark fits use the compile-free engine (:mod:`model.bayes.importance`); the one default view that still needs
+NUTS, and so a compile, is the Pooled page's partial-pooling fit. The warm-up fits Trend fit's and Pooled's default
+views through the disk store (:mod:`model.stored_results`): after the first server start on a machine, a new server
+(or session) reads them back instead of fitting.
 """
 
 from __future__ import annotations
@@ -16,26 +18,33 @@ def default_pooled_benchmarks(benchmarks) -> list[str]:
     return list(benchmarks["benchmark"])[:20]
 
 
-def pooled_default_key(ds) -> tuple:
-    """The structure key of the Pooled page's default fit on ``ds`` (the page's default observations and groups)."""
-    from model.bayes.observations import pooled_observations
-    from model.bayes.pooled import PooledTrend
+def default_pooled_settings(ds, source: str = "aa"):
+    """The Pooled page's default fit."""
+    from model.analysis import FitSettings
 
-    pooled, _ = pooled_observations(ds.scores, default_pooled_benchmarks(ds.benchmarks), benchmarks=ds.benchmarks,
-                                    measurement_error=True)
-    return PooledTrend(False).structure_key("normal", len(pooled.series), len(pooled.group))
+    return FitSettings(source=source, pooling="partial", benchmarks=default_pooled_benchmarks(ds.benchmarks),
+                       start="2024-01-01", draws=1000)
 
 
-def warm_common_models() -> list[tuple]:
-    """Compile the Pooled page's default structure on the embedded AA data; returns the keys compiled. Never raises."""
-    from model.bayes import engine
-    from model.bayes.pooled import PooledTrend
+def default_views(ds, source: str = "aa") -> list:
+    """The settings of the default views: Trend fit's, then Pooled's."""
+    from model.analysis import FitSettings
+
+    return [FitSettings(source=source), default_pooled_settings(ds, source)]
+
+
+def warm_common_models() -> list[str]:
+    """Fit (or read back) the default views on the embedded AA data, storing them; returns their cache keys.
+    Never raises: the warm-up is best effort, the real fit reports real errors."""
     from model.data.embedded import load_embedded
+    from model.stored_results import run_analysis_stored
 
+    done = []
     try:
-        key = pooled_default_key(load_embedded("aa"))
-        engine.compiled_model(key, lambda: PooledTrend(False).build(key[1], key[2], key[3]))
-        return [key]
-    except Exception:  # warm-up is best effort; the real fit reports real errors
+        ds = load_embedded("aa")
+        for settings in default_views(ds):
+            run_analysis_stored(ds, settings)
+            done.append(settings.cache_key())
+    except Exception:
         log.exception("warm-up failed")
-        return []
+    return done

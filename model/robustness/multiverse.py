@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -92,12 +93,13 @@ def _dataset(source: str, include_estimated: bool):
     return load_embedded(source, include_estimated=include_estimated)
 
 
-def run_spec(spec: Spec, draws: int = 500, seed: int = 1) -> dict:
-    """Fit one specification; returns the summary row plus the choices (or the reason it could not be fitted)."""
+def run_spec(spec: Spec, draws: int = 500, seed: int = 1, dataset=None) -> dict:
+    """Fit one specification; returns the summary row plus the choices (or the reason it could not be fitted).
+    ``dataset``: the loaded data (a Dask worker gets it from the client), else the embedded data."""
     from model.analysis import FitSettings, run_analysis
 
     row = asdict(spec)
-    ds = _dataset(spec.source, spec.include_estimated)
+    ds = dataset if dataset is not None else _dataset(spec.source, spec.include_estimated)
     follower, leader = resolve_preset(spec.groups)
     if spec.benchmark == POOLED:
         names = list(ds.benchmarks["benchmark"])
@@ -143,6 +145,50 @@ def _check_reachable(address: str, timeout: float = 3.0) -> None:
         raise DataError(f"Could not reach the Dask scheduler at {address} ({exc.__class__.__name__}).") from None
 
 
+#: The folder name under which the project travels to a Dask cluster.
+STAGING = "frontier_lag_project"
+
+
+def ship_project(client) -> None:
+    """Give every worker the project's code and embedded data, so a cluster needs only the dependencies
+    (``pip install -r requirements.txt``): the ``model`` package and ``data/`` are uploaded as one folder that Dask adds
+    to each worker's import path (workers restart to pick it up; they must run with a nanny, Dask's default).
+
+    Workers that already have the project importable are left alone (no restart)."""
+    import shutil
+    import tempfile
+
+    from distributed.diagnostics.plugin import UploadDirectory
+
+    def has_project() -> bool:  # defined here so that Dask ships it by value (workers may lack this module)
+        import importlib.util
+
+        try:
+            return importlib.util.find_spec("model.robustness.multiverse") is not None
+        except ImportError:
+            return False
+
+    def scheduler_import_path(dask_scheduler=None) -> None:
+        import os
+        import sys
+
+        path = os.path.join(dask_scheduler.local_directory, STAGING)
+        if path not in sys.path:
+            sys.path.insert(0, path)
+
+    if all(client.run(has_project).values()) and client.run_on_scheduler(has_project):
+        return
+    root = Path(__file__).resolve().parents[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        staging = Path(tmp) / STAGING
+        shutil.copytree(root / "model", staging / "model", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(root / "data", staging / "data")
+        # "all": the scheduler unpickles the task graph too, so it needs the code as well
+        client.register_plugin(UploadDirectory(str(staging), update_path=True, restart_workers=True, mode="all"))
+    client.run_on_scheduler(scheduler_import_path)
+    client.wait_for_workers(1, timeout=120)
+
+
 def run_specs(specs: list[Spec], *, workers: int = 2, scheduler: str | None = None, draws: int = 500,
               progress: Callable[[int, int, float], None] | None = _progress) -> pd.DataFrame:
     """Fit every spec on the chosen executor: a local process pool (default) or a Dask scheduler address."""
@@ -159,7 +205,11 @@ def run_specs(specs: list[Spec], *, workers: int = 2, scheduler: str | None = No
         except OSError as exc:
             raise DataError(f"Could not reach the Dask scheduler at {scheduler} ({exc.__class__.__name__}).") from None
         with client:
-            futures = client.map(run_spec, specs, draws=draws, pure=False)
+            ship_project(client)
+            data = {key: client.scatter(_dataset(*key), broadcast=True)
+                    for key in dict.fromkeys((s.source, s.include_estimated) for s in specs)}
+            futures = [client.submit(run_spec, s, draws, dataset=data[(s.source, s.include_estimated)], pure=False)
+                       for s in specs]
             for fut in as_completed(futures):
                 rows.append(fut.result())
                 if progress:
