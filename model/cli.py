@@ -122,6 +122,10 @@ def _add_backtest_parser(sub) -> None:
     p.add_argument("--cutoffs", help="comma-separated cutoff dates (default: every quarter from 2024-07-01)")
     p.add_argument("--draws", type=int, default=500)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--vintages", action="store_true",
+                   help="real time: fit each AA index version at its own snapshot date and score against the newest "
+                        "version 1-3 months later, beside the same forecasts made with hindsight (--benchmark: "
+                        "intelligence, coding and/or agentic)")
     p.add_argument("--out", help="per-forecast CSV (the calibration table is printed)")
     p.set_defaults(func=run_backtest)
 

@@ -192,7 +192,13 @@ def run_lag_definition(args, ds: Dataset, groups) -> int:
 def run_backtest(args, ds: Dataset) -> int:
     """``backtest``: forecasts from past cutoffs scored against what happened; prints calibration."""
     from model.bayes.engine import SamplerSettings
-    from model.robustness.backtest import METHODS_ALL, backtest_benchmark, backtest_mean, calibration_table
+    from model.robustness.backtest import (
+        METHODS_ALL,
+        backtest_benchmark,
+        backtest_mean,
+        backtest_vintages,
+        calibration_table,
+    )
 
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = sorted(set(methods) - set(METHODS_ALL))
@@ -202,7 +208,20 @@ def run_backtest(args, ds: Dataset) -> int:
     kw = dict(methods=methods, start=args.start, benchmarks=ds.benchmarks, definition=args.open_definition, cutoffs=cutoffs,
               sampler=SamplerSettings(draws=args.draws, tune=args.draws, chains=2, seed=args.seed), seed=args.seed)
     parts = []
-    for name in [n.strip() for n in args.benchmark.split(",") if n.strip()]:
+    names = [n.strip() for n in args.benchmark.split(",") if n.strip()]
+    if getattr(args, "vintages", False):
+        kw.pop("cutoffs")
+        for name in names:
+            for hindsight in (False, True):
+                parts.append(backtest_vintages(ds.scores, name, hindsight=hindsight, **kw))
+        results = pd.concat(parts, ignore_index=True)
+        table = results.groupby(["benchmark", "method"]).agg(
+            n=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index()
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        if args.out:
+            emit(results, args.out, inputs=input_paths(args))
+        return 0
+    for name in names:
         if name == "mean":
             parts.append(backtest_mean(ds.scores, list(ds.benchmarks["benchmark"]), **kw))
         else:

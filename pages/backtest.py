@@ -7,7 +7,15 @@ from model.bayes.engine import SamplerSettings
 from model.core.errors import DataError
 from model.presentation.charts.robustness import calibration_figure
 from model.presentation.text import plain
-from model.robustness.backtest import METHODS_ALL, backtest_benchmark, backtest_mean, calibration_table
+from model.robustness.backtest import (
+    HINDSIGHT_CAVEAT,
+    INDEX_VINTAGES,
+    METHODS_ALL,
+    backtest_benchmark,
+    backtest_mean,
+    backtest_vintages,
+    calibration_table,
+)
 from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings, titles
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
@@ -16,6 +24,7 @@ st.title("Backtests: would this have worked?")
 st.caption("At each quarterly cutoff from 2024-07, everything is recomputed from models released before it; the lag 3, 6 "
            "and 12 months later is forecast and compared with what happened. The least-squares line is the June 2026 "
            "method; the others are the Bayesian models.")
+st.caption(HINDSIGHT_CAVEAT)
 ds = current_dataset()
 s = settings()
 names = list(ds.benchmarks["benchmark"])
@@ -56,4 +65,25 @@ st.markdown(f"**Best calibrated: {best['method']}** (50% intervals held {best['c
 st.dataframe(table, hide_index=True, width="stretch")
 with st.expander("Every forecast"):
     st.dataframe(results, hide_index=True, width="stretch")
+
+st.subheader("Real time: each AA index version at its own date")
+vintage_index = st.selectbox("AA index", list(INDEX_VINTAGES))
+vkey = f"vintages:{vintage_index}:{','.join(methods)}:{s['open_definition']}:{ds.content_hash}"
+if st.button("Run the real-time check", disabled=not methods):
+    with st.status("Refitting each index version…") as status:
+        try:
+            kw = dict(methods=tuple(methods), benchmarks=ds.benchmarks, definition=s["open_definition"],
+                      sampler=SamplerSettings(draws=300, tune=300, chains=2))
+            st.session_state[vkey] = pd.concat([backtest_vintages(ds.scores, vintage_index, hindsight=h, **kw)
+                                                for h in (False, True)], ignore_index=True)
+            status.update(label="Real-time check done", state="complete")
+        except DataError as exc:
+            st.error(plain(exc))
+vint = st.session_state.get(vkey)
+if vint is not None:
+    st.dataframe(vint.groupby(["benchmark", "method"]).agg(
+        forecasts=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index(),
+        hide_index=True, width="stretch")
+    st.caption("Real time fits what each snapshot published; hindsight fits the newest version at the same dates. Both are "
+               "scored against the newest version's lag 1-3 months later.")
 footer(ds)

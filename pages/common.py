@@ -306,9 +306,9 @@ def lag_intervals_for(ds: Dataset, benchmark: str, grid: str = "monthly") -> pd.
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
     """The fit path, cached per data hash and the settings that matter (failures raise, so they are never cached):
-    in memory for this server, and on disk for the embedded data (:mod:`model.stored_results`), so a fit made once is
+    in memory for this server, and on disk for the embedded data (:mod:`model.presentation.stored_results`), so a fit made once is
     reused across sessions and restarts."""
-    from model.stored_results import run_analysis_stored
+    from model.presentation.stored_results import run_analysis_stored
 
     return run_analysis_stored(_ds, _settings, persist=is_embedded(_ds))
 
@@ -380,24 +380,26 @@ def diagnostics_panel(row) -> None:
 
 
 def start_warmup() -> None:
-    """Compile the common model structures in a background thread, once per server process.
+    """Fit the default views into the disk store, once per server process, in a separate low-priority process (its own
+    interpreter, so it never holds the server's GIL; nice 19, so visitors' work comes first).
 
     Set FRONTIER_LAG_NO_WARMUP=1 to skip (the tests do, to keep timings clean)."""
     import os
 
     if not os.environ.get("FRONTIER_LAG_NO_WARMUP"):
-        _warmup_thread()
+        _warmup_process()
 
 
 @st.cache_resource(show_spinner=False)
-def _warmup_thread():
-    import threading
+def _warmup_process():
+    import os
+    import subprocess
+    import sys
 
-    from model.bayes.warmup import warm_common_models
+    from model.core.paths import DATA_DIR
 
-    t = threading.Thread(target=warm_common_models, name="frontier-lag-warmup", daemon=True)
-    t.start()
-    return t
+    return subprocess.Popen([sys.executable, "-m", "model.presentation.warmup"], cwd=DATA_DIR.parent, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, preexec_fn=lambda: os.nice(19))
 
 
 def apply_query_params(fit_form: dict) -> None:

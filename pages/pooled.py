@@ -8,11 +8,11 @@ from model.analysis import FitSettings
 from model.bayes.crossing import fmt_prob, p_cross_by_curve
 from model.bayes.observations import OBSERVATION_KINDS
 from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
-from model.bayes.warmup import default_pooled_settings
 from model.core.errors import DataError
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
 from model.presentation.readings import readings
+from model.presentation.warmup import default_pooled_settings
 from pages.common import (
     current_dataset,
     diagnostics_panel,

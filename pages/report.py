@@ -13,7 +13,7 @@ from model.presentation.charts.frontiers import overview_figure
 from model.presentation.readings import readings
 from model.presentation.report import Section, render_html, versions
 from model.presentation.text import plain
-from model.robustness.backtest import calibration_table
+from model.robustness.backtest import HINDSIGHT_CAVEAT, calibration_table
 from model.robustness.multiverse import choice_importance, headline
 from pages.common import current_dataset, footer, monthly_lags, route_deep_links_through_entry_point, run_fit, settings, titles
 
@@ -91,7 +91,7 @@ if bt is not None:
     table = calibration_table(bt)
     sections.append(Section("How past forecasts fared", [
         f"Backtest on {bt['benchmark'].iloc[0]}: forecasts from {bt['cutoff'].min()} to {bt['cutoff'].max()} cutoffs. "
-        "Coverage near 0.5 and 0.9 means honest intervals; lower CRPS is better."], table=table))
+        "Coverage near 0.5 and 0.9 means honest intervals; lower CRPS is better.", HINDSIGHT_CAVEAT], table=table))
 else:
     sections.append(Section("How past forecasts fared", ["Run the Backtest page to add this."]))
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from model.bayes.engine import SamplerSettings
+from model.core.errors import DataError
 from model.robustness.backtest import _ols_predictive, backtest_benchmark, backtest_mean, calibration_table, realised_lag
 from tests.conftest import ROOT
 from tests.sim import simulate_series
@@ -90,3 +91,21 @@ def test_benchmarks_that_appear_after_the_cutoff_change_nothing_before_it(aa):
     with_late = backtest_mean(more, names + [f"late_{i}" for i in range(6)], **kw)
     cols = ["cutoff", "horizon_months", "pred_median", "lo50", "hi50", "lo90", "hi90", "n_train"]
     pd.testing.assert_frame_equal(base[cols], with_late[cols])
+
+
+def test_real_time_backtest_fits_each_index_version_at_its_own_date(aa):
+    """Real time: at 2026-06-15 the fit sees only the 06-15 index version (and models released before that date); the
+    hindsight run at the same cutoff fits the newest version; both are scored against the newest version's lag."""
+    from model.robustness.backtest import INDEX_VINTAGES, backtest_vintages
+
+    live = backtest_vintages(aa.scores, "intelligence", methods=("ols", "linear"), benchmarks=aa.benchmarks, sampler=FAST)
+    past = backtest_vintages(aa.scores, "intelligence", methods=("ols", "linear"), benchmarks=aa.benchmarks, sampler=FAST,
+                             hindsight=True)
+    assert set(live["cutoff"]) == set(past["cutoff"]) == set(sorted(INDEX_VINTAGES["intelligence"])[:-1])
+    assert live["benchmark"].str.contains("real time").all() and past["benchmark"].str.contains("hindsight").all()
+    cols = ["cutoff", "horizon_months", "target_date", "observed_lag"]
+    pd.testing.assert_frame_equal(live[cols].reset_index(drop=True), past[cols].reset_index(drop=True))  # same targets
+    # the forecasts differ: the 06-15 version's lags are not the newest version's
+    assert not np.allclose(live["pred_median"].to_numpy(), past["pred_median"].to_numpy())
+    with pytest.raises(DataError, match="No index versions"):
+        backtest_vintages(aa.scores, "math", benchmarks=aa.benchmarks)

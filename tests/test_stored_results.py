@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from model.analysis import FitSettings
-from model.stored_results import load_result, result_path, run_analysis_stored
+from model.presentation.stored_results import load_result, result_path, run_analysis_stored
 from tests.conftest import ROOT
 
 SETTINGS = FitSettings(draws=200, chains=2)
@@ -27,7 +27,8 @@ def test_a_fit_is_stored_and_read_back_in_another_process(store, aa):
     path = result_path(aa.content_hash, SETTINGS)
     assert path.exists() and path.parent.parent == store
     probe = ("import time; from model.analysis import FitSettings; from model.data.embedded import load_embedded; "
-             "from model.stored_results import run_analysis_stored; ds = load_embedded('aa'); t = time.perf_counter(); "
+             "from model.presentation.stored_results import run_analysis_stored; ds = load_embedded('aa'); "
+             "t = time.perf_counter(); "
              "r = run_analysis_stored(ds, FitSettings(draws=200, chains=2)); print(time.perf_counter() - t); "
              "r.summary.to_csv('out.csv', index=False)")
     env = {k: v for k, v in os.environ.items() if k != "FRONTIER_LAG_NO_RESULT_STORE"}

@@ -36,6 +36,11 @@ from model.lags.engine import frontier_lag
 from model.robustness.comparison import crps_samples
 
 HORIZONS = (3, 6, 12)
+#: What every backtest on today's data must say: it scores forecasts that could not have been made.
+HINDSIGHT_CAVEAT = ("These backtests use today's data for the past: index values computed after the fact (AA rescales its "
+                    "indices) and today's open-weights flags, so they flatter every method a little. The real-time check "
+                    "fits each published AA index version at its own snapshot date (2026-06-15, 08-22, 10-10) and scores "
+                    "it against the newest: few, short-horizon forecasts, but no hindsight.")
 #: Default methods, and every method a backtest knows: the OLS baseline and each Bayesian model.
 METHODS = ("ols", "linear", "linear_ar1")
 METHODS_ALL = ("ols", *MODELS, "stacked")
@@ -188,6 +193,48 @@ def backtest_mean(scores: pd.DataFrame, names: list[str], *, methods=METHODS, cu
 
     rows = _run(f"mean of {len(names)} benchmarks", observe, realise, cross, cutoffs, methods=methods, horizons=horizons,
                 sampler=sampler or SamplerSettings(draws=500, tune=500, chains=2), seed=seed)
+    return pd.DataFrame(rows)
+
+
+#: The AA index versions embedded, by the date of the snapshot that published them: what a forecaster saw on that date
+#: (the models released by then, their index values and open flags as then published).
+INDEX_VINTAGES = {
+    "intelligence": {"2026-06-15": "intelligence_index_2026_06_15", "2026-08-22": "intelligence_index",
+                     "2026-10-10": "intelligence_index_2026_10_10"},
+    "coding": {"2026-06-15": "coding_index_2026_06_15", "2026-08-22": "coding_index"},
+    "agentic": {"2026-06-15": "agentic_index_2026_06_15", "2026-08-22": "agentic_index",
+                "2026-10-10": "agentic_index_2026_10_10"},
+}
+VINTAGE_HORIZONS = (1, 2, 3)
+
+
+def backtest_vintages(scores: pd.DataFrame, index: str, *, methods=METHODS, horizons=VINTAGE_HORIZONS,
+                      start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                      sampler: SamplerSettings | None = None, seed: int = 0, hindsight: bool = False) -> pd.DataFrame:
+    """A real-time backtest: at each snapshot date but the last, fit the index version that snapshot published (only
+    what was known then) and score the forecast against the newest version's lag ``horizons`` months later.
+
+    ``hindsight=True`` runs the same cutoffs and horizons on the newest version alone (today's index values and open
+    flags for the past: the usual backtest), so the two can be set side by side: the difference is what hindsight adds.
+    The snapshots are only months apart, so the horizons are short (1-3 months) and the forecasts few."""
+    versions = INDEX_VINTAGES.get(index)
+    if versions is None:
+        raise DataError(f"No index versions for {index!r}; use one of {', '.join(INDEX_VINTAGES)}.")
+    dates = sorted(versions)
+    latest = versions[dates[-1]]
+    kw = dict(benchmarks=benchmarks, definition=definition)
+
+    def observe(c):
+        version = latest if hindsight else versions[c.date().isoformat()]
+        past = scores[scores["release_date"] < c]
+        return benchmark_observations(past, version, kind="monthly", start=start, end=c - pd.Timedelta(days=1),
+                                      reference=c, **kw)
+
+    label = f"{index} index ({'hindsight: newest version' if hindsight else 'real time: each snapshot'})"
+    rows = _run(label, observe, lambda d: realised_lag(scores, latest, d, **kw),
+                lambda c: realised_crossing(scores, latest, c, **kw), [pd.Timestamp(d) for d in dates[:-1]],
+                methods=methods, horizons=horizons, sampler=sampler or SamplerSettings(draws=500, tune=500, chains=2),
+                seed=seed)
     return pd.DataFrame(rows)
 
 
