@@ -48,23 +48,23 @@ if st.button("Run the backtest", type="primary", disabled=not methods):
 results = st.session_state.get(key)
 if results is None:
     st.info("Run the backtest to see the calibration plot and the table.")
-    st.stop()
-st.session_state["backtest_last"] = results
-table = calibration_table(results)
-fig = calibration_figure(table)
-st.plotly_chart(fig, width="stretch")
-st.session_state.setdefault("figures", {})["backtest_calibration"] = fig
-overall = table.groupby("method").apply(lambda g: pd.Series({
-    "cover50": (g["cover50"] * g["n"]).sum() / g["n"].sum(), "cover90": (g["cover90"] * g["n"]).sum() / g["n"].sum(),
-    "crps": (g["crps"] * g["n"]).sum() / g["n"].sum()}), include_groups=False).reset_index()
-overall["calibration_error"] = (overall["cover50"] - 0.5).abs() + (overall["cover90"] - 0.9).abs()
-best = overall.sort_values(["calibration_error", "crps"]).iloc[0]
-st.markdown(f"**Best calibrated: {best['method']}** (50% intervals held {best['cover50']:.0%} of the time, 90% intervals "
-            f"{best['cover90']:.0%}; mean CRPS {best['crps']:.2f} months). Lowest CRPS: "
-            f"{overall.sort_values('crps').iloc[0]['method']}.")
-st.dataframe(table, hide_index=True, width="stretch")
-with st.expander("Every forecast"):
-    st.dataframe(results, hide_index=True, width="stretch")
+else:
+    st.session_state["backtest_last"] = results
+    table = calibration_table(results)
+    fig = calibration_figure(table)
+    st.plotly_chart(fig, width="stretch")
+    st.session_state.setdefault("figures", {})["backtest_calibration"] = fig
+    overall = table.groupby("method").apply(lambda g: pd.Series({
+        "cover50": (g["cover50"] * g["n"]).sum() / g["n"].sum(), "cover90": (g["cover90"] * g["n"]).sum() / g["n"].sum(),
+        "crps": (g["crps"] * g["n"]).sum() / g["n"].sum()}), include_groups=False).reset_index()
+    overall["calibration_error"] = (overall["cover50"] - 0.5).abs() + (overall["cover90"] - 0.9).abs()
+    best = overall.sort_values(["calibration_error", "crps"]).iloc[0]
+    st.markdown(f"**Best calibrated: {best['method']}** (50% intervals held {best['cover50']:.0%} of the time, 90% intervals "
+                f"{best['cover90']:.0%}; mean CRPS {best['crps']:.2f} months). Lowest CRPS: "
+                f"{overall.sort_values('crps').iloc[0]['method']}.")
+    st.dataframe(table, hide_index=True, width="stretch")
+    with st.expander("Every forecast"):
+        st.dataframe(results, hide_index=True, width="stretch")
 
 st.subheader("Real time: each AA index version at its own date")
 vintage_index = st.selectbox("AA index", list(INDEX_VINTAGES))
@@ -81,9 +81,11 @@ if st.button("Run the real-time check", disabled=not methods):
             st.error(plain(exc))
 vint = st.session_state.get(vkey)
 if vint is not None:
-    st.dataframe(vint.groupby(["benchmark", "method"]).agg(
-        forecasts=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index(),
-        hide_index=True, width="stretch")
+    vtable = vint.groupby(["benchmark", "method"]).agg(
+        forecasts=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index()
+    st.dataframe(vtable.rename(columns={"benchmark": "fitted on", "cover50": "50% intervals held",
+                                        "cover90": "90% intervals held", "crps": "CRPS (months)"}).round(2),
+                 hide_index=True, width="stretch")
     st.caption("Real time fits what each snapshot published; hindsight fits the newest version at the same dates. Both are "
                "scored against the newest version's lag 1-3 months later.")
 footer(ds)

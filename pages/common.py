@@ -349,7 +349,7 @@ def diagnostics_panel(row) -> None:
         c1.metric("engine", "importance")
         c2.metric("Pareto k", f"{row['pareto_k']:.2f}")
         c3.metric("effective draws", f"{row['ess_bulk_min']:.0f}")
-        c4.metric("divergences", "none (no MCMC)")
+        c4.metric("divergences", "n/a", help="Importance sampling has no Markov chain, so no divergences.")
         checks = "importance sampling: Pareto k ≤ 0.5, effective draws ≥ 400"
     else:
         rhat = float(row["rhat_max"])

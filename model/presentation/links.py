@@ -16,7 +16,7 @@ from model.analysis import FitSettings
 from model.bayes.priors import TrendPriors
 
 #: Link parameters that are plain fit settings, and the integer ones among them.
-TEXT_PARAMS = ("model", "likelihood", "observations", "lag_definition", "follower", "leader")
+TEXT_PARAMS = ("model", "likelihood", "observations", "lag_definition", "follower", "leader", "engine")
 INT_PARAMS = ("seed", "draws", "chains")
 BOOL_PARAMS = ("measurement_error",)
 _BOOL_TEXT = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
