@@ -1,7 +1,8 @@
 """Load test: several concurrent headless Chromium clients drive the server on loopback for a bounded time.
 
-Each client repeatedly opens a new session on the Data page, then moves to Frontiers and Lag overview, timing each
-page until its content is visible. Reports p50/p95 page latency, pages served, errors, and the server's peak RSS.
+Each client repeatedly opens a new session on the answer page, then moves to Frontiers, Lag overview and Trend fit and
+changes a prior there, timing each step until its answer is visible. Reports p50/p95 page latency, pages served,
+errors, and the server's peak RSS.
 
     .venv/bin/python bench/bench_load.py [--clients 6] [--seconds 60]
 """
@@ -18,7 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app  # noqa: E402
 
-STEPS = [(None, "Coverage per benchmark"), ("Frontiers", "open vs closed frontier"), ("Lag overview", "Every benchmark")]
+#: Each new session: the answer page, Frontiers, Lag overview and Trend fit (each until its answer shows), then a prior
+#: change on Trend fit (one keyboard step of the slope prior mean) until the refitted answer shows.
+STEPS = [(None, "by the end of 2027"), ("Frontiers", "Show the lag at"), ("Lag overview", "Every benchmark"),
+         ("Trend fit", "probability it never closes")]
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -39,17 +43,27 @@ async def client(browser, url: str, deadline: float, latencies: list, errors: li
                     await page.goto(url, wait_until="domcontentloaded")
                 else:
                     await page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
-                await page.get_by_text(marker).first.wait_for(timeout=60_000)
+                await page.get_by_text(marker).first.wait_for(timeout=120_000)
                 latencies.append(time.perf_counter() - t0)
-                if await page.locator("[data-testid='stException']").count():
-                    errors.append("exception on page")
+            slider = page.get_by_role("slider", name="Slope prior mean (months of lag per year)")
+            await slider.focus()
+            t0 = time.perf_counter()
+            await slider.press("ArrowRight")
+            await page.wait_for_timeout(300)
+            await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                         timeout=120_000)
+            await page.get_by_text("probability it never closes").first.wait_for(timeout=120_000)
+            latencies.append(time.perf_counter() - t0)
+            if await page.locator("[data-testid='stException']").count():
+                errors.append("exception on page")
         except Exception as exc:  # a timeout or a crash counts as an error, the load goes on
             errors.append(f"{exc.__class__.__name__}")
         finally:
             await context.close()
 
 
-async def main_async(clients: int, seconds: float) -> None:
+async def run_load(clients: int, seconds: float) -> tuple[list[float], list[str], float]:
+    """(latencies, errors, server peak RSS in MB) of ``clients`` sessions looping for ``seconds``."""
     from playwright.async_api import async_playwright
 
     info: dict = {}
@@ -61,6 +75,11 @@ async def main_async(clients: int, seconds: float) -> None:
             await asyncio.gather(*(client(browser, url, deadline, latencies, errors) for _ in range(clients)))
             await browser.close()
         rss = peak_rss_mb(info["pid"])
+    return latencies, errors, rss
+
+
+async def main_async(clients: int, seconds: float) -> None:
+    latencies, errors, rss = await run_load(clients, seconds)
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
     print(f"clients {clients}, duration {seconds:.0f} s, pages served {len(latencies)}, errors {len(errors)}")
     print(f"page latency p50 {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")

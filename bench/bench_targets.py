@@ -146,55 +146,11 @@ def _first_visits(label: str) -> None:
         browser.close()
 
 
-async def _load_client(browser, url, deadline, latencies, errors):
-    steps = [(None, "by the end of 2027"), ("Frontiers", "Show the lag at"), ("Lag overview", "Every benchmark"),
-             ("Trend fit", "probability it never closes")]
-    while time.perf_counter() < deadline:
-        context = await browser.new_context(viewport={"width": 1280, "height": 900})
-        page = await context.new_page()
-        try:
-            for link, marker in steps:
-                t0 = time.perf_counter()
-                if link is None:
-                    await page.goto(url, wait_until="domcontentloaded")
-                else:
-                    await page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
-                await page.get_by_text(marker).first.wait_for(timeout=120_000)
-                latencies.append(time.perf_counter() - t0)
-            # a prior change on Trend fit: the slope prior mean slider, one step by keyboard, until the answer is back
-            slider = page.get_by_role("slider").nth(1)
-            await slider.focus()
-            t0 = time.perf_counter()
-            await slider.press("ArrowRight")
-            await page.wait_for_timeout(300)
-            await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                                         timeout=120_000)
-            await page.get_by_text("probability it never closes").first.wait_for(timeout=120_000)
-            latencies.append(time.perf_counter() - t0)
-            if await page.locator("[data-testid='stException']").count():
-                errors.append("exception on page")
-        except Exception as exc:  # a timeout or a crash counts as an error, the load goes on
-            errors.append(exc.__class__.__name__)
-        finally:
-            await context.close()
-
-
 async def _load(clients: int, seconds: float, tmp: Path) -> None:
-    from playwright.async_api import async_playwright
-
-    from bench.bench_load import peak_rss_mb
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
+    from bench.bench_load import run_load
 
     os.environ["FRONTIER_LAG_CACHE"] = str(tmp / "cache_load")
-    info: dict = {}
-    with served_app(info=info) as (url, _):
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            latencies, errors = [], []
-            deadline = time.perf_counter() + seconds
-            await asyncio.gather(*(_load_client(browser, url, deadline, latencies, errors) for _ in range(clients)))
-            await browser.close()
-        rss = peak_rss_mb(info["pid"])
+    latencies, errors, rss = await run_load(clients, seconds)
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
     print(f"5. load: {clients} clients for {seconds:.0f} s, {len(latencies)} page answers, {len(errors)} errors "
           f"{sorted(set(errors)) if errors else ''}")
