@@ -23,7 +23,7 @@ from model.bayes.engine import ENGINES, SamplerSettings
 from model.bayes.fitting import FitSpec, PooledSpec, TrendFit, fit_pooled, fit_trend
 from model.bayes.observations import OBSERVATION_KINDS, benchmark_observations, mean_observations, pooled_observations
 from model.bayes.priors import PoolingPriors, TrendPriors
-from model.bayes.stacking import fit_stacked
+from model.bayes.stacking import fit_pooled_stacked, fit_stacked
 from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
 from model.bayes.trends import LIKELIHOODS, MODELS
 from model.core.errors import DataError
@@ -169,6 +169,8 @@ def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: T
                                         **_with_errors(ds, settings, groups))
     spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
                       sampler=settings.sampler(0.9))
+    if settings.model == "stacked":  # both pooled structures, mixed by stacking weights (model.bayes.stacking)
+        return {"pooled": fit_pooled_stacked(pooled, spec)}, notes
     return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, notes
 
 
@@ -191,7 +193,7 @@ class Design:
 
 DESIGNS: dict[str, Design] = {
     "none": Design(_fit_each, frozenset({"pooling_priors", "correlated"})),
-    "partial": Design(_fit_partial, frozenset({"priors", "model"})),
+    "partial": Design(_fit_partial, frozenset({"priors"})),  # model: "stacked" mixes the pooled structures
     "complete": Design(_fit_complete, frozenset({"pooling_priors", "correlated"})),
 }
 

@@ -12,6 +12,7 @@ from model.core.errors import DataError
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
 from model.presentation.readings import readings
+from model.presentation.text import plain
 from model.presentation.warmup import default_pooled_settings
 from pages.common import (
     current_dataset,
@@ -43,6 +44,10 @@ with st.form("pooled"):
     ps["start"] = c4.selectbox("Window starts", ["2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01"],
                                index=["2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01"].index(ps["start"] or "2024-01-01"))
     ps["correlated"] = c5.checkbox("Correlated intercepts and slopes (LKJ)", value=ps["correlated"])
+    ps["model"] = "stacked" if c5.checkbox(
+        "Stack both structures", value=ps.get("model") == "stacked",
+        help="Fit the independent and the correlated structure and mix them by stacking weights (PSIS-LOO); the weights "
+             "are shown with the answer. Takes two fits.") else "linear"
     pp = ps["pooling_priors"]
     h1, h2, h3, h4 = st.columns(4)
     pp["pop_slope_mean"] = h1.slider("Population slope, prior mean (months/yr)", -20.0, 20.0, float(pp["pop_slope_mean"]), 0.5)
@@ -71,6 +76,9 @@ horizon = pd.Timestamp("2035-12-31")
 st.subheader("Population and a new benchmark")
 st.markdown(f"**Population:** {readings(pop.to_dict())['crossing']}")
 st.markdown(f"**A new, unseen benchmark:** {readings(new.to_dict())['crossing']}")
+if pop.get("stack_weights"):
+    st.caption(plain(f"Stacked across the pooled structures (weights {pop['stack_weights']}, from PSIS-LOO: how well each "
+                     "predicts a held-out lag)."))
 d_pop, p_pop = crossing_dates(fit, "population", horizon=horizon)
 d_new, p_new = crossing_dates(fit, "new", horizon=horizon)
 figs = {"crossing": crossing_figure({"population": d_pop, "new benchmark": d_new}, {"population": p_pop, "new benchmark": p_new},
