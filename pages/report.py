@@ -103,7 +103,8 @@ sections.append(Section("Data provenance and versions", [
     f"Settings: open definition {s['open_definition']}, tolerance {s['tolerance']}, estimated values "
     f"{'included' if s['include_estimated'] else 'excluded'}, lag definition {form['lag_definition']}, score "
     f"uncertainty {'in the fit' if form['measurement_error'] else 'ignored'}, {form['likelihood']} likelihood, "
-    f"{form['draws']} draws x {form['chains']} chains, seed {form['seed']}. Priors: " + stacked_settings.priors.to_json()]))
+    f"{form['draws']} draws x {form['chains']} chains, seed {form['seed']}, engine {form.get('engine', 'auto')}. Priors: "
+    + "; ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in stacked_settings.priors.model_dump().items()) + "."]))
 
 for sec in sections:
     st.subheader(plain(sec.title))
