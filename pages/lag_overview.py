@@ -66,7 +66,8 @@ if ols is not None:
                "points as independent and gives no uncertainty.")
 
 st.subheader("Every benchmark")
-st.plotly_chart(small_multiples_figure(long, titles(ds)), width="stretch")
+columns = st.radio("Panels per row", [2, 3, 4], horizontal=True, help="Two read on a phone; four fit a wide screen.")
+st.plotly_chart(small_multiples_figure(long, titles(ds), columns=columns), width="stretch")
 with st.expander("Summary per month"):
     st.dataframe(summary, hide_index=True, width="stretch")
 footer(ds)

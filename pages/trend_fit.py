@@ -72,19 +72,26 @@ fs["start"] = start.isoformat() if start > first_release else None
 
 pc1, pc2 = st.columns([1, 1])
 p = fs["priors"]
+
+
+def prior_slider(label: str, lo: float, hi: float, name: str, step: float, **kw) -> float:
+    # a stable key: the widget keeps its identity (and keyboard focus) as its value changes between reruns
+    return st.slider(label, lo, hi, float(p[name]), step, key=f"prior_{name}", **kw)
+
+
 with pc1:
     st.markdown("**Priors** (real units)")
-    p["intercept_mean"] = st.slider("Lag now, prior mean (months)", 0.0, 24.0, float(p["intercept_mean"]), 0.5)
-    p["intercept_sd"] = st.slider("Lag now, prior sd (months)", 0.5, 20.0, float(p["intercept_sd"]), 0.5)
-    p["slope_mean"] = st.slider("Slope prior mean (months of lag per year)", -20.0, 20.0, float(p["slope_mean"]), 0.5,
-                                help="Negative: the gap is closing.")
-    p["slope_sd"] = st.slider("Slope prior sd (months of lag per year)", 0.5, 20.0, float(p["slope_sd"]), 0.5)
-    p["noise_sd"] = st.slider("Noise scale (months)", 0.5, 15.0, float(p["noise_sd"]), 0.5)
+    p["intercept_mean"] = prior_slider("Lag now, prior mean (months)", 0.0, 24.0, "intercept_mean", 0.5)
+    p["intercept_sd"] = prior_slider("Lag now, prior sd (months)", 0.5, 20.0, "intercept_sd", 0.5)
+    p["slope_mean"] = prior_slider("Slope prior mean (months of lag per year)", -20.0, 20.0, "slope_mean", 0.5,
+                                   help="Negative: the gap is closing.")
+    p["slope_sd"] = prior_slider("Slope prior sd (months of lag per year)", 0.5, 20.0, "slope_sd", 0.5)
+    p["noise_sd"] = prior_slider("Noise scale (months)", 0.5, 15.0, "noise_sd", 0.5)
     if fs["likelihood"] == "student":
-        p["student_nu"] = st.slider("Student-t degrees of freedom", 1.0, 30.0, float(p["student_nu"]), 1.0)
+        p["student_nu"] = prior_slider("Student-t degrees of freedom", 1.0, 30.0, "student_nu", 1.0)
     if fs["model"] == "linear_ar1":
-        p["ar_lengthscale_median"] = st.slider("AR correlation time, prior median (years)", 0.1, 3.0,
-                                               float(p["ar_lengthscale_median"]), 0.1)
+        p["ar_lengthscale_median"] = prior_slider("AR correlation time, prior median (years)", 0.1, 3.0,
+                                                  "ar_lengthscale_median", 0.1)
     with st.expander("Sampler"):
         # A settings file or shared link may carry any valid value: keep it among the options.
         fs["draws"] = st.select_slider("Draws per chain", sorted({250, 500, 1000, 2000, int(fs["draws"])}),

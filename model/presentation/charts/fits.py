@@ -41,7 +41,7 @@ def fit_figure(obs_frame: pd.DataFrame, band: pd.DataFrame, *, title: str, cross
             fig.add_trace(go.Scatter(x=pts["date"], y=pts["lag_months"], mode="markers", name=f"observed: {label}",
                                      marker={"color": colour if status != "ok" else INK, "symbol": symbol, "size": 8},
                                      error_y=error, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} months<extra></extra>"))
-    fig.add_hline(y=0, line={"color": "#555555", "width": 1})
+    fig.add_hline(y=0, line={"color": INK, "width": 1})
     if crossing_median is not None:
         fig.add_vline(x=crossing_median, line={"color": OKABE_ITO["closed"], "dash": "dash", "width": 2})
         fig.add_annotation(x=crossing_median, y=1, yref="paper", text=f"median crossing {crossing_median:%Y-%m}",
@@ -59,7 +59,7 @@ def crossing_figure(dates_by_label: dict[str, np.ndarray], p_never: dict[str, fl
     """Histogram of crossing dates (draws that cross before the horizon) and a separate bar for
     P(not by the horizon), for one or more posteriors."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.82, 0.18], shared_yaxes=False, horizontal_spacing=0.06,
-                        subplot_titles=["crossing date (share of draws per quarter)", "no crossing by horizon"])
+                        subplot_titles=["crossing date<br>(share of draws per quarter)", "not by<br>horizon"])
     hist = crossing_histogram(dates_by_label, horizon)
     for i, label in enumerate(dates_by_label):
         colour = SEQUENCE[i % len(SEQUENCE)]
@@ -73,7 +73,8 @@ def crossing_figure(dates_by_label: dict[str, np.ndarray], p_never: dict[str, fl
                              hovertemplate="P(no crossing by horizon) = %{y:.1%}<extra></extra>"), row=1, col=2)
     fig.update_yaxes(tickformat=".0%", row=1, col=1)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.15], row=1, col=2)
-    fig = layout(fig, title, height=400)
+    fig = layout(fig, title, height=420)
+    fig.update_layout(margin_t=fig.layout.margin.t + 60)  # room for the two-line panel titles under the title
     fig.update_layout(barmode="overlay", legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "xanchor": "left"})
     return fig
 
@@ -99,7 +100,7 @@ def slope_figure(posterior: np.ndarray, prior_mean: float, prior_sd: float, *,
     fig = go.Figure()
     fig.add_trace(go.Bar(x=post["slope"], y=post["density"], name="posterior", marker_color=OKABE_ITO["open"], opacity=0.75))
     fig.add_trace(go.Scatter(x=prior["slope"], y=prior["density"], mode="lines", name="prior",
-                             line={"color": "#555555", "dash": "dash", "width": 2}))
+                             line={"color": INK, "dash": "dash", "width": 2}))
     fig.update_layout(bargap=0)
     fig.add_vline(x=0, line={"color": OKABE_ITO["closed"], "width": 1.5})
     fig.update_xaxes(title="slope (months of lag per year; negative = closing)")

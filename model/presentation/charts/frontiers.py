@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ from plotly.subplots import make_subplots
 
 from model.core.timeaxis import years_between
 from model.lags.engine import UNOBSERVED
-from model.presentation.charts.style import OKABE_ITO, STATUS_STYLE, add_band, chart_text, layout
+from model.presentation.charts.style import INK, OKABE_ITO, STATUS_STYLE, add_band, chart_text, layout
 
 
 def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.DataFrame, closed_frontier: pd.DataFrame,
@@ -72,7 +73,7 @@ def lag_curve_figure(grid: pd.DataFrame, events: pd.DataFrame, *, title: str, ol
         add_band(fig, band["date"], band["lag_lo90"], band["lag_hi90"], OKABE_ITO["open"],
                  "90% band from score uncertainty", 0.18)
     fig.add_trace(go.Scatter(
-        x=grid["date"], y=grid["lag_months"], mode="lines", name="lag on grid", line={"color": "#555555", "width": 1.5},
+        x=grid["date"], y=grid["lag_months"], mode="lines", name="lag on grid", line={"color": INK, "width": 1.5},
         customdata=np.stack([chart_text(grid["open_model"]), chart_text(grid["closed_match_model"]), grid["status"]], axis=-1),
         hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} months<br>open: %{customdata[0]}<br>closed match: %{customdata[1]}"
                       "<br>%{customdata[2]}<extra></extra>",
@@ -153,14 +154,22 @@ def overview_figure(long: pd.DataFrame, summary: pd.DataFrame, *, title: str, ol
     return fig
 
 
-def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, columns: int = 4) -> go.Figure:
-    """One small panel per benchmark, shared axes, lag on the grid."""
+def panel_title(text: str, width: int = 22) -> str:
+    """A small-multiple title on at most two short lines (a long title ran into its neighbours on narrow screens)."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
+    return "<br>".join(chart_text(line) for line in lines)
+
+
+def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, columns: int = 2) -> go.Figure:
+    """One small panel per benchmark, shared axes, lag on the grid. Two columns by default: readable on a phone."""
     names = list(dict.fromkeys(long["benchmark"]))
     rows = max(1, math.ceil(len(names) / columns))
     fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, shared_yaxes=True,
-                        subplot_titles=[chart_text(titles.get(n, n)[:34]) for n in names],
-                        vertical_spacing=0.5 / max(rows, 1) if rows > 1 else 0.1,
-                        horizontal_spacing=0.03)
+                        subplot_titles=[panel_title(titles.get(n, n)) for n in names],
+                        vertical_spacing=min(0.3, 60 / (200 * rows)),  # about 60 px: room for a two-line panel title
+                        horizontal_spacing=0.06)
     ymax = float(np.nanmax(long["lag_months"])) if long["lag_months"].notna().any() else 1.0
     for i, name in enumerate(names):
         s = long[long["benchmark"] == name]
@@ -176,7 +185,7 @@ def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, column
                                      hoverinfo="skip"), row=r, col=c)
     fig.update_yaxes(range=[0, ymax * 1.05])
     fig.update_annotations(font_size=11)
-    fig.update_layout(height=max(260, 190 * rows), margin={"l": 40, "r": 10, "t": 40, "b": 30}, template="plotly_white",
+    fig.update_layout(height=max(260, 200 * rows), margin={"l": 40, "r": 10, "t": 80, "b": 30}, template="plotly_white",
                       title={"text": "Lag (months) per benchmark; orange triangles = left-censored", "x": 0.01,
                              "font": {"size": 13}})
     return fig
