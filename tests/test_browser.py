@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, served_app, wait_rendered
+from tests.browser import ROOT, served_app, wait_rendered
 
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts" / "screenshots"))
 PAGES = [("The answer", "When could the gap reach zero?", "answer"),
@@ -14,17 +14,6 @@ PAGES = [("The answer", "When could the gap reach zero?", "answer"),
          ("Lag overview", "Every benchmark", "lag_overview")]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}; .ci/run installs Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def shot(page, name):

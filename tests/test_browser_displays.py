@@ -3,26 +3,14 @@ keyboard-only prior change on Trend fit, a shared link opened in a fresh context
 readable in dark theme, and no overlapping chart text at 420 px."""
 
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app, wait_rendered
+from tests.browser import served_app, wait_rendered
 
 pytestmark = pytest.mark.browser
 SLIDER = "Slope prior mean (months of lag per year)"
 CROSSING = "probability it never closes"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}; .ci/run installs Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
