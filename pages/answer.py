@@ -10,6 +10,7 @@ from model.lags.engine import frontier_lag
 from model.lags.groups import groups_sentence
 from model.presentation.charts.frontiers import overview_figure
 from model.presentation.first_view import as_row, first_view_settings, load_first_view
+from model.presentation.links import link_params
 from model.presentation.text import plain
 from pages.common import (
     current_dataset,
@@ -20,6 +21,7 @@ from pages.common import (
     route_deep_links_through_entry_point,
     run_fit,
     settings,
+    share_link,
     titles,
 )
 
@@ -98,6 +100,15 @@ if linear is not None and abs(row["p_cross_by_2027_12_31"] - linear["p_cross_by_
                   f"puts the zero gap sooner; a single straight line says median "
                   f"{str(linear['crossing_median'] or 'never')[:7]} and {fmt_prob(linear['p_cross_by_2027_12_31'])} by the "
                   "end of 2027. Treat the date as fragile: see Trend fit and the Multiverse."))
+
+share_link(link_params(answer_settings, page="answer"), "this answer")
+st.markdown("**Why?** See the frontiers and the lags behind this answer. **How sure?** See every analytic choice at once "
+            "and how such forecasts fared in the past.")
+w1, w2, w3, w4 = st.columns(4)
+w1.page_link("pages/frontiers.py", label="Why: Frontiers", icon=":material/stacked_line_chart:")
+w2.page_link("pages/lag_overview.py", label="Why: Lag overview", icon=":material/insights:")
+w3.page_link("pages/multiverse.py", label="How sure: Multiverse", icon=":material/scatter_plot:")
+w4.page_link("pages/backtest.py", label="How sure: Backtest", icon=":material/history:")
 
 st.plotly_chart(overview_figure(long, summary, title="Lag across benchmarks, per month", mean_intervals=band),
                 width="stretch")

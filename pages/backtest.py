@@ -16,7 +16,7 @@ from model.robustness.backtest import (
     backtest_vintages,
     calibration_table,
 )
-from pages.common import current_dataset, footer, route_deep_links_through_entry_point, settings, titles
+from pages.common import current_dataset, footer, people_table, route_deep_links_through_entry_point, settings, titles
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -62,9 +62,9 @@ else:
     st.markdown(f"**Best calibrated: {best['method']}** (50% intervals held {best['cover50']:.0%} of the time, 90% intervals "
                 f"{best['cover90']:.0%}; mean CRPS {best['crps']:.2f} months). Lowest CRPS: "
                 f"{overall.sort_values('crps').iloc[0]['method']}.")
-    st.dataframe(table, hide_index=True, width="stretch")
+    people_table(table, ds)
     with st.expander("Every forecast"):
-        st.dataframe(results, hide_index=True, width="stretch")
+        people_table(results, ds)
 
 st.subheader("Real time: each AA index version at its own date")
 vintage_index = st.selectbox("AA index", list(INDEX_VINTAGES))
@@ -83,9 +83,7 @@ vint = st.session_state.get(vkey)
 if vint is not None:
     vtable = vint.groupby(["benchmark", "method"]).agg(
         forecasts=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index()
-    st.dataframe(vtable.rename(columns={"benchmark": "fitted on", "cover50": "50% intervals held",
-                                        "cover90": "90% intervals held", "crps": "CRPS (months)"}).round(2),
-                 hide_index=True, width="stretch")
+    people_table(vtable, ds)
     st.caption("Real time fits what each snapshot published; hindsight fits the newest version at the same dates. Both are "
                "scored against the newest version's lag 1-3 months later.")
 footer(ds)

@@ -90,7 +90,9 @@ def settings() -> dict:
     """Analysis settings, shared by every page (kept outside widget state so they persist)."""
     if "settings" not in st.session_state:
         st.session_state["settings"] = dict(DEFAULT_SETTINGS)
-        if "benchmark" in st.query_params or any(k.startswith("p_") for k in st.query_params):
+        from model.presentation.links import is_shared_link
+
+        if is_shared_link({k: st.query_params[k] for k in st.query_params}):
             from model.analysis import FitSettings
 
             # A shared link may open on any page: apply it to the Trend fit settings right away.
@@ -196,6 +198,35 @@ def footer(ds: Dataset) -> None:
 
 def titles(ds: Dataset) -> dict[str, str]:
     return dict(zip(ds.benchmarks["benchmark"], ds.benchmarks["display_name"], strict=False))
+
+
+def people_table(frame: pd.DataFrame, ds: Dataset | None = None, **kw) -> None:
+    """A table with plain headers, units, display names and 2-3 significant figures; each header's help names its
+    meaning and raw column (model.presentation.tables)."""
+    from model.presentation.tables import table_for_people
+
+    shown, help_text = table_for_people(frame, names=titles(ds) if ds is not None else None)
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={h: st.column_config.Column(h, help=text) for h, text in help_text.items()}, **kw)
+
+
+def follow_address(params: dict[str, str]) -> str:
+    """Keep the address bar equal to a link to what the page shows (only ``params``); returns the full link (the
+    app's address when the browser gave it, else the query alone)."""
+    from urllib.parse import urlencode
+
+    if {k: st.query_params.get(k) for k in params} != params or set(st.query_params) - set(params):
+        st.query_params.from_dict(params)
+    return f"{st.context.url or ''}?{urlencode(params)}"
+
+
+def share_link(params: dict[str, str], what: str = "this fit", *, expanded: bool = False) -> None:
+    """The address follows the settings; a copyable link to them (the copy icon is at the right of the box)."""
+    link = follow_address(params)
+    with st.expander(f"Share {what}", expanded=expanded, icon=":material/link:"):
+        st.code(link, language=None, wrap_lines=True)
+        st.caption("The copy button is at the right of the box (or copy the address bar). The link opens this page "
+                   "with these settings, fitted; every value is checked again when it is opened.")
 
 
 def empty_overrides() -> pd.DataFrame:
@@ -406,25 +437,48 @@ def apply_query_params(fit_form: dict) -> None:
     """Load settings from a shared link once per session (?benchmark=…&model=…&p_slope_mean=…).
 
     Every value is validated (model.presentation.links); invalid ones are dropped with a notice shown by
-    :func:`show_link_notices`, so nothing invalid stays in the session."""
+    :func:`show_link_notices`, so nothing invalid stays in the session. A Compare link's benchmarks go to Compare's
+    choice; a Pooled link (pooling=partial) is kept for the Pooled page, which validates it against its own defaults."""
     from model.analysis import FitSettings
-    from model.presentation.links import settings_from_link
+    from model.presentation.links import is_shared_link, link_horizon, settings_from_link
 
     qp = st.query_params
-    if st.session_state.get("query_applied") or not ("benchmark" in qp or any(k.startswith("p_") for k in qp)):
+    params = {k: qp[k] for k in qp}
+    if st.session_state.get("query_applied") or not is_shared_link(params):
         return
     st.session_state["query_applied"] = True
-    params = {k: qp[k] for k in qp}
-    if "benchmark" in params:
-        st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))["benchmark"] = str(params["benchmark"])
-        st.session_state["link_benchmark"] = str(params["benchmark"])
-    validated, notices = settings_from_link(params, FitSettings.model_validate(fit_form))
     shared = st.session_state.setdefault("settings", dict(DEFAULT_SETTINGS))
+    if "benchmark" in params:
+        shared["benchmark"] = str(params["benchmark"])
+        st.session_state["link_benchmark"] = str(params["benchmark"])
+    horizon, notice = link_horizon(params)
+    notices = [notice] if notice else []
+    if horizon:
+        st.session_state["trend_horizon"] = horizon
+    if params.get("pooling") == "partial":
+        st.session_state["pooled_link"] = params  # applied by the Pooled page on top of its defaults
+        st.session_state["link_notices"] = notices
+        return
+    validated, more = settings_from_link({k: v for k, v in params.items() if k != "horizon"},
+                                         FitSettings.model_validate(fit_form))
+    if "benchmarks" in params:
+        st.session_state["compare_chosen"] = validated.benchmarks
     shared["lag_definition"] = validated.lag_definition
     shared["follower"], shared["leader"] = validated.follower, validated.leader  # checked against the data on use
     fit_form.clear()
     fit_form.update(validated.model_dump())
-    st.session_state["link_notices"] = notices
+    st.session_state["link_notices"] = notices + more
+
+
+def known_benchmarks(ds: Dataset, names: list[str]) -> list[str]:
+    """``names`` that this data set has; the others are dropped with one warning naming them (they may come from a
+    link)."""
+    have = set(ds.benchmarks["benchmark"])
+    unknown = [n for n in names if n not in have]
+    if unknown:
+        st.warning(plain(f"Not in this data set, left out: {', '.join(str(n)[:40] for n in unknown[:5])}"
+                         + (" …" if len(unknown) > 5 else "") + "."))
+    return [n for n in names if n in have]
 
 
 def show_link_notices() -> None:

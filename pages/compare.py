@@ -7,9 +7,19 @@ from model.analysis import FitSettings, what_changes_the_answer
 from model.bayes.crossing import MIN_P_CLOSES_LATER, p_closes_later
 from model.bayes.summaries import trend_band
 from model.presentation.charts.fits import forest_figure, small_fits_figure
-from model.presentation.readings import summary_table_for_people
+from model.presentation.links import link_params
+from model.presentation.readings import priors_in_words, summary_table_for_people
 from model.presentation.text import plain
-from pages.common import current_dataset, footer, route_deep_links_through_entry_point, run_fit, settings, titles
+from pages.common import (
+    current_dataset,
+    footer,
+    known_benchmarks,
+    route_deep_links_through_entry_point,
+    run_fit,
+    settings,
+    share_link,
+    titles,
+)
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -21,7 +31,8 @@ st.caption(f"Model settings come from the Trend fit page: {fs['model']} trend, {
            f"{fs['observations']} observations, window from {fs.get('start') or 'the first open release'}.")
 names = list(ds.benchmarks["benchmark"])
 default = [b for b in ("intelligence_index_2026_10_10", "coding_index_2026_06_15", "gpqa", "hle") if b in names] or names[:2]
-chosen = st.multiselect("Benchmarks (2 to 6)", names, default=st.session_state.get("compare_chosen", default), max_selections=6,
+picked = known_benchmarks(ds, st.session_state.get("compare_chosen", default))[:6]  # a link may name any
+chosen = st.multiselect("Benchmarks (2 to 6)", names, default=picked, max_selections=6,
                         format_func=lambda b: titles(ds).get(b, b))
 st.session_state["compare_chosen"] = chosen
 if len(chosen) < 2:
@@ -31,6 +42,7 @@ if len(chosen) < 2:
 fit_settings = FitSettings.model_validate({**fs, "benchmarks": chosen, "pooling": "none", "source": s["source"],
                                            "open_definition": s["open_definition"], "tolerance": s["tolerance"],
                                            "follower": s["follower"], "leader": s["leader"]})
+share_link(link_params(fit_settings, page="compare"), "this comparison")
 result = run_fit(ds, fit_settings, f"compare · {', '.join(chosen)}")
 if result is None:
     st.stop()
@@ -53,7 +65,7 @@ lead = (f"Earliest median crossing: {plain(earliest['benchmark'])} ({str(earlies
 st.caption(lead +
            "Where intervals barely overlap, the benchmarks disagree about the trend, not just about noise.")
 st.dataframe(summary_table_for_people(table), hide_index=True, width="stretch")
-st.caption(plain(f"Priors in use (from the Trend fit page): {fit_settings.priors.to_json()}. Lag definition "
+st.caption(plain(f"Priors in use (from the Trend fit page): {priors_in_words(fit_settings.priors)}. Lag definition "
                  f"{fit_settings.lag_definition}; score uncertainty {'in' if fit_settings.measurement_error else 'out of'} "
                  "the fit. \"mostly never\": fewer than half the draws reach zero, so no crossing interval is shown."))
 

@@ -20,6 +20,7 @@ from pages.common import (
     empty_overrides,
     footer,
     open_definition_picker,
+    people_table,
     route_deep_links_through_entry_point,
     settings,
 )
@@ -109,7 +110,7 @@ m1, m2, m3 = st.columns(3)
 m1.metric("Models", f"{ds.scores['model_id'].nunique():,}")
 m2.metric("Benchmarks with open and closed models", int(cov["usable"].sum()))
 m3.metric("Score rows", f"{len(ds.scores):,}")
-st.dataframe(cov, hide_index=True, width="stretch")
+people_table(cov.drop(columns=["display_name"]), ds)
 n_se = int(cov["n_with_se"].sum())
 st.caption(f"{n_se:,} of {len(ds.scores):,} scores have a standard error (binomial from the benchmark's item count; "
            "the sources are in the README): their lags get a 90% band from score uncertainty on Frontiers and Lag "
@@ -126,7 +127,7 @@ if {NEWEST, PREVIOUS} <= set(ds.benchmarks["benchmark"]):
                 f"**{after['lag_months']:.1f} months** ({after['date']:%Y-%m}, 2026-10-10 version). The two versions are "
                 "on different scales (AA rescaled the index), so compare lags, not scores.")
     with st.expander("The new models, best first"):
-        st.dataframe(added, hide_index=True, width="stretch")
+        people_table(added)
 
 st.subheader("Models")
 query = st.text_input("Search models by name, creator or licence", "")

@@ -1,16 +1,13 @@
 """Downloads page: summaries, lag tables, posteriors, figures, settings, and a shareable link."""
 
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.presentation.dictionary import dictionary_table
 from model.presentation.exports import neutralise_formulas, safe_csv
 from model.presentation.figure_export import figure_bytes
-from model.presentation.links import link_params
 from model.presentation.posterior_files import posterior_bytes
 from pages.common import (
     current_dataset,
@@ -97,10 +94,8 @@ share = st.session_state.get("share_settings")
 if share:
     st.download_button("Settings (JSON)", share, "frontier_lag_settings.json", "application/json")
     st.code("python -m model fit --settings frontier_lag_settings.json --out summary.csv", language="bash")
-    compact = link_params(FitSettings.from_json(share))
-    if st.button("Put these settings in the page address (shareable link)"):
-        st.query_params.from_dict({k: str(v) for k, v in compact.items()})
-    st.caption("Link query: ?" + urlencode(compact))
+    st.caption("To share a view, use the 'Share' box on The answer, Trend fit, Compare or Pooled: its link opens that "
+               "page with the same settings, fitted.")
 else:
     st.caption("Fit on the Trend fit page to get a settings file.")
 footer(ds)

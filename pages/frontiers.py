@@ -18,6 +18,7 @@ from pages.common import (
     group_picker,
     lag_definition_picker,
     lag_intervals_for,
+    people_table,
     route_deep_links_through_entry_point,
     settings,
 )
@@ -99,9 +100,9 @@ else:
 st.caption("The grid lag is a sawtooth: between open releases it grows one month per month. The event points are the "
            "non-redundant observations; the Bayesian fits use them by default.")
 with st.expander("Event table"):
-    st.dataframe(events, hide_index=True, width="stretch")
+    people_table(events)
 with st.expander("Grid table"):
-    st.dataframe(lags, hide_index=True, width="stretch")
+    people_table(lags)
 st.subheader("The lag under other published definitions")
 definition = lag_definition_picker()
 if definition == "backward":
@@ -111,8 +112,8 @@ else:
     try:
         table = lags_by_definition(ds.scores, bench, definition, benchmarks=ds.benchmarks,
                                    open_definition=s["open_definition"], groups=labels)
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.caption("not_caught_up: the open side has not reached this score yet; the lag is at least the value shown.")
+        people_table(table)
+        st.caption("not caught up: the open side has not reached this score yet; the lag is at least the value shown.")
     except DataError as exc:
         st.warning(plain(exc))
 footer(ds)

@@ -13,6 +13,7 @@ from pages.common import (
     footer,
     mean_lag_intervals_for,
     monthly_lags,
+    people_table,
     route_deep_links_through_entry_point,
     settings,
     titles,
@@ -69,5 +70,5 @@ st.subheader("Every benchmark")
 columns = st.radio("Panels per row", [2, 3, 4], horizontal=True, help="Two read on a phone; four fit a wide screen.")
 st.plotly_chart(small_multiples_figure(long, titles(ds), columns=columns), width="stretch")
 with st.expander("Summary per month"):
-    st.dataframe(summary, hide_index=True, width="stretch")
+    people_table(summary)
 footer(ds)

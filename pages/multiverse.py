@@ -16,7 +16,7 @@ from model.robustness.multiverse import (
     read_multiverse_table,
     run_specs,
 )
-from pages.common import current_dataset, footer, route_deep_links_through_entry_point, titles
+from pages.common import current_dataset, footer, people_table, route_deep_links_through_entry_point, titles
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -75,9 +75,9 @@ try:
     st.markdown(f"**The choice that moves the answer most is the {top['choice'].replace('_', ' ')}**: on its own it explains "
                 f"{top['variance_share']:.0%} of the spread in P(zero gap by end-2027) across specifications "
                 f"(lowest: {top['lowest']}; highest: {top['highest']}).")
-    st.dataframe(imp, hide_index=True, width="stretch")
+    people_table(imp.assign(choice=imp["choice"].str.replace("_", " ")))
 except DataError as exc:
     st.warning(str(exc))
 with st.expander("Every specification"):
-    st.dataframe(table, hide_index=True, width="stretch")
+    people_table(table, ds)
 footer(ds)

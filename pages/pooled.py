@@ -11,16 +11,19 @@ from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
 from model.core.errors import DataError
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
-from model.presentation.readings import readings
+from model.presentation.links import link_params, settings_from_link
+from model.presentation.readings import readings, summary_table_for_people
 from model.presentation.text import plain
 from model.presentation.warmup import default_pooled_settings
 from pages.common import (
     current_dataset,
     diagnostics_panel,
     footer,
+    known_benchmarks,
     route_deep_links_through_entry_point,
     run_fit,
     settings,
+    share_link,
     titles,
 )
 
@@ -31,7 +34,16 @@ st.caption("Partial pooling: each benchmark has its own intercept and slope, dra
            "mislead on its own, and the population answers 'what about benchmarks in general?'.")
 ds = current_dataset()
 s = settings()
-ps = st.session_state.setdefault("pooled_form", default_pooled_settings(ds, s["source"]).model_dump())
+pooled_defaults = default_pooled_settings(ds, s["source"])
+ps = st.session_state.setdefault("pooled_form", pooled_defaults.model_dump())
+if (link := st.session_state.pop("pooled_link", None)) is not None:  # a shared Pooled link, validated value by value
+    validated, notices = settings_from_link({k: v for k, v in link.items() if k != "horizon"}, FitSettings.model_validate(ps))
+    ps.clear()
+    ps.update(validated.model_dump())
+    s["lag_definition"], s["follower"], s["leader"] = validated.lag_definition, validated.follower, validated.leader
+    for notice in notices:
+        st.warning(plain(notice))
+    ps["benchmarks"] = known_benchmarks(ds, ps["benchmarks"])
 names_all = list(ds.benchmarks["benchmark"])
 cats = sorted(ds.benchmarks["category"].unique())
 with st.form("pooled"):
@@ -63,6 +75,7 @@ if len(chosen) < 2:
     st.warning("Choose at least two benchmarks.")
     st.stop()
 fit_settings = FitSettings.model_validate(ps)
+share_link(link_params(fit_settings, page="pooled", base=pooled_defaults), "this pooled fit")
 result = run_fit(ds, fit_settings, f"pooled · {len(chosen)} benchmarks")
 if result is None:
     st.stop()
@@ -76,6 +89,7 @@ horizon = pd.Timestamp("2035-12-31")
 st.subheader("Population and a new benchmark")
 st.markdown(f"**Population:** {readings(pop.to_dict())['crossing']}")
 st.markdown(f"**A new, unseen benchmark:** {readings(new.to_dict())['crossing']}")
+st.caption(plain(f"Diagnostics of this fit: {pop['verdict']}."))
 if pop.get("stack_weights"):
     st.caption(plain(f"Stacked across the pooled structures (weights {pop['stack_weights']}, from PSIS-LOO: how well each "
                      "predicts a held-out lag)."))
@@ -122,6 +136,9 @@ st.session_state.setdefault("figures", {}).update({f"pooled_{k}": v for k, v in 
 
 st.subheader("Diagnostics")
 diagnostics_panel(result.summary.iloc[0])
-with st.expander("Summary table"):
+st.subheader("Per benchmark")
+named = result.summary.assign(benchmark=result.summary["benchmark"].map(lambda b: titles(ds).get(b, b)))
+st.dataframe(summary_table_for_people(named), hide_index=True, width="stretch")
+with st.expander("The raw summary table (as downloaded)"):
     st.dataframe(result.summary, hide_index=True, width="stretch")
 footer(ds)

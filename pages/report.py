@@ -10,8 +10,9 @@ from model.lags.across import lag_summary_by_date, quorum
 from model.lags.groups import groups_sentence
 from model.presentation.charts.fits import fit_figure
 from model.presentation.charts.frontiers import overview_figure
-from model.presentation.readings import readings
+from model.presentation.readings import priors_in_words, readings
 from model.presentation.report import Section, render_html, versions
+from model.presentation.tables import table_for_people
 from model.presentation.text import plain
 from model.robustness.backtest import HINDSIGHT_CAVEAT, calibration_table
 from model.robustness.multiverse import choice_importance, headline
@@ -48,6 +49,7 @@ stacked_settings = FitSettings.model_validate({**form, "model": "stacked"})
 result = run_fit(ds, stacked_settings, f"{bench} · stacked")
 sure = []
 fig2 = None
+pointers: list[str] = []  # what the user could add: shown in the app only, never in the HTML
 if result is not None:
     row = result.summary.iloc[0]
     fit = next(iter(result.fits.values()))
@@ -60,15 +62,20 @@ if result is not None:
     if form["model"] != "stacked":
         single = run_fit(ds, FitSettings.model_validate(form), f"{bench} · {form['model']}")
         if single is not None:
+            srow = single.summary.iloc[0]
             sure.append(f"The {form['model']} model alone (the Trend fit page's choice): "
-                        f"{readings(single.summary.iloc[0])['crossing']}")
+                        f"{readings(srow)['crossing']} Diagnostics: {srow['verdict']}.")
+    if stacked_settings.priors != type(stacked_settings.priors)():
+        sure.append("These fits use your priors from the Trend fit page, not the defaults: "
+                    f"{priors_in_words(stacked_settings.priors)}.")
 pooled = {k: v for k, v in st.session_state.get("results", {}).items() if k.startswith("pooled")}
 if pooled:
     label, res = next(reversed(pooled.items()))
     pop = res.summary.set_index("benchmark").loc["population"]
-    sure.append(f"Pooled ({label}): population — {readings(pop.to_dict())['crossing']}")
+    sure.append(f"Pooled ({label}): population — {readings(pop.to_dict())['crossing']} Diagnostics of that fit: "
+                f"{pop['verdict']}.")
 else:
-    sure.append("Fit the pooled model on the Pooled page to add the across-benchmark answer here.")
+    pointers.append("Fit the pooled model on the Pooled page to add the across-benchmark answer to this report.")
 sections.append(Section("How sure we are", sure, figure=fig2))
 
 # 3. Which choices matter.
@@ -80,20 +87,23 @@ if mv is not None:
     sections.append(Section("Which choices matter", [
         f"{h['fitted']} specifications fitted; {h['share_p2026_over_half']:.0%} give P(zero gap by end-2026) > 0.5 and "
         f"{h['share_p2027_over_half']:.0%} by end-2027; median P(never) {fmt_prob(h['median_p_never'])}.",
-        f"The choice that moves the answer most: {imp.iloc[0]['choice']} ({imp.iloc[0]['variance_share']:.0%} of the spread)."],
-        table=imp))
+        f"The choice that moves the answer most: the {imp.iloc[0]['choice'].replace('_', ' ')} "
+        f"({imp.iloc[0]['variance_share']:.0%} of the spread)."],
+        table=table_for_people(imp)[0]))
 else:
-    sections.append(Section("Which choices matter", ["Run the Multiverse page (or load the CLI's specs.csv) to add this."]))
+    pointers.append("Run the Multiverse page (or load the CLI's specs.csv) to add which choices matter.")
 
 # 4. How past forecasts fared.
 bt = st.session_state.get("backtest_last")
 if bt is not None:
     table = calibration_table(bt)
+    bt_name = bt["benchmark"].iloc[0]
     sections.append(Section("How past forecasts fared", [
-        f"Backtest on {bt['benchmark'].iloc[0]}: forecasts from {bt['cutoff'].min()} to {bt['cutoff'].max()} cutoffs. "
-        "Coverage near 0.5 and 0.9 means honest intervals; lower CRPS is better.", HINDSIGHT_CAVEAT], table=table))
+        f"Backtest on {titles(ds).get(bt_name, bt_name)}: forecasts from {bt['cutoff'].min()} to {bt['cutoff'].max()} cutoffs. "
+        "Coverage near 0.5 and 0.9 means honest intervals; lower CRPS is better.", HINDSIGHT_CAVEAT],
+        table=table_for_people(table)[0]))
 else:
-    sections.append(Section("How past forecasts fared", ["Run the Backtest page to add this."]))
+    pointers.append("Run the Backtest page to add how past forecasts fared.")
 
 # 5. Provenance.
 sections.append(Section("Data provenance and versions", [
@@ -104,7 +114,7 @@ sections.append(Section("Data provenance and versions", [
     f"{'included' if s['include_estimated'] else 'excluded'}, lag definition {form['lag_definition']}, score "
     f"uncertainty {'in the fit' if form['measurement_error'] else 'ignored'}, {form['likelihood']} likelihood, "
     f"{form['draws']} draws x {form['chains']} chains, seed {form['seed']}, engine {form.get('engine', 'auto')}. Priors: "
-    + "; ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in stacked_settings.priors.model_dump().items()) + "."]))
+    + priors_in_words(stacked_settings.priors) + "."]))
 
 for sec in sections:
     st.subheader(plain(sec.title))
@@ -114,6 +124,8 @@ for sec in sections:
         st.dataframe(sec.table, hide_index=True, width="stretch")
     if sec.figure is not None:
         st.plotly_chart(sec.figure, width="stretch")
+for pointer in pointers:
+    st.caption(pointer)
 st.download_button("Download this report (HTML)", lambda: render_html("Frontier Lag: the open-weights gap", sections),
                    "frontier_lag_report.html", "text/html")
 footer(ds)

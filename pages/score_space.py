@@ -10,7 +10,15 @@ from model.core.errors import DataError
 from model.presentation.charts.robustness import score_space_figure
 from model.presentation.text import plain
 from model.robustness.score_space import fit_score_space, frontier_curves, score_space_summary
-from pages.common import cached_analysis, current_dataset, footer, route_deep_links_through_entry_point, settings, titles
+from pages.common import (
+    cached_analysis,
+    current_dataset,
+    footer,
+    people_table,
+    route_deep_links_through_entry_point,
+    settings,
+    titles,
+)
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -53,9 +61,9 @@ with st.status("Fitting frontiers…") as status:
 if not rows:
     st.stop()
 table = pd.DataFrame(rows)
-st.dataframe(table[["benchmark", "saturated", "horizontal_lag_now_months", "lag_trend_lag_now", "vertical_gap_now",
+people_table(table[["benchmark", "saturated", "horizontal_lag_now_months", "lag_trend_lag_now", "vertical_gap_now",
                     "p_open_rising_faster", "crossing_median", "lag_trend_crossing_median", "p_never", "lag_trend_p_never",
-                    "verdict", "note"]], hide_index=True, width="stretch")
+                    "verdict", "note"]], ds)
 agree = table.dropna(subset=["horizontal_lag_now_months", "lag_trend_lag_now"])
 if len(agree):
     diff = np.abs(agree["horizontal_lag_now_months"] - agree["lag_trend_lag_now"])

@@ -1,7 +1,6 @@
 """Trend fit page: one benchmark, prior sliders, the posterior of the zero-gap date, diagnostics."""
 
 import datetime as dt
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +14,7 @@ from model.core.errors import DataError
 from model.core.limits import MAX_SEED
 from model.core.timeaxis import monthly_grid
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
-from model.presentation.links import clamp_date, link_params
+from model.presentation.links import HORIZONS, clamp_date, link_params
 from model.presentation.readings import (
     comparison_table_for_people,
     measurement_error_note,
@@ -35,6 +34,7 @@ from pages.common import (
     route_deep_links_through_entry_point,
     run_fit,
     settings,
+    share_link,
 )
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
@@ -59,7 +59,10 @@ fs["likelihood"] = c2.selectbox("Likelihood", ["normal", "student"], index=["nor
 fs["observations"] = c3.selectbox("Observations", ["events", "monthly"], index=["events", "monthly"].index(fs["observations"]),
                                   help="events: one lag per open release that set a new best (non-redundant; default). "
                                        "monthly: the sawtooth grid the June 2026 analysis used.")
-horizon = c4.selectbox("Horizon", ["2028-12-31", "2030-12-31", "2035-12-31"], index=1)
+horizons = sorted(HORIZONS)
+horizon = c4.selectbox("Horizon", horizons, index=horizons.index(st.session_state.get("trend_horizon", HORIZONS[0])),
+                       help="How far ahead the crossing chart looks; draws that reach zero later count as 'not by' it.")
+st.session_state["trend_horizon"] = horizon
 first_release = ds.scores.loc[ds.scores["benchmark"] == bench, "release_date"].min().date()
 last_release = ds.scores.loc[ds.scores["benchmark"] == bench, "release_date"].max().date()
 fs["start"], moved = clamp_date(fs.get("start"), first_release, last_release)
@@ -132,13 +135,7 @@ with pc2:
 st.caption(plain(measurement_error_note(obs)))
 st.session_state["share_settings"] = fit_settings.to_json()
 # The address follows the settings, so the address bar is always a link to this fit (validated again on arrival).
-params = link_params(fit_settings)
-if {k: st.query_params.get(k) for k in params} != params or set(st.query_params) - set(params):
-    st.query_params.from_dict(params)
-with st.expander("Share this fit"):
-    st.code("?" + urlencode(params), language=None)
-    st.caption("Copy the address bar, or this query after the app's address (the copy icon is at the top right of the "
-               "box). Every value is checked again when the link is opened.")
+share_link(link_params(fit_settings, horizon=horizon), "this fit")
 result = run_fit(ds, fit_settings, f"{bench} · {fs['model']}")
 if result is None:
     st.stop()

@@ -102,3 +102,65 @@ def test_link_params_round_trip_to_the_same_settings():
     assert params["model"] == "stacked" and "likelihood" not in params  # defaults stay out of the address
     back, notices = settings_from_link(params, FitSettings(benchmarks=["gpqa"]))  # the page sets the benchmark itself
     assert notices == [] and back.cache_key() == st.cache_key()
+
+
+def test_compare_and_pooled_links_carry_only_what_matters_to_their_fit_and_round_trip():
+    from model.presentation.links import is_shared_link, link_horizon, link_params
+
+    compare = FitSettings(benchmarks=["gpqa", "hle", "scicode"], model="changepoint", priors={"slope_mean": -3.0},
+                          pooling_priors={"tau_slope": 2.0})
+    params = link_params(compare, page="compare")
+    assert params["benchmarks"] == "gpqa,hle,scicode" and "benchmark" not in params
+    assert params["p_slope_mean"] == "-3.0" and not any(k.startswith("pp_") for k in params)  # hyperpriors: not its fit
+    back, notices = settings_from_link(params, FitSettings())
+    assert notices == [] and back.cache_key() == compare.cache_key() and is_shared_link(params)
+
+    base = FitSettings(pooling="partial", benchmarks=["gpqa", "hle"], start="2024-01-01")
+    pooled = base.model_copy(update={"benchmarks": ["gpqa", "hle", "ifbench"], "correlated": True,
+                                     "pooling_priors": base.pooling_priors.model_copy(update={"tau_slope": 2.5}),
+                                     "priors": base.priors.model_copy(update={"slope_mean": -9.0})})
+    params = link_params(pooled, page="pooled", base=base)
+    assert params["pooling"] == "partial" and params["correlated"] == "true" and params["pp_tau_slope"] == "2.5"
+    assert "p_slope_mean" not in params and "start" not in params  # trend priors do not matter to the pooled fit
+    back, notices = settings_from_link(params, base)
+    assert notices == [] and back.cache_key() == pooled.cache_key()
+
+    answer = link_params(FitSettings(follower="open&country=CN", priors={"slope_mean": -3.0}), page="answer")
+    assert answer == {"benchmark": "intelligence_index_2026_10_10", "follower": "open&country=CN"}
+
+    assert link_params(FitSettings(), horizon="2035-12-31")["horizon"] == "2035-12-31"
+    assert "horizon" not in link_params(FitSettings(), horizon="2030-12-31")  # the default stays out
+    assert link_horizon({"horizon": "2035-12-31"}) == ("2035-12-31", None)
+    value, notice = link_horizon({"horizon": "2999-01-01"})
+    assert value is None and "link's horizon" in notice
+    assert not is_shared_link({}) and is_shared_link({"pp_tau_slope": "1"})
+
+
+def test_bad_pooled_link_values_are_dropped_with_a_notice():
+    base = FitSettings(pooling="partial", benchmarks=["gpqa", "hle"])
+    settings, notices = settings_from_link({"pooling": "partial", "pp_tau_slope": "-4", "pp_nonsense": "1",
+                                            "correlated": "perhaps"}, base)
+    assert settings == base and len(notices) == 3
+    assert any("pp_tau_slope" in n for n in notices) and any("pp_nonsense" in n for n in notices)
+
+
+def test_links_open_compare_and_pooled_with_their_settings(fast_fits):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.query_params.update({"benchmarks": "gpqa,hle,no_such_benchmark", "p_slope_mean": "-2.0"})
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no\\_such\\_benchmark" in w.value for w in at.warning)  # named, then left out
+    assert at.multiselect[0].value == ["gpqa", "hle"]
+    assert at.session_state["fit_form"]["priors"]["slope_mean"] == -2.0
+    assert at.query_params["benchmarks"] == "gpqa,hle"  # the address follows what the page fitted
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at.query_params.update({"pooling": "partial", "benchmarks": "gpqa,hle,ifbench", "pp_tau_slope": "2.5",
+                            "correlated": "true"})
+    at.run()
+    at.switch_page("pages/pooled.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    form = at.session_state["pooled_form"]
+    assert form["benchmarks"] == ["gpqa", "hle", "ifbench"] and form["correlated"] is True
+    assert form["pooling_priors"]["tau_slope"] == 2.5

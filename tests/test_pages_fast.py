@@ -73,7 +73,7 @@ def test_the_lag_definition_is_one_setting_shared_by_frontiers_and_trend_fit():
     picker.set_value("catch_up").run()
     assert not at.exception
     table = at.dataframe[-1].value
-    assert {"closed_model", "open_model", "lag_months", "status"} <= set(table.columns)
+    assert {"closed model", "best open model", "lag (months)", "status"} <= set(table.columns)  # plain headers
     at.switch_page("pages/trend_fit.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert next(s for s in at.selectbox if s.label == "Lag definition").value == "catch_up"

@@ -13,12 +13,25 @@ from collections.abc import Mapping
 from pydantic import ValidationError
 
 from model.analysis import FitSettings
-from model.bayes.priors import TrendPriors
+from model.bayes.priors import PoolingPriors, TrendPriors
 
 #: Link parameters that are plain fit settings, and the integer ones among them.
-TEXT_PARAMS = ("model", "likelihood", "observations", "lag_definition", "follower", "leader", "engine")
+TEXT_PARAMS = ("model", "likelihood", "observations", "lag_definition", "follower", "leader", "engine", "pooling")
 INT_PARAMS = ("seed", "draws", "chains")
-BOOL_PARAMS = ("measurement_error",)
+BOOL_PARAMS = ("measurement_error", "correlated")
+#: Prefixes of prior parameters: trend priors (p_) and the pooled model's hyperpriors (pp_).
+PRIOR_PREFIXES = {"p_": ("priors", TrendPriors), "pp_": ("pooling_priors", PoolingPriors)}
+#: Horizons the Trend fit page offers (the link's ``horizon``), the default first.
+HORIZONS = ("2030-12-31", "2028-12-31", "2035-12-31")
+#: Which settings matter to each page's fit (only these go into its link), beside the benchmark(s) it always carries.
+PAGE_SETTINGS = {
+    "answer": ("follower", "leader", "lag_definition"),
+    "trend_fit": (*TEXT_PARAMS[:-1], *INT_PARAMS, "measurement_error", "start", "p_"),
+    "compare": (*TEXT_PARAMS[:-1], *INT_PARAMS, "measurement_error", "start", "p_"),
+    "pooled": ("model", "observations", "lag_definition", "follower", "leader", *INT_PARAMS, "correlated", "start", "pp_"),
+}
+#: Query parameters that mark an address as a shared link (a plain visit carries none of them).
+LINK_MARKERS = ("benchmark", "benchmarks", "horizon")
 _BOOL_TEXT = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 #: Longest parameter value quoted back in a notice.
 QUOTE_LIMIT = 40
@@ -58,28 +71,51 @@ def link_updates(params: Mapping[str, str]) -> tuple[dict[str, object], list[str
                 updates[key] = _BOOL_TEXT[text]
             else:
                 notices.append(f"Ignored the link's {key} {_quote(params[key])}: not true or false.")
+    if params.get("benchmarks"):
+        updates["benchmarks"] = [b.strip() for b in str(params["benchmarks"]).split(",") if b.strip()]
     for key, value in params.items():
-        if key.startswith("p_"):
-            name = key[2:]
-            if name not in TrendPriors.model_fields:
-                notices.append(f"Ignored the link's {key}: there is no prior of that name.")
-                continue
-            try:
-                updates.setdefault("priors", {})[name] = float(str(value))
-            except ValueError:
-                notices.append(f"Ignored the link's {key} {_quote(value)}: not a number.")
+        prefix = "pp_" if key.startswith("pp_") else "p_" if key.startswith("p_") else None
+        if prefix is None:
+            continue
+        field, spec = PRIOR_PREFIXES[prefix]
+        name = key[len(prefix):]
+        if name not in spec.model_fields:
+            notices.append(f"Ignored the link's {key}: there is no prior of that name.")
+            continue
+        try:
+            updates.setdefault(field, {})[name] = float(str(value))
+        except ValueError:
+            notices.append(f"Ignored the link's {key} {_quote(value)}: not a number.")
     return updates, notices
+
+
+def is_shared_link(params: Mapping[str, str]) -> bool:
+    """Whether an address carries settings to apply (a shared link), not just a page."""
+    return any(k in params for k in LINK_MARKERS) or any(k.startswith(("p_", "pp_")) for k in params)
+
+
+def link_horizon(params: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The link's Trend fit horizon (one of :data:`HORIZONS`), or a notice; (None, None) when it has none."""
+    if "horizon" not in params:
+        return None, None
+    value = str(params["horizon"])
+    if value in HORIZONS:
+        return value, None
+    return None, f"Ignored the link's horizon {_quote(value)}: use one of {', '.join(HORIZONS)}."
 
 
 def apply_updates(base: FitSettings, updates: Mapping[str, object]) -> tuple[FitSettings, list[str]]:
     """``base`` with each update that validates; each one that does not is dropped with a notice naming it."""
     current, notices = base.model_dump(), []
-    flat = [(k, v) for k, v in updates.items() if k != "priors"]
-    flat += [(f"p_{k}", v) for k, v in dict(updates.get("priors", {})).items()]
+    fields = {field: prefix for prefix, (field, _) in PRIOR_PREFIXES.items()}
+    flat = [(k, v) for k, v in updates.items() if k not in fields]
+    for field, prefix in fields.items():
+        flat += [(f"{prefix}{k}", v) for k, v in dict(updates.get(field, {})).items()]
     for key, value in flat:
-        trial = {**current, "priors": dict(current["priors"])}
-        if key.startswith("p_"):
-            trial["priors"][key[2:]] = value
+        trial = {**current, "priors": dict(current["priors"]), "pooling_priors": dict(current["pooling_priors"])}
+        prefix = "pp_" if key.startswith("pp_") else "p_" if key.startswith("p_") else None
+        if prefix:
+            trial[PRIOR_PREFIXES[prefix][0]][key[len(prefix):]] = value
         else:
             trial[key] = value
         try:
@@ -91,18 +127,28 @@ def apply_updates(base: FitSettings, updates: Mapping[str, object]) -> tuple[Fit
     return FitSettings.model_validate(current), notices
 
 
-def link_params(settings: FitSettings) -> dict[str, str]:
-    """The query parameters that reproduce ``settings`` (what differs from the defaults, plus the benchmark and model),
-    as the address bar and the copy-link field show them."""
-    default = FitSettings()
-    out = {"benchmark": settings.benchmarks[0], "model": settings.model}
-    for key in (*TEXT_PARAMS, *INT_PARAMS, *BOOL_PARAMS, "start"):
+def link_params(settings: FitSettings, *, page: str = "trend_fit", base: FitSettings | None = None,
+                horizon: str | None = None) -> dict[str, str]:
+    """The query parameters that reproduce what ``page`` shows for ``settings``: its benchmark(s), and only the settings
+    that matter to that page's fit (:data:`PAGE_SETTINGS`) where they differ from ``base`` (the page's defaults;
+    :class:`FitSettings` defaults unless given), plus the Trend fit horizon when it is not the default."""
+    default = base or FitSettings()
+    wanted = PAGE_SETTINGS[page]
+    if page in ("answer", "trend_fit"):
+        out = {"benchmark": settings.benchmarks[0]} | ({"model": settings.model} if page == "trend_fit" else {})
+    else:
+        out = {"benchmarks": ",".join(settings.benchmarks)} | ({"pooling": settings.pooling} if page == "pooled" else {})
+    for key in wanted:
+        if key in PRIOR_PREFIXES:
+            field = PRIOR_PREFIXES[key][0]
+            ours, theirs = getattr(settings, field).model_dump(), getattr(default, field).model_dump()
+            out.update({f"{key}{name}": str(value) for name, value in ours.items() if value != theirs[name]})
+            continue
         value = getattr(settings, key)
         if value != getattr(default, key) and value is not None:
             out[key] = str(value).lower() if isinstance(value, bool) else str(value)
-    for name, value in settings.priors.model_dump().items():
-        if value != getattr(default.priors, name):
-            out[f"p_{name}"] = str(value)
+    if horizon and horizon != HORIZONS[0]:
+        out["horizon"] = horizon
     return out
 
 

@@ -7,6 +7,24 @@ import pandas as pd
 
 from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
 
+#: Plain names of the trend priors (real units).
+PRIOR_WORDS = {
+    "intercept_mean": "lag now, mean (months)", "intercept_sd": "lag now, sd (months)",
+    "slope_mean": "slope, mean (months/yr)", "slope_sd": "slope, sd (months/yr)", "noise_sd": "noise scale (months)",
+    "student_nu": "Student-t degrees of freedom", "ar_lengthscale_median": "AR correlation time, median (years)",
+    "ar_lengthscale_sd_log": "AR correlation time, sd of its log", "changepoint_margin": "changepoint margin (share of window)",
+}
+
+
+def priors_in_words(priors) -> str:
+    """The trend priors as "slope, mean (months/yr) -2; …", flagging those that differ from the defaults."""
+    default = type(priors)()
+    parts = []
+    for name, value in priors.model_dump().items():
+        changed = " (changed)" if value != getattr(default, name) else ""
+        parts.append(f"{PRIOR_WORDS.get(name, name.replace('_', ' '))} {value:g}{changed}")
+    return "; ".join(parts)
+
 
 def readings(row: pd.Series | dict) -> dict[str, str]:
     """One plain-language sentence per figure, from a summary row."""
