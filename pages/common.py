@@ -367,8 +367,23 @@ def run_fit(ds: Dataset, fit_settings, label: str):
                  "observations. The previous result is kept.")
         return st.session_state.get(key)
     st.session_state[key] = result
-    st.session_state.setdefault("results", {})[label] = result
+    record_fit(ds, fit_settings, label, result)
     return result
+
+
+def record_fit(ds: Dataset, fit_settings, label: str, result) -> None:
+    """Keep every distinct fit of the session for the downloads: one entry per data and settings (a fit that two pages
+    ran is one entry, with both pages' labels), stamped when it was first made; ``results`` holds the latest fit of
+    each label for the pages that quote one."""
+    import datetime as dt
+
+    fits = st.session_state.setdefault("session_fits", {})
+    entry = fits.setdefault(f"{ds.content_hash}:{fit_settings.cache_key()}",
+                            {"labels": [], "result": result,
+                             "fitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    if label not in entry["labels"]:
+        entry["labels"].append(label)
+    st.session_state.setdefault("results", {})[label] = result
 
 
 def diagnostics_panel(row) -> None:

@@ -1,12 +1,11 @@
 """Downloads page: summaries, lag tables, posteriors, figures, settings, and a shareable link."""
 
 
-import pandas as pd
 import streamlit as st
 
 from model.core.errors import DataError
 from model.presentation.dictionary import dictionary_table
-from model.presentation.exports import neutralise_formulas, safe_csv
+from model.presentation.exports import neutralise_formulas, safe_csv, session_summary
 from model.presentation.figure_export import figure_bytes
 from model.presentation.posterior_files import posterior_bytes
 from pages.common import (
@@ -17,6 +16,7 @@ from pages.common import (
     monthly_lags,
     route_deep_links_through_entry_point,
     settings,
+    titles,
 )
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
@@ -25,13 +25,18 @@ st.title("Downloads")
 ds = current_dataset()
 s = settings()
 results = st.session_state.get("results", {})
+session_fits = list(st.session_state.get("session_fits", {}).values())
 
 st.subheader("Posterior summaries")
-if results:
-    picked = st.multiselect("Fits of this session to include", list(results), default=list(results),
-                            help="Every fit made on Trend fit, Pooled, Compare, the Answer and the Report, by label.")
-    summary = pd.concat([results[label].summary.assign(fit=label) for label in picked or list(results)], ignore_index=True)
+if session_fits:
+    labels = {" · ".join(e["labels"]): e for e in session_fits}
+    picked = st.multiselect("Fits of this session to include", list(labels), default=list(labels),
+                            help="Every distinct fit made on the answer page, Trend fit, Pooled, Compare and the Report "
+                                 "(a fit two pages ran is one row set).")
+    summary = session_summary([labels[k] for k in picked or list(labels)], titles(ds))
     st.dataframe(summary, hide_index=True, width="stretch", height=220)
+    st.caption(f"{len(summary)} row(s) from {len(picked or labels)} fit(s); numbers to 4 significant figures; every "
+               "column is explained in the data dictionary below.")
     c1, c2 = st.columns(2)
     c1.download_button("Summary table (CSV)", safe_csv(summary), "frontier_lag_summary.csv", "text/csv")
     c2.download_button("Summary table (JSON)", neutralise_formulas(summary).to_json(orient="records", indent=1),

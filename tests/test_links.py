@@ -65,9 +65,8 @@ def test_settings_files_dedupe_cap_and_bound():
 
 
 
-@pytest.mark.parametrize("page", ["pages/trend_fit.py", "pages/compare.py"])  # every page: tests/test_page_guard.py
 @pytest.mark.parametrize(("params", "named"), BAD_LINKS)
-def test_pages_survive_bad_links(fast_fits, page, params, named):
+def test_pages_survive_bad_links(fast_fits, params, named):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
@@ -75,9 +74,10 @@ def test_pages_survive_bad_links(fast_fits, page, params, named):
     assert not at.exception, [e.value for e in at.exception]
     if named:
         assert any(named.replace("_", "\\_") in w.value for w in at.warning), [w.value for w in at.warning]
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    FitSettings.model_validate(at.session_state["fit_form"])  # nothing invalid stayed in the session
+    for page in ("pages/trend_fit.py", "pages/compare.py"):  # every page: tests/test_page_guard.py
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        FitSettings.model_validate(at.session_state["fit_form"])  # nothing invalid stayed in the session
 
 
 def test_cli_settings_file_errors_name_the_file(tmp_path):

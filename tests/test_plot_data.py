@@ -100,8 +100,38 @@ def test_every_summary_column_is_in_the_data_dictionary():
     from model.presentation.dictionary import SUMMARY_DICTIONARY, dictionary_table
 
     assert set(SUMMARY_COLUMNS) <= set(SUMMARY_DICTIONARY)
-    assert set(SUMMARY_DICTIONARY) - set(SUMMARY_COLUMNS) == {"fit"}  # the downloads' own column
+    from model.presentation.dictionary import PRIOR_COLUMNS
+
+    own = {"fit", "fitted_at", "benchmark_name"} | set(PRIOR_COLUMNS)  # the downloads' own columns
+    assert set(SUMMARY_DICTIONARY) - set(SUMMARY_COLUMNS) == own
     assert len(dictionary_table()) == len(SUMMARY_DICTIONARY)
+
+
+def test_the_session_summary_has_one_row_per_fit_names_priors_as_columns_and_sensible_precision():
+    from types import SimpleNamespace
+
+    from model.analysis import FitSettings, run_analysis
+    from model.data.embedded import load_embedded
+    from model.presentation.dictionary import SUMMARY_DICTIONARY
+    from model.presentation.exports import session_summary
+
+    ds = load_embedded("aa")
+    settings = FitSettings(benchmarks=["gpqa"], draws=250, chains=2, priors={"slope_mean": -2.0})
+    result = run_analysis(ds, settings)
+    pooled_like = SimpleNamespace(summary=result.summary.assign(prior_json='{"tau_slope": 4.0}'))
+    table = session_summary([{"labels": ["gpqa · linear", "compare · gpqa"], "fitted_at": "2026-12-02T10:00:00Z",
+                              "result": result},
+                             {"labels": ["pooled"], "fitted_at": "2026-12-02T10:05:00Z", "result": pooled_like}],
+                            names={"gpqa": "GPQA Diamond"})
+    assert len(table) == 2 and table.loc[0, "fit"] == "gpqa · linear · compare · gpqa"
+    assert list(table.columns[:4]) == ["fit", "fitted_at", "benchmark", "benchmark_name"]
+    assert table.loc[0, "benchmark_name"] == "GPQA Diamond" and "prior_json" not in table.columns
+    assert table.loc[0, "prior_slope_mean"] == -2.0 and table.loc[1, "prior_tau_slope"] == 4.0
+    assert set(table.columns) <= set(SUMMARY_DICTIONARY)  # every downloaded column is explained
+    for col in table.select_dtypes("float").columns:
+        values = table[col].dropna()
+        values = values[(values != 0) & np.isfinite(values)]
+        assert all(len(f"{abs(v):.15g}".replace(".", "").lstrip("0")) <= 4 for v in values), col
 
 
 def test_long_chart_titles_wrap_instead_of_being_cut():

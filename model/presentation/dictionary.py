@@ -54,8 +54,30 @@ SUMMARY_DICTIONARY: dict[str, str] = {
     "data_source": "Data source of the fit (aa, epoch, file).",
     "snapshot_date": "Latest snapshot date of the data.",
     "seed": "Sampler seed (the same seed and settings give the same summary).",
-    "fit": "Downloads only: which fit of this session the row comes from.",
+    "fit": "Downloads only: which fit of this session the row comes from (the pages that ran it).",
+    "fitted_at": "Downloads only: when this session first ran the fit (UTC, ISO 8601).",
+    "benchmark_name": "Downloads only: the benchmark's display name, beside its id.",
 }
+#: Downloads only: the priors as columns (prior_<name>), instead of prior_json; real units.
+PRIOR_COLUMNS: dict[str, str] = {
+    "prior_intercept_mean": "Prior mean of the lag now (months).",
+    "prior_intercept_sd": "Prior sd of the lag now (months).",
+    "prior_slope_mean": "Prior mean of the slope (months of lag per year).",
+    "prior_slope_sd": "Prior sd of the slope (months per year).",
+    "prior_noise_sd": "Half-normal scale of the noise sd (months); for a pooled fit, of each benchmark's residual sd.",
+    "prior_student_nu": "Degrees of freedom of the Student-t likelihood (when used).",
+    "prior_ar_lengthscale_median": "AR(1) model: prior median of the correlation time (years).",
+    "prior_ar_lengthscale_sd_log": "AR(1) model: prior sd of the log correlation time.",
+    "prior_changepoint_margin": "Changepoint model: share of the window at each end where no break is allowed.",
+    "prior_pop_intercept_mean": "Pooled fit: prior mean of the population's lag now (months).",
+    "prior_pop_intercept_sd": "Pooled fit: prior sd of the population's lag now (months).",
+    "prior_pop_slope_mean": "Pooled fit: prior mean of the population slope (months per year).",
+    "prior_pop_slope_sd": "Pooled fit: prior sd of the population slope (months per year).",
+    "prior_tau_intercept": "Pooled fit: half-normal scale of the spread of lags between benchmarks (months).",
+    "prior_tau_slope": "Pooled fit: half-normal scale of the spread of slopes between benchmarks (months per year).",
+    "prior_lkj_eta": "Pooled fit, correlated: LKJ shape of the intercept-slope correlation.",
+}
+SUMMARY_DICTIONARY.update(PRIOR_COLUMNS)
 
 
 def dictionary_table() -> pd.DataFrame:
