@@ -84,7 +84,8 @@ def test_downloads_serve_right_content(media):
     assert served["Summary table (CSV)"][1].startswith(b"fit,fitted_at,benchmark,benchmark_name,model")
     assert served["Summary table (JSON)"][0] == "application/json"
     row = json.loads(served["Summary table (JSON)"][1])[0]
-    assert row["benchmark"] == "intelligence_index_2026_10_10" and row["benchmark_name"] == "AA Intelligence Index (2026-10-10 version)"
+    assert row["benchmark"] == "intelligence_index_2026_10_10"
+    assert row["benchmark_name"] == "AA Intelligence Index (2026-10-10 version)"
     assert row["prior_slope_mean"] == 0.0 and "prior_json" not in row  # priors as columns
     assert served["Posterior (NetCDF)"][1][:4] == b"\x89HDF"
     settings = json.loads(served["Settings (JSON)"][1])
