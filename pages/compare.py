@@ -5,8 +5,8 @@ import streamlit as st
 
 from model.analysis import FitSettings, what_changes_the_answer
 from model.bayes.crossing import MIN_P_CLOSES_LATER, p_closes_later
-from model.bayes.summaries import trend_band
-from model.presentation.charts.fits import forest_figure, small_fits_figure
+from model.bayes.summaries import share_closing_after, trend_band
+from model.presentation.charts.fits import FOREST_HORIZON, forest_figure, small_fits_figure
 from model.presentation.links import link_params
 from model.presentation.readings import priors_in_words, summary_table_for_people
 from model.presentation.text import plain
@@ -55,7 +55,8 @@ figs = {"small_multiples": small_fits_figure(panels, horizon=horizon)}
 st.plotly_chart(figs["small_multiples"], width="stretch")
 st.caption("Shared axes: observed lags (dots) and the fitted trend with its 90% band, per benchmark.")
 
-table = result.summary.assign(benchmark=lambda t: t["benchmark"].map(lambda b: titles(ds).get(b, b)))
+beyond = result.summary["benchmark"].map(lambda b: share_closing_after(result.fits[b], FOREST_HORIZON))
+table = result.summary.assign(benchmark=lambda t: t["benchmark"].map(lambda b: titles(ds).get(b, b)), p_beyond_axis=beyond)
 figs["forest"] = forest_figure(table)
 st.plotly_chart(figs["forest"], width="stretch")
 closing = table[[p_closes_later(r) >= MIN_P_CLOSES_LATER for _, r in table.iterrows()]]

@@ -72,6 +72,19 @@ def test_forest_plot_hides_minority_intervals_and_clips_the_axis():
     texts = [a.text for a in fig.layout.annotations]
     assert "mostly never on this trend" in texts and "→ 2092" in texts and "P(never) 99%" in texts and "P(never) 100%" in texts
     assert pd.Timestamp(fig.layout.xaxis.range[1]) < pd.Timestamp("2037-01-01")  # 2092 does not squash the rest
+    fig = forest_figure(_rows().assign(p_beyond_axis=[0.004, 0.01, 0.0]))  # the page knows the share past the axis
+    assert "→ 2092 · <1% of draws later" in [a.text for a in fig.layout.annotations]
+
+
+def test_share_closing_after_counts_only_draws_that_close_later(monkeypatch):
+    from types import SimpleNamespace
+
+    from model.bayes import summaries
+
+    fit = SimpleNamespace(obs=SimpleNamespace(reference=pd.Timestamp("2026-01-01")))
+    years = np.array([0.0, 1.0, 5.0, 20.0, np.inf])  # closed, 2027, 2031, 2046, never
+    monkeypatch.setattr(summaries, "crossing_draws", lambda fit, target=None: years)
+    assert summaries.share_closing_after(fit, "2035-12-31") == 0.2  # only 2046: never is not "later"
 
 
 def test_people_table_says_never_and_never_prints_a_false_zero():

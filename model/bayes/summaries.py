@@ -138,6 +138,14 @@ def prior_band(priors: TrendPriors, model: str, obs, *, start, horizon="2030-12-
     return _band(dates, prior_trend_draws(priors, model, obs, dates, n=400, seed=seed))
 
 
+def share_closing_after(fit: TrendFit, date, target=None) -> float:
+    """Share of all draws whose trend reaches zero, but only after ``date`` (the draws a chart clipped at ``date``
+    does not show; the draws that never close are not among them)."""
+    x = crossing_draws(fit, target)
+    limit = years_between(pd.DatetimeIndex([date]), fit.obs.reference)[0]
+    return float((np.isfinite(x) & (x > limit)).mean())
+
+
 def crossing_dates(fit: TrendFit, target=None, *, horizon=HORIZON_END) -> tuple[np.ndarray, float]:
     """Crossing dates of the draws that cross by ``horizon`` (datetime64), and P(no crossing by the horizon)."""
     x = crossing_draws(fit, target)

@@ -113,7 +113,8 @@ def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
     """One row per fit: 90% and 50% crossing intervals, median, and P(never) written beside it.
 
     A row where fewer than half the draws close later shows no interval (it would describe a minority): the text
-    says "mostly never". The date axis stops at ``horizon``; an interval running past it ends in an arrow."""
+    says "mostly never". The date axis stops at ``horizon``; an interval running past it ends in an arrow with its 95%
+    end and, given a ``p_beyond_axis`` column, the share of draws that close after the axis end."""
     t = table.reset_index(drop=True)
     y = t[label_col].astype(str).tolist()
     end = pd.Timestamp(horizon)
@@ -130,8 +131,10 @@ def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
             fig.add_trace(go.Scatter(x=[r["crossing_median"]], y=[y[i]], mode="markers", showlegend=n == 0, name="median",
                                      marker={"color": OKABE_ITO["closed"], "size": 10, "symbol": "diamond"}, legendgroup="m"))
         if pd.Timestamp(r["crossing_hi90"]) > end:
-            fig.add_annotation(x=end, y=y[i], text=f"→ {str(r['crossing_hi90'])[:4]}", showarrow=False, xanchor="left",
-                               font={"size": 11})
+            beyond = r.get("p_beyond_axis")  # the share of draws past the axis, where the page knows it
+            later = f" · {fmt_prob(beyond)} of draws later" if beyond is not None and pd.notna(beyond) else ""
+            fig.add_annotation(x=end, y=y[i], text=f"→ {str(r['crossing_hi90'])[:4]}{later}", showarrow=False,
+                               xanchor="left", font={"size": 11})
     for i, r in t.iterrows():
         if i not in shown:
             fig.add_annotation(x=0.5, xref="paper", y=y[i], showarrow=False, font={"size": 12},
