@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.common import guard_page, route_deep_links_through_entry_point
 
-route_deep_links_through_entry_point()
+route_deep_links_through_entry_point(entry_point=True)
 st.set_page_config(page_title="Frontier Lag", page_icon=":material/timeline:", layout="wide")
 
 pages = [

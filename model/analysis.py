@@ -14,17 +14,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from model.bayes.engine import ENGINES, SamplerSettings
-from model.bayes.fitting import FitSpec, PooledSpec, TrendFit, fit_pooled, fit_trend
 from model.bayes.observations import OBSERVATION_KINDS, benchmark_observations, mean_observations, pooled_observations
 from model.bayes.priors import PoolingPriors, TrendPriors
-from model.bayes.stacking import fit_pooled_stacked, fit_stacked
-from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
 from model.bayes.trends import LIKELIHOODS, MODELS
 from model.core.errors import DataError
 from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
@@ -32,6 +29,9 @@ from model.data.dataset import Dataset
 from model.data.openness import OPEN_DEFINITIONS
 from model.lags.definitions import DEFINITIONS
 from model.lags.groups import DEFAULT_FOLLOWER, DEFAULT_LEADER, group_labels
+
+if TYPE_CHECKING:  # the samplers load on the first fit, not with the settings (the answer page needs only these)
+    from model.bayes.fitting import FitSpec, TrendFit
 
 POOLINGS = ("none", "partial", "complete")
 #: Every model a fit may name: the trend models, and their stacked mixture (model.bayes.stacking).
@@ -133,12 +133,17 @@ def _with_errors(ds: Dataset, settings: FitSettings, groups) -> dict:
 
 
 def _series_spec(settings: FitSettings) -> FitSpec:
+    from model.bayes.fitting import FitSpec
+
     """The spec of a one-series fit ("stacked" fits every member with the same likelihood, priors and sampler)."""
     model = "linear" if settings.model == "stacked" else settings.model
     return FitSpec(model=model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
 
 
 def _fit_series(obs, settings: FitSettings, trace, pooling: str = "none", progress=None) -> TrendFit:
+    from model.bayes.fitting import fit_trend
+    from model.bayes.stacking import fit_stacked
+
     if settings.model == "stacked":
         return fit_stacked(obs, _series_spec(settings), pooling=pooling, progress=progress)
     return fit_trend(obs, _series_spec(settings), pooling=pooling, trace=trace)
@@ -165,6 +170,9 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
 def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None,
                  groups=None) -> tuple[dict, list[str]]:
     """Partial pooling across the benchmarks (benchmarks with too few observations are left out, with a note)."""
+    from model.bayes.fitting import PooledSpec, fit_pooled
+    from model.bayes.stacking import fit_pooled_stacked
+
     pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, lag_definition=settings.lag_definition,
                                         **_with_errors(ds, settings, groups))
     spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
@@ -220,6 +228,8 @@ def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = 
     fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {}, progress,
                                                 groups)
     notes = group_notes + notes
+    from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
+
     rows = [summarise_fit(fit, data_source=settings.source, snapshot_date=ds.snapshot_date) for fit in fits.values()]
     summary = pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS]
     summary["groups"] = f"{settings.follower} vs {settings.leader}"  # who trails whom, as the filters say it

@@ -24,7 +24,7 @@ from model.lags.groups import PRESETS, group_labels
 from model.presentation.text import plain
 
 
-def route_deep_links_through_entry_point() -> None:
+def route_deep_links_through_entry_point(*, entry_point: bool = False) -> None:
     """Serve every page through streamlit_app.py's ``st.navigation``, deep links on a fresh server included.
 
     The design card fixes a top-level ``pages/`` folder, so Streamlit's legacy folder routing is on until
@@ -37,9 +37,11 @@ def route_deep_links_through_entry_point() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        # Rerun only before this session has been through the entry point: a rerun drops a button's click, and
-        # a test harness (AppTest) turns the legacy routing back on before every run of a session.
-        if not st.session_state.get(ENTRY_POINT_SEEN):
+        # Rerun only from a page run directly, before this session has been through the entry point: a rerun drops
+        # a button's click, and a test harness (AppTest) turns the legacy routing back on before every run of a
+        # session. The entry point itself is already where the rerun would go (a fresh server's first visit saves
+        # a whole run).
+        if not entry_point and not st.session_state.get(ENTRY_POINT_SEEN):
             st.rerun()
 
 

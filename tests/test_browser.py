@@ -83,7 +83,7 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_p
         target = tmp_path / "summary.csv"
         info.value.save_as(target)
         text = target.read_text()
-        assert text.startswith("benchmark,model") and "intelligence_index_2026_10_10" in text
+        assert text.startswith("fit,fitted_at,benchmark,benchmark_name,model") and "intelligence_index_2026_10_10" in text
         assert page.locator("[data-testid='stException']").count() == 0
         assert not errors, errors
     assert startup < 30

@@ -9,7 +9,6 @@ fresh process. Used by the fast engine (:mod:`model.bayes.importance`), the impo
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import gammaln, log_ndtr, stdtr
 
 from model.bayes.observations import LOWER_BOUND_STATUSES
 
@@ -23,6 +22,8 @@ def normal_logpdf(x, mean, sd):
 
 
 def _t_logpdf_std(z, nu: float):
+    from scipy.special import gammaln  # imported on first use: the settings (and the answer page) do not need scipy
+
     return (gammaln((nu + 1) / 2) - gammaln(nu / 2) - 0.5 * np.log(nu * np.pi) - (nu + 1) / 2 * np.log1p(z**2 / nu))
 
 
@@ -34,6 +35,8 @@ def _log_prob(p):
 def censored_loglik(mu: np.ndarray, sd: np.ndarray, y: np.ndarray, status: np.ndarray, likelihood: str,
                     nu: float) -> np.ndarray:
     """Pointwise log-likelihood (draws, n) of lags ``y`` with censoring ``status`` given means and scales (draws, n)."""
+    from scipy.special import log_ndtr, stdtr
+
     ahead, lower = status == "open_ahead", np.isin(status, LOWER_BOUND_STATUSES)
     exact = ~(ahead | lower)
     out = np.empty(np.broadcast_shapes(np.shape(mu), np.shape(sd)))
