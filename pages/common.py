@@ -346,6 +346,63 @@ def cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
     return run_analysis_stored(_ds, _settings, persist=is_embedded(_ds))
 
 
+def needs_worker(fit_settings) -> bool:
+    """Fits that sample for seconds (NUTS: the pooled model, an explicit NUTS engine; the stacked refits) run in the
+    worker pool, so they never hold the server; the fast engine's fits (a tenth of a second) run in place."""
+    return fit_settings.pooling == "partial" or fit_settings.engine == "nuts" or fit_settings.model == "stacked"
+
+
+@st.cache_resource(show_spinner=False)
+def fit_queue():
+    """The server's fit worker pool (model.presentation.fit_queue), or None when FRONTIER_LAG_FIT_WORKERS=0."""
+    from model.presentation.fit_queue import FitQueue, workers_from_env
+
+    workers = workers_from_env()
+    return FitQueue(workers) if workers else None
+
+
+@st.cache_resource(show_spinner=False)
+def _worker_results() -> dict:
+    """Results the workers returned, by data hash and settings (the in-memory cache of the worker path)."""
+    return {}
+
+
+def fit_in_worker(ds: Dataset, fit_settings, status, label: str):
+    """Fit through the worker pool, showing the queue position; a session that moves on leaves its place."""
+    import concurrent.futures
+
+    from model.presentation.stored_results import load_result
+
+    memo, key = _worker_results(), f"{ds.content_hash}:{fit_settings.cache_key()}"
+    if key in memo:
+        return memo[key]
+    persist = is_embedded(ds)
+    stored = load_result(ds.content_hash, fit_settings) if persist else None
+    if stored is not None:
+        memo[key] = stored
+        return stored
+    s = settings()
+    data = ("embedded", s["source"], s["include_estimated"], s["corrections"]) if persist else ds
+    session = st.session_state.setdefault("session_id", uuid.uuid4().hex)
+    queue = fit_queue()
+    job = queue.submit(session, key, data, fit_settings.to_json(), persist=persist)
+    try:
+        while not job.future.done():
+            status.update(label=f"{queue.status(job).describe()} · {plain(label)}")
+            concurrent.futures.wait([job.future], timeout=0.3)
+    except BaseException:  # the page reran or the visitor left: give up this place in the queue
+        queue.leave(session, job)
+        raise
+    if job.future.cancelled():
+        raise DataError("This fit was dropped from the queue (a newer request replaced it).")
+    result = job.future.result()  # a DataError from the worker becomes the usual one-line message
+    if len(memo) >= 64:
+        memo.pop(next(iter(memo)))
+    memo[key] = result
+    queue.forget(key)
+    return result
+
+
 def is_embedded(ds: Dataset) -> bool:
     """True when ``ds`` is the embedded data as shipped (no upload, no override): only such fits are kept on disk."""
     s = settings()
@@ -361,8 +418,10 @@ def run_fit(ds: Dataset, fit_settings, label: str):
     key = f"result:{label}"
     try:
         with st.status(f"Fitting {plain(label)}…", expanded=False) as status:
-            status.write("Building or reusing the compiled model (the first fit of a model structure compiles it, ~10 s).")
-            result = cached_analysis(ds.content_hash, fit_settings.cache_key(), fit_settings, ds)
+            if fit_queue() is not None and needs_worker(fit_settings):
+                result = fit_in_worker(ds, fit_settings, status, label)
+            else:
+                result = cached_analysis(ds.content_hash, fit_settings.cache_key(), fit_settings, ds)
             status.update(label=f"Fitted {plain(label)}", state="complete")
     except DataError as exc:
         st.error(f"Could not fit: {plain(exc)} Hint: choose an earlier start date, another benchmark, or the monthly "

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 os.environ.setdefault("FRONTIER_LAG_NO_WARMUP", "1")
 os.environ.setdefault("FRONTIER_LAG_NO_RESULT_STORE", "1")  # synthetic fits of the fast tier must never reach the disk store
+os.environ.setdefault("FRONTIER_LAG_FIT_WORKERS", "0")  # fits in place, where fast_fits can act (pool: test_fit_queue.py)
 
 
 @pytest.fixture
