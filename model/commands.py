@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.bayes.crossing import fmt_prob
 from model.core.errors import DataError
 from model.core.files import refuse_overwriting_inputs, write_atomic
 from model.data.coverage import coverage_table
@@ -86,7 +87,7 @@ def run_multiverse(args) -> int:
     table = run_specs(specs, workers=args.workers, scheduler=args.scheduler, draws=args.draws)
     h = headline(table)
     print(f"fitted {h['fitted']} of {h['specs']}; share with P(zero gap by 2026-12-31) > 0.5: {h['share_p2026_over_half']:.0%}; "
-          f"by 2027-12-31: {h['share_p2027_over_half']:.0%}; median P(never): {h['median_p_never']:.0%}")
+          f"by 2027-12-31: {h['share_p2027_over_half']:.0%}; median P(never): {fmt_prob(h['median_p_never'])}")
     print(choice_importance(table).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if args.out:
         emit(table, args.out)

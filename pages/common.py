@@ -219,7 +219,7 @@ def follow_address(params: dict[str, str]) -> str:
 
     if {k: st.query_params.get(k) for k in params} != params or set(st.query_params) - set(params):
         st.query_params.from_dict(params)
-    return f"{st.context.url or ''}?{urlencode(params)}"
+    return f"{st.context.url or ''}?{urlencode(params, safe=',')}"  # commas stay readable
 
 
 def share_link(params: dict[str, str], what: str = "this fit", *, expanded: bool = False) -> None:

@@ -231,3 +231,15 @@ def test_user_overrides_apply_to_a_copy(aa):
     assert changed >= 1
     pd.testing.assert_frame_equal(aa.scores, before)
     assert out.loc[out["model_id"] == mid, "open_weights"].nunique() == 1
+
+
+def test_pooling_defaults_count_each_evaluation_once(aa):
+    from model.data.catalog import distinct_benchmarks
+    from model.data.embedded import load_embedded
+
+    names = distinct_benchmarks(aa.benchmarks)
+    assert "gpqa" in names and "hle" in names
+    assert not any("index" in n for n in names)  # no composite beside its own components, no index version thrice
+    assert not any("(legacy)" in t for t in aa.benchmarks.set_index("benchmark").loc[names, "display_name"])
+    epoch = distinct_benchmarks(load_embedded("epoch").benchmarks)
+    assert "epoch_eci" not in epoch and "epoch_training_compute" not in epoch and "epoch_gpqa_diamond" in epoch

@@ -170,7 +170,8 @@ def test_three_crossing_outcomes_per_draw():
     assert s.median == pd.Timestamp("2028-07-02")  # median of 2 and 3 years, not pulled towards 0 by the closed draws
     assert s.p_by["2026-12-31"] == pytest.approx(2 / 6)  # closed by a date counts the already-closed draws
     assert "already at or below zero" in s.sentence()
-    assert [fmt_prob(p) for p in (0.0, 0.003, 0.5, 0.996, 1.0)] == ["0%", "<1%", "50%", ">99%", "100%"]
+    assert [fmt_prob(p) for p in (0.0, 0.003, 0.5, 0.996, 1.0)] == ["<1%", "<1%", "50%", ">99%", ">99%"]  # from draws
+    assert [fmt_prob(p, from_draws=False) for p in (0.0, 1.0)] == ["0%", "100%"]  # exact shares of counted things
 
 
 def test_pooling_priors_validate():

@@ -87,13 +87,16 @@ def fmt_month(ts: pd.Timestamp | None) -> str:
     return "2200 or later" if ts >= FAR_FUTURE else f"{ts:%Y-%m}"
 
 
-def fmt_prob(p: float) -> str:
-    """A probability as a percentage that is never "0%" or "100%" unless it is exactly that ("<1%", ">99%")."""
+def fmt_prob(p: float, *, from_draws: bool = True) -> str:
+    """A probability as a percentage that never reads "0%" or "100%" unless it is exactly that ("<1%", ">99%").
+
+    A probability estimated from posterior draws is never exactly 0 or 1 (no draw out of 4,000 is not "impossible"),
+    so by default 0 prints "<1%" and 1 ">99%". ``from_draws=False`` is for exact shares (e.g. 8 of 8 forecasts held)."""
     if not np.isfinite(p):
         return "n/a"
-    if 0 < p < 0.01:
+    if 0 < p < 0.01 or (from_draws and p == 0):
         return "<1%"
-    if 0.99 < p < 1:
+    if 0.99 < p < 1 or (from_draws and p == 1):
         return ">99%"
     return f"{p:.0%}"
 

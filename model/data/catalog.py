@@ -152,3 +152,19 @@ ITEM_COUNTS: dict[str, tuple[int, str]] = {
     "aime": (30, "AIME 2024: 30 problems (I and II)"),
     "aime_25": (30, "AIME 2025: 30 problems (I and II)"),
 }
+
+
+def distinct_benchmarks(benchmarks: pd.DataFrame) -> list[str]:
+    """Each distinct current evaluation of a catalogue once, for pooling across benchmarks.
+
+    Left out: composite indices (every version of the AA Intelligence, Coding, Agentic and Math indices, Epoch's ECI:
+    they average the same evaluations that are pooled, so they would count them twice, and three versions of one index
+    would count it three times), legacy benchmarks (retired by their source, saturated) and series that are not a
+    capability (training compute). Falls back to the whole catalogue when fewer than two remain."""
+    ids = benchmarks["benchmark"].astype(str)
+    names = benchmarks["display_name"].astype(str)
+    composite = (benchmarks["category"].astype(str) == "composite") | ids.str.contains(r"(?:^|_)index(?:_|$)", regex=True)
+    legacy = names.str.contains("(legacy)", regex=False)
+    not_capability = ids.isin(["epoch_training_compute"])
+    keep = list(ids[~(composite | legacy | not_capability)])
+    return keep if len(keep) >= 2 else list(ids)

@@ -113,6 +113,8 @@ SUMMARY_HEADERS: dict[str, str] = {
 for _raw, _header in SUMMARY_HEADERS.items():
     COLUMNS.setdefault(_raw, (_header, SUMMARY_DICTIONARY[_raw]))
 
+#: Columns holding an exact share of counted things (8 of 8 forecasts held is 100%), not a posterior probability.
+EXACT_SHARES = frozenset({"cover50", "cover90", "variance_share", "in50", "in90"})
 #: Columns holding a probability or a share (printed as "<1%", "37%", ">99%").
 PROBABILITY_COLUMNS = frozenset({
     "p_slope_negative", "p_cross_by_2026_12_31", "p_cross_by_2027_12_31", "p_never", "p_closed_already",
@@ -131,12 +133,12 @@ def round_significant(value: float, digits: int = 3) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _percent(value) -> str:
+def _percent(value, exact: bool = False) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "—"
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
-    return fmt_prob(float(value))
+    return fmt_prob(float(value), from_draws=not exact)
 
 
 def table_for_people(frame: pd.DataFrame, *, names: Mapping[str, str] | None = None,
@@ -151,7 +153,7 @@ def table_for_people(frame: pd.DataFrame, *, names: Mapping[str, str] | None = N
         if raw == "benchmark" and names:
             col = col.map(lambda b: names.get(b, b))
         elif raw in PROBABILITY_COLUMNS:
-            col = col.map(_percent)
+            col = col.map(lambda v, exact=raw in EXACT_SHARES: _percent(v, exact))
         elif pd.api.types.is_datetime64_any_dtype(col):
             col = col.dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_float_dtype(col) and raw not in EXACT_COLUMNS:

@@ -15,8 +15,11 @@ log = logging.getLogger(__name__)
 
 
 def default_pooled_benchmarks(benchmarks) -> list[str]:
-    """The Pooled page's default set: the first 20 benchmarks of the catalogue."""
-    return list(benchmarks["benchmark"])[:20]
+    """The Pooled page's default set: each distinct current evaluation once (model.data.catalog.distinct_benchmarks;
+    was the catalogue's first 20, which pooled three versions of one index beside its own components)."""
+    from model.data.catalog import distinct_benchmarks
+
+    return distinct_benchmarks(benchmarks)
 
 
 def default_pooled_settings(ds, source: str = "aa"):

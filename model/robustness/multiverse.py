@@ -101,8 +101,10 @@ def run_spec(spec: Spec, draws: int = 500, seed: int = 1, dataset=None) -> dict:
     row = asdict(spec)
     ds = dataset if dataset is not None else _dataset(spec.source, spec.include_estimated)
     follower, leader = resolve_preset(spec.groups)
-    if spec.benchmark == POOLED:
-        names = list(ds.benchmarks["benchmark"])
+    if spec.benchmark == POOLED:  # each distinct current evaluation once (no index beside its own components)
+        from model.data.catalog import distinct_benchmarks
+
+        names = distinct_benchmarks(ds.benchmarks)
         settings = FitSettings(source=spec.source, benchmarks=names, pooling="partial", observations=spec.observations,
                                start=spec.start, open_definition=spec.open_definition, lag_definition=spec.lag_definition,
                                follower=follower, leader=leader, draws=draws, tune=draws, chains=2, seed=seed)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
-from model.presentation.charts.style import INK, OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, chart_text, layout
+from model.presentation.charts.style import INK, OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, layout, panel_title
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
 
 #: Where the forest plot's date axis stops (the horizon of the P(closed by D) curves).
@@ -113,10 +113,11 @@ def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
     """One row per fit: 90% and 50% crossing intervals, median, and P(never) written beside it.
 
     A row where fewer than half the draws close later shows no interval (it would describe a minority): the text
-    says "mostly never". The date axis stops at ``horizon``; an interval running past it ends in an arrow with its 95%
-    end and, given a ``p_beyond_axis`` column, the share of draws that close after the axis end."""
+    says "mostly never". The date axis stops at ``horizon``; under a row whose interval runs past it, the 95% end and,
+    given a ``p_beyond_axis`` column, the share of draws that close after the axis end. Each row's P(never) is written
+    under it, inside the plot (a right margin ran into the arrow text and squeezed the plot on a phone)."""
     t = table.reset_index(drop=True)
-    y = t[label_col].astype(str).tolist()
+    y = [panel_title(label, width=24) for label in t[label_col].astype(str)]  # two short lines: room on a phone
     end = pd.Timestamp(horizon)
     fig = go.Figure()
     shown = [i for i, r in t.iterrows() if pd.notna(r.get("crossing_lo90")) and p_closes_later(r) >= MIN_P_CLOSES_LATER]
@@ -130,26 +131,24 @@ def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
         if pd.Timestamp(r["crossing_median"]) <= end:
             fig.add_trace(go.Scatter(x=[r["crossing_median"]], y=[y[i]], mode="markers", showlegend=n == 0, name="median",
                                      marker={"color": OKABE_ITO["closed"], "size": 10, "symbol": "diamond"}, legendgroup="m"))
-        if pd.Timestamp(r["crossing_hi90"]) > end:
-            beyond = r.get("p_beyond_axis")  # the share of draws past the axis, where the page knows it
-            later = f" · {fmt_prob(beyond)} of draws later" if beyond is not None and pd.notna(beyond) else ""
-            fig.add_annotation(x=end, y=y[i], text=f"→ {str(r['crossing_hi90'])[:4]}{later}", showarrow=False,
-                               xanchor="left", font={"size": 11})
     for i, r in t.iterrows():
+        # one line of text under each row, right-aligned inside the plot: the probability first, then what the axis cut
+        words = [f"P(never) {fmt_prob(r['p_never'])}"]
         if i not in shown:
-            fig.add_annotation(x=0.5, xref="paper", y=y[i], showarrow=False, font={"size": 12},
-                               text="mostly never on this trend" if r["p_never"] >= MIN_P_CLOSES_LATER
-                               else "no interval: fewer than half the draws close later")
-        fig.add_annotation(x=1.0, xref="paper", y=y[i], text=f"P(never) {fmt_prob(r['p_never'])}", showarrow=False,
-                           xanchor="left", font={"size": 12})
+            words.insert(0, "mostly never on this trend" if r["p_never"] >= MIN_P_CLOSES_LATER
+                         else "no interval: fewer than half the draws close later")
+        elif pd.Timestamp(r["crossing_hi90"]) > end:
+            beyond = r.get("p_beyond_axis")  # the share of draws past the axis, where the page knows it
+            later = f" ({fmt_prob(beyond)} of draws)" if beyond is not None and pd.notna(beyond) else ""
+            words.append(f"95% end {str(r['crossing_hi90'])[:4]} →{later}")
+        fig.add_annotation(x=1.0, xref="paper", y=y[i], yshift=-15, xanchor="right", showarrow=False,
+                           text=" · ".join(words), font={"size": 11})
     fig.update_yaxes(categoryorder="array", categoryarray=y[::-1], type="category")
     starts = pd.to_datetime(t["crossing_lo90"], errors="coerce").dropna()
     first = min(starts.min(), end - pd.DateOffset(years=1)) if len(starts) else end - pd.DateOffset(years=5)
     # no axis title: the chart's title says what the dates are, and the legend below needs the room
     fig.update_xaxes(range=[first - pd.DateOffset(months=3), end + pd.DateOffset(months=9)])
-    fig = layout(fig, title, height=max(260, 70 + 46 * len(t)))
-    fig.update_layout(margin={"r": 130})
-    return fig
+    return layout(fig, title, height=max(260, 80 + 56 * len(t)))
 
 
 def shrinkage_figure(names: list[str], unpooled: np.ndarray, partial: np.ndarray, population: float,
@@ -177,7 +176,7 @@ def small_fits_figure(panels: list[dict], *, columns: int = 3, horizon: pd.Times
     """
     rows = max(1, math.ceil(len(panels) / columns))
     fig = make_subplots(rows=rows, cols=columns, shared_xaxes="all", shared_yaxes="all",
-                        subplot_titles=[chart_text(p["title"][:40]) for p in panels], vertical_spacing=0.12,
+                        subplot_titles=[panel_title(p["title"]) for p in panels], vertical_spacing=0.12,
                         horizontal_spacing=0.04)
     for i, p in enumerate(panels):
         r, c = i // columns + 1, i % columns + 1

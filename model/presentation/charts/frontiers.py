@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from model.core.timeaxis import years_between
 from model.lags.engine import UNOBSERVED
-from model.presentation.charts.style import INK, OKABE_ITO, STATUS_STYLE, add_band, chart_text, layout
+from model.presentation.charts.style import INK, OKABE_ITO, STATUS_STYLE, add_band, chart_text, layout, panel_title
 
 
 def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.DataFrame, closed_frontier: pd.DataFrame,
@@ -152,14 +151,6 @@ def overview_figure(long: pd.DataFrame, summary: pd.DataFrame, *, title: str, ol
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "xanchor": "left"},
                       margin={"b": 110})
     return fig
-
-
-def panel_title(text: str, width: int = 22) -> str:
-    """A small-multiple title on at most two short lines (a long title ran into its neighbours on narrow screens)."""
-    lines = textwrap.wrap(text, width) or [""]
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
-    return "<br>".join(chart_text(line) for line in lines)
 
 
 def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, columns: int = 2) -> go.Figure:

@@ -67,3 +67,11 @@ def add_band(fig, x, lo, hi, colour, name, opacity):
     """A filled band between two lines (an interval of a trend)."""
     fig.add_trace(go.Scatter(x=list(x) + list(x)[::-1], y=list(hi) + list(lo)[::-1], fill="toself", fillcolor=colour,
                              opacity=opacity, line={"width": 0}, name=name, hoverinfo="skip"))
+
+
+def panel_title(text: str, width: int = 22) -> str:
+    """A small-multiple title on at most two short lines (a long title ran into its neighbours on narrow screens)."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
+    return "<br>".join(chart_text(line) for line in lines)
