@@ -21,7 +21,16 @@ from model.analysis import FIT_MODELS, POOLINGS
 from model.bayes.engine import ENGINES
 from model.bayes.observations import OBSERVATION_KINDS
 from model.bayes.trends import LIKELIHOODS
-from model.commands import prepare, run_backtest, run_compare, run_data, run_fit, run_lags, run_multiverse
+from model.commands import (
+    prepare,
+    run_backtest,
+    run_classes,
+    run_compare,
+    run_data,
+    run_fit,
+    run_lags,
+    run_multiverse,
+)
 from model.core.errors import DataError
 from model.data.dataset import SOURCES
 from model.data.openness import OPEN_DEFINITIONS
@@ -58,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_data_parser, _add_lags_parser, _add_fit_parser, _add_backtest_parser, _add_multiverse_parser,
-                _add_compare_parser):
+                _add_compare_parser, _add_classes_parser):
         add(sub)
     return parser
 
@@ -159,6 +168,14 @@ def _add_compare_parser(sub) -> None:
     p.add_argument("--no-lfo", action="store_true", help="skip the leave-future-out refits")
     p.add_argument("--out", help="output CSV (default: print)")
     p.set_defaults(func=run_compare)
+
+def _add_classes_parser(sub) -> None:
+    p = sub.add_parser("classes", help="public vs private test sets: pooled lag now per class and their ratio")
+    _common(p)
+    _fit_args(p)
+    p.add_argument("--out", help="output CSV of the per-class table (default: print)")
+    p.set_defaults(func=run_classes)
+
 
 def _fit_args(p: argparse.ArgumentParser) -> None:
     from model.bayes.priors import PoolingPriors, TrendPriors

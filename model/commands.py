@@ -250,6 +250,22 @@ def run_compare(args, ds: Dataset) -> int:
     return 0
 
 
+def run_classes(args, ds: Dataset) -> int:
+    """``classes``: a partially pooled fit per test-set class (public; private or held out) and the ratio of their lag
+    now (the classes come from data/benchmark_classes.csv; --benchmark is ignored)."""
+    from model.robustness.classes import compare_classes
+
+    comparison = compare_classes(ds, settings_from_args(args))
+    for note in comparison.notes:
+        print(note, file=sys.stderr)
+    print(comparison.sentence())
+    if not args.out:
+        print(comparison.table.to_string(index=False))
+        return 0
+    emit(comparison.table, args.out, inputs=input_paths(args))
+    return 0
+
+
 def _from_posterior_files(args, ds: Dataset):
     """Summaries of saved fits: each file's settings and data hash must match the data loaded now."""
     from model.analysis import run_analysis

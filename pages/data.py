@@ -8,6 +8,7 @@ import streamlit as st
 
 from model.core.errors import DataError
 from model.data.aa_api import fetch_aa_api, load_aa_api
+from model.data.catalog import benchmark_classes
 from model.data.coverage import coverage_table
 from model.data.csv_upload import csv_template
 from model.data.uploads import UPLOAD_KINDS, load_upload
@@ -110,7 +111,8 @@ m1, m2, m3 = st.columns(3)
 m1.metric("Models", f"{ds.scores['model_id'].nunique():,}")
 m2.metric("Benchmarks with open and closed models", int(cov["usable"].sum()))
 m3.metric("Score rows", f"{len(ds.scores):,}")
-people_table(cov.drop(columns=["display_name"]), ds)
+classes = benchmark_classes().rename(columns={"source": "test_set_source"})[["benchmark", "test_set", "test_set_source"]]
+people_table(cov.drop(columns=["display_name"]).merge(classes, on="benchmark", how="left"), ds)
 n_se = int(cov["n_with_se"].sum())
 st.caption(f"{n_se:,} of {len(ds.scores):,} scores have a standard error (binomial from the benchmark's item count; "
            "the sources are in the README): their lags get a 90% band from score uncertainty on Frontiers and Lag "

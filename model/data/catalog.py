@@ -168,3 +168,20 @@ def distinct_benchmarks(benchmarks: pd.DataFrame) -> list[str]:
     not_capability = ids.isin(["epoch_training_compute"])
     keep = list(ids[~(composite | legacy | not_capability)])
     return keep if len(keep) >= 2 else list(ids)
+
+
+#: The test-set classes of data/benchmark_classes.csv: published, kept private, or held out (generated fresh,
+#: semi-private, mostly hidden). "private" and "held_out" together are the contamination-resistant class.
+TEST_SETS = ("public", "private", "held_out")
+
+
+def benchmark_classes() -> pd.DataFrame:
+    """Each classified benchmark's test set (public / private / held_out), with the source and a note; the file is
+    hand-curated and every row cites where the classification comes from."""
+    from model.core.paths import DATA_DIR
+
+    table = pd.read_csv(DATA_DIR / "benchmark_classes.csv", dtype="string")
+    bad = sorted(set(table["test_set"]) - set(TEST_SETS))
+    if bad or table["source"].isna().any() or table["benchmark"].duplicated().any():
+        raise ValueError(f"data/benchmark_classes.csv: unknown class {bad}, a missing source or a repeated benchmark")
+    return table

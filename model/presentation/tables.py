@@ -91,6 +91,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "lag_trend_crossing_median": ("zero gap, lag trend: median", "Median zero-gap date from the lag trend."),
     "lag_trend_p_never": ("P(never), lag trend", "P(never) from the lag trend."),
     "note": ("note", "Why a row was not fitted, or a caveat."),
+    # test-set classes
+    "test_set": ("test set", "public (published), private (kept private) or held out (generated fresh, semi-private, "
+                             "mostly hidden); empty: not classified (data/benchmark_classes.csv)."),
+    "test_set_source": ("classified by", "Where the test-set classification comes from (the benchmark's page or paper)."),
+    "lag_now_median": ("lag now, median (months)", "The pooled population's lag at the end of the data."),
+    "lag_now_lo90": ("lag now, 5% (months)", "5% quantile of that lag."),
+    "lag_now_hi90": ("lag now, 95% (months)", "95% quantile of that lag."),
+    "benchmarks": ("benchmarks", "Benchmarks fitted."),
 }
 #: Plain headers of the posterior-summary columns (their meaning is in the downloads' data dictionary).
 SUMMARY_HEADERS: dict[str, str] = {
@@ -123,7 +131,8 @@ PROBABILITY_COLUMNS = frozenset({
 })
 #: Columns of identifiers or counts: never rounded.
 EXACT_COLUMNS = frozenset({"seed", "n_obs", "n", "forecasts", "levels", "divergences", "n_open", "n_closed", "n_excluded",
-                           "n_estimated", "n_with_se", "n_benchmarks", "n_censored", "n_open_ahead", "horizon_months"})
+                           "n_estimated", "n_with_se", "n_benchmarks", "n_censored", "n_open_ahead", "horizon_months",
+                           "benchmarks"})
 
 
 def round_significant(value: float, digits: int = 3) -> float:

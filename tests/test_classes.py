@@ -1,0 +1,51 @@
+"""Public vs private test sets: every classification cites a source; the class comparison runs through the fit path."""
+
+import pytest
+
+from model.analysis import FitSettings
+from model.core.errors import DataError
+from model.data.catalog import TEST_SETS, benchmark_classes
+from model.data.embedded import load_embedded
+from model.robustness.classes import class_members, compare_classes
+
+
+def test_every_classification_names_a_known_benchmark_a_class_and_its_source(aa):
+    table = benchmark_classes()
+    known = set(aa.benchmarks["benchmark"]) | set(load_embedded("epoch").benchmarks["benchmark"])
+    assert set(table["benchmark"]) <= known
+    assert set(table["test_set"]) <= set(TEST_SETS) and table["source"].str.startswith("https://").all()
+    assert not table["benchmark"].duplicated().any() and table["note"].str.len().gt(10).all()
+
+
+def test_the_epoch_catalogue_has_both_classes():
+    members = class_members(load_embedded("epoch").benchmarks)
+    assert "epoch_frontiermath" in members["private or held out"] and "epoch_gpqa_diamond" in members["public"]
+    assert not set(members["public"]) & set(members["private or held out"])
+
+
+def test_compare_classes_gives_both_lags_their_ratio_and_the_verdicts(fast_fits):
+    ds = load_embedded("epoch")
+    result = compare_classes(ds, FitSettings(source="epoch", start="2024-07-01", draws=250, chains=2))
+    assert list(result.table["class"]) == ["public", "private or held out"]
+    r = result.ratio
+    assert r["lo90"] <= r["median"] <= r["hi90"] and 0 <= r["p_private_longer"] <= 1
+    assert (result.table["lag_now_lo90"] <= result.table["lag_now_hi90"]).all()
+    sentence = result.sentence()
+    assert "×" in sentence and "public fit" in sentence and "private or held out fit" in sentence  # verdicts quoted
+
+
+def test_too_few_classified_benchmarks_is_one_clear_error_before_any_fit(aa):
+    # the AA catalogue classifies only public test sets: refused at once, nothing sampled
+    with pytest.raises(DataError, match="Too few classified benchmarks for the private or held out class"):
+        compare_classes(aa, FitSettings())
+
+
+def test_cli_classes_refuses_a_catalogue_without_both_classes_in_one_line():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    r = subprocess.run([sys.executable, "-m", "model", "classes"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "Too few classified benchmarks" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
