@@ -212,6 +212,32 @@ def people_table(frame: pd.DataFrame, ds: Dataset | None = None, **kw) -> None:
                  column_config={h: st.column_config.Column(h, help=text) for h, text in help_text.items()}, **kw)
 
 
+def class_comparison_section(ds: Dataset, fit_settings) -> None:
+    """Public vs private test sets (model.robustness.classes): a pooled fit per class on a button press, then both
+    lags, their ratio and each fit's verdict. ``fit_settings`` give the window, observations, groups and sampler."""
+    st.caption("Ihle reports a longer lag on private (contamination-resistant) benchmarks than on public ones. Each "
+               "class of the catalogue (the test set's status, with its source, on the Data page) gets its own pooled "
+               "fit with these settings' window, observations and groups; the Epoch source has classified benchmarks "
+               "of both kinds.")
+    key = f"classes:{ds.content_hash}:{fit_settings.model_copy(update={'benchmarks': ['all']}).cache_key()}"
+    if st.button("Fit each class (two pooled fits)", key=f"classes_button_{key[-12:]}"):
+        from model.robustness.classes import compare_classes
+
+        with st.status("Fitting the public and the private class…") as status:
+            try:
+                st.session_state[key] = compare_classes(ds, fit_settings)
+                status.update(label="Both classes fitted", state="complete")
+            except DataError as exc:
+                status.update(label="Could not fit the classes", state="error")
+                st.error(plain(exc))
+    comparison = st.session_state.get(key)
+    if comparison is not None:
+        st.markdown(plain(comparison.sentence()))
+        people_table(comparison.table.drop(columns=["benchmark_ids"]).rename(columns={"class": "test set"}))
+        for note in comparison.notes:
+            st.caption(plain(note))
+
+
 def follow_address(params: dict[str, str]) -> str:
     """Keep the address bar equal to a link to what the page shows (only ``params``); returns the full link (the
     app's address when the browser gave it, else the query alone)."""

@@ -11,6 +11,7 @@ from model.presentation.links import link_params
 from model.presentation.readings import priors_in_words, summary_table_for_people
 from model.presentation.text import plain
 from pages.common import (
+    class_comparison_section,
     current_dataset,
     footer,
     known_benchmarks,
@@ -69,6 +70,9 @@ st.dataframe(summary_table_for_people(table), hide_index=True, width="stretch")
 st.caption(plain(f"Priors in use (from the Trend fit page): {priors_in_words(fit_settings.priors)}. Lag definition "
                  f"{fit_settings.lag_definition}; score uncertainty {'in' if fit_settings.measurement_error else 'out of'} "
                  "the fit. \"mostly never\": fewer than half the draws reach zero, so no crossing interval is shown."))
+
+with st.expander("Public vs private test sets"):
+    class_comparison_section(ds, fit_settings)
 
 st.subheader("What changes the answer?")
 target = st.selectbox("Benchmark", chosen, format_func=lambda b: titles(ds).get(b, b))

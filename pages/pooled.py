@@ -16,11 +16,11 @@ from model.presentation.readings import readings, summary_table_for_people
 from model.presentation.text import plain
 from model.presentation.warmup import default_pooled_settings
 from pages.common import (
+    class_comparison_section,
     current_dataset,
     diagnostics_panel,
     footer,
     known_benchmarks,
-    people_table,
     route_deep_links_through_entry_point,
     run_fit,
     settings,
@@ -136,25 +136,7 @@ if complete is not None:
 st.session_state.setdefault("figures", {}).update({f"pooled_{k}": v for k, v in figs.items()})
 
 st.subheader("Public vs private test sets")
-st.caption("Ihle reports a longer lag on private (contamination-resistant) benchmarks than on public ones. Each class of "
-           "the catalogue (the test set's status, with its source, on the Data page) gets its own pooled fit, with this "
-           "page's window, observations and groups; the Epoch source has classified benchmarks of both kinds.")
-if st.button("Fit each class (two pooled fits)"):
-    from model.robustness.classes import compare_classes
-
-    with st.status("Fitting the public and the private class…") as status:
-        try:
-            st.session_state[f"classes:{ds.content_hash}:{fit_settings.cache_key()}"] = compare_classes(ds, fit_settings)
-            status.update(label="Both classes fitted", state="complete")
-        except DataError as exc:
-            status.update(label="Could not fit the classes", state="error")
-            st.error(plain(exc))
-classes = st.session_state.get(f"classes:{ds.content_hash}:{fit_settings.cache_key()}")
-if classes is not None:
-    st.markdown(plain(classes.sentence()))
-    people_table(classes.table.drop(columns=["benchmark_ids"]).rename(columns={"class": "test set"}))
-    for note in classes.notes:
-        st.caption(plain(note))
+class_comparison_section(ds, fit_settings)
 
 st.subheader("Diagnostics")
 diagnostics_panel(result.summary.iloc[0])

@@ -49,3 +49,18 @@ def test_cli_classes_refuses_a_catalogue_without_both_classes_in_one_line():
     r = subprocess.run([sys.executable, "-m", "model", "classes"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "Too few classified benchmarks" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_the_pooled_page_fits_each_class_on_a_button(fast_fits):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.session_state["dataset"] = load_embedded("epoch")
+    at.run()
+    at.switch_page("pages/pooled.py").run()
+    next(b for b in at.button if b.label.startswith("Fit each class")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # markdown escapes of plain text
+    assert "private or held-out test sets is" in text and "fit " in text  # the ratio sentence, with each verdict
