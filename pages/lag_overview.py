@@ -65,6 +65,13 @@ st.markdown(
 if ols is not None:
     st.caption(ols.describe() + ". This is the June 2026 analysis's method, shown for comparison: it treats monthly sawtooth "
                "points as independent and gives no uncertainty.")
+st.info(f"Why this line and the Trend fit answer differ: this is least squares through the monthly mean of "
+        f"{n_sel} benchmarks from {ols_start:%Y-%m} (sawtooth points counted as independent, no uncertainty); Trend fit is "
+        "a Bayesian trend through one benchmark's lags at each new open best, with censoring, priors and intervals. "
+        "The Bayesian fit of this same mean series is on Pooled ('The June 2026 method, beside it').")
+l1, l2 = st.columns(2)
+l1.page_link("pages/pooled.py", label="Bayesian fit of the mean series (Pooled)", icon=":material/hub:")
+l2.page_link("pages/trend_fit.py", label="One benchmark's Bayesian trend (Trend fit)", icon=":material/trending_down:")
 
 st.subheader("Every benchmark")
 columns = st.radio("Panels per row", [2, 3, 4], horizontal=True, help="Two read on a phone; four fit a wide screen.")

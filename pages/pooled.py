@@ -54,8 +54,8 @@ with st.form("pooled"):
                             format_func=lambda b: titles(ds).get(b, b))
     c3, c4, c5 = st.columns(3)
     ps["observations"] = c3.selectbox("Observations", list(OBSERVATION_KINDS), index=OBSERVATION_KINDS.index(ps["observations"]))
-    ps["start"] = c4.selectbox("Window starts", ["2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01"],
-                               index=["2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01"].index(ps["start"] or "2024-01-01"))
+    starts = sorted({"2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01", ps["start"] or "2024-01-01"})  # a link's too
+    ps["start"] = c4.selectbox("Window starts", starts, index=starts.index(ps["start"] or "2024-01-01"))
     ps["correlated"] = c5.checkbox("Correlated intercepts and slopes (LKJ)", value=ps["correlated"])
     ps["model"] = "stacked" if c5.checkbox(
         "Stack both structures", value=ps.get("model") == "stacked",

@@ -243,3 +243,11 @@ def test_pooling_defaults_count_each_evaluation_once(aa):
     assert not any("(legacy)" in t for t in aa.benchmarks.set_index("benchmark").loc[names, "display_name"])
     epoch = distinct_benchmarks(load_embedded("epoch").benchmarks)
     assert "epoch_eci" not in epoch and "epoch_training_compute" not in epoch and "epoch_gpqa_diamond" in epoch
+
+
+def test_the_pooled_default_leaves_out_benchmarks_too_thin_to_pool(aa):
+    from model.presentation.warmup import MIN_DEFAULT_POOLED_LAGS, default_pooled_settings
+
+    settings = default_pooled_settings(aa)
+    assert "apex_agents" not in settings.benchmarks and len(settings.benchmarks) >= 10  # 4 lags: its noise diverged
+    assert MIN_DEFAULT_POOLED_LAGS >= 5

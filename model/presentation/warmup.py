@@ -22,12 +22,28 @@ def default_pooled_benchmarks(benchmarks) -> list[str]:
     return distinct_benchmarks(benchmarks)
 
 
-def default_pooled_settings(ds, source: str = "aa"):
-    """The Pooled page's default fit."""
-    from model.analysis import FitSettings
+#: Fewest lags in the window for a benchmark of the Pooled page's default set: with fewer, its own noise scale is
+#: barely identified and the sampler diverges (apex_agents, 4 lags: 102 divergences in the pooled fit; without it, 0).
+MIN_DEFAULT_POOLED_LAGS = 6
+DEFAULT_POOLED_START = "2024-01-01"
 
-    return FitSettings(source=source, pooling="partial", benchmarks=default_pooled_benchmarks(ds.benchmarks),
-                       start="2024-01-01", draws=1000)
+
+def default_pooled_settings(ds, source: str = "aa"):
+    """The Pooled page's default fit: the distinct current evaluations with enough lags since the default start."""
+    from model.analysis import FitSettings
+    from model.bayes.observations import benchmark_observations
+    from model.core.errors import DataError
+
+    def enough(name: str) -> bool:
+        try:
+            obs = benchmark_observations(ds.scores, name, kind="events", start=DEFAULT_POOLED_START, benchmarks=ds.benchmarks)
+        except DataError:
+            return False
+        return len(obs) >= MIN_DEFAULT_POOLED_LAGS
+
+    names = [n for n in default_pooled_benchmarks(ds.benchmarks) if enough(n)]
+    names = names if len(names) >= 2 else default_pooled_benchmarks(ds.benchmarks)
+    return FitSettings(source=source, pooling="partial", benchmarks=names, start=DEFAULT_POOLED_START, draws=1000)
 
 
 def default_views(ds, source: str = "aa") -> list:
