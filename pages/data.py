@@ -112,7 +112,9 @@ m1.metric("Models", f"{ds.scores['model_id'].nunique():,}")
 m2.metric("Benchmarks with open and closed models", int(cov["usable"].sum()))
 m3.metric("Score rows", f"{len(ds.scores):,}")
 classes = benchmark_classes().rename(columns={"source": "test_set_source"})[["benchmark", "test_set", "test_set_source"]]
-people_table(cov.drop(columns=["display_name"]).merge(classes, on="benchmark", how="left"), ds)
+cov = cov.drop(columns=["display_name"]).merge(classes, on="benchmark", how="left")
+first = ["benchmark", "category", "test_set"]
+people_table(cov[first + [c for c in cov.columns if c not in first]], ds)
 n_se = int(cov["n_with_se"].sum())
 st.caption(f"{n_se:,} of {len(ds.scores):,} scores have a standard error (binomial from the benchmark's item count; "
            "the sources are in the README): their lags get a 90% band from score uncertainty on Frontiers and Lag "

@@ -17,6 +17,8 @@ def test_headers_units_names_and_precision():
     assert shown["P(never)"].tolist() == ["<1%", ">99%"] and shown["90% intervals held"].tolist() == ["90%", "100%"]
     assert shown["benchmarks"].tolist() == [7, 8] and shown["status"].tolist() == ["open ahead", "left censored"]
     assert shown["date"].tolist() == ["2026-01-01", "2026-02-01"]
+    classes, _ = table_for_people(pd.DataFrame({"test_set": ["held_out", None]}))
+    assert classes["test set"].tolist() == ["held out", "not classified"]
     assert "unknown col" in shown.columns and help_text["unknown col"] == "Column: unknown_col"
     assert "(column: lag_months)" in help_text["lag (months)"] and "months" in help_text["lag (months)"]
 

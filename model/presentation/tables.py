@@ -167,8 +167,10 @@ def table_for_people(frame: pd.DataFrame, *, names: Mapping[str, str] | None = N
             col = col.dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_float_dtype(col) and raw not in EXACT_COLUMNS:
             col = col.map(lambda v: round_significant(v, digits))
-        elif raw == "status":
+        elif raw in ("status", "test_set"):  # coded values in words
             col = col.astype("string").str.replace("_", " ", regex=False)
+            if raw == "test_set":
+                col = col.fillna("not classified")
         header, meaning = COLUMNS.get(raw, (str(raw).replace("_", " "), ""))
         while header in out.columns:  # two raw columns with one plain name: keep both apart
             header += " "
