@@ -234,8 +234,10 @@ def class_comparison_section(ds: Dataset, fit_settings) -> None:
     if comparison is not None:
         st.markdown(plain(comparison.sentence()))
         people_table(comparison.table.drop(columns=["benchmark_ids"]).rename(columns={"class": "test set"}))
-        for note in comparison.notes:
-            st.caption(plain(note))
+        if comparison.notes:
+            with st.expander(f"Notes on the two fits ({len(comparison.notes)}: benchmarks left out, caveats)"):
+                for note in comparison.notes:
+                    st.caption(plain(note))
 
 
 def follow_address(params: dict[str, str]) -> str:
