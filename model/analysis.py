@@ -176,7 +176,7 @@ def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: T
     pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, lag_definition=settings.lag_definition,
                                         **_with_errors(ds, settings, groups))
     spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
-                      sampler=settings.sampler(0.9))
+                      sampler=settings.sampler(0.95))
     if settings.model == "stacked":  # both pooled structures, mixed by stacking weights (model.bayes.stacking)
         return {"pooled": fit_pooled_stacked(pooled, spec)}, notes
     return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, notes

@@ -65,7 +65,12 @@ class PooledTrend:
             b = pm.Deterministic("beta", mu_b + ab[:, 1])
             pm.Deterministic("alpha_new", mu_a + ab_new[0])
             pm.Deterministic("beta_new", mu_b + ab_new[1])
-            sigma = pm.HalfNormal("sigma", d["prior_noise_sd"], shape=n_groups)
+            # Each benchmark's noise scale around a shared one (non-centred on the log scale): a benchmark with few lags
+            # borrows the others' noise level instead of leaving its own scale free (a funnel that diverged).
+            sigma_pop = pm.HalfNormal("sigma_pop", d["prior_noise_sd"])
+            sigma_spread = pm.HalfNormal("sigma_spread", 0.5)
+            z_sigma = pm.Normal("z_sigma", 0.0, 1.0, shape=n_groups)
+            sigma = pm.Deterministic("sigma", sigma_pop * pt.exp(sigma_spread * z_sigma))
             mu = a[g] + b[g] * x
             censored_lag(pm, mu, pt.sqrt(sigma[g] ** 2 + me**2), d["prior_student_nu"], likelihood, y, lo, hi)
         return model

@@ -82,7 +82,8 @@ class PoolingPriors(_PriorSpec):
       mean slope, with the same justification as :class:`TrendPriors`.
     * ``tau_intercept`` and ``tau_slope``: half-normal scales of the between-benchmark spread;
       benchmarks differ by a few months in level (4) and a few months/year in slope (4).
-    * ``noise_sd``: half-normal scale of each benchmark's residual sd.
+    * ``noise_sd``: half-normal scale of the residual sd the benchmarks share; each benchmark's own sd varies
+      around it on the log scale (half-normal spread 0.5), so a benchmark with few lags borrows the others' level.
     * ``lkj_eta``: LKJ shape of the intercept-slope correlation (2 = mild shrinkage to 0),
       used when ``correlated=True``.
     """

@@ -64,7 +64,7 @@ PRIOR_COLUMNS: dict[str, str] = {
     "prior_intercept_sd": "Prior sd of the lag now (months).",
     "prior_slope_mean": "Prior mean of the slope (months of lag per year).",
     "prior_slope_sd": "Prior sd of the slope (months per year).",
-    "prior_noise_sd": "Half-normal scale of the noise sd (months); for a pooled fit, of each benchmark's residual sd.",
+    "prior_noise_sd": "Half-normal scale of the noise sd (months); for a pooled fit, of the residual sd the benchmarks share.",
     "prior_student_nu": "Degrees of freedom of the Student-t likelihood (when used).",
     "prior_ar_lengthscale_median": "AR(1) model: prior median of the correlation time (years).",
     "prior_ar_lengthscale_sd_log": "AR(1) model: prior sd of the log correlation time.",
