@@ -11,7 +11,7 @@ from model.lags.across import lag_summary_by_date, quorum
 from model.lags.engine import frontier_lag
 from model.lags.groups import groups_sentence
 from model.presentation.charts.frontiers import overview_figure
-from model.presentation.first_view import as_row, first_view_settings, load_first_view
+from model.presentation.first_view import as_row, first_view_settings, load_first_pooled, load_first_view
 from model.presentation.links import link_params
 from model.presentation.text import plain
 from pages.common import (
@@ -78,14 +78,15 @@ else:
     linear = single.summary.iloc[0] if single is not None else None
     note = "Fitted now for your data and settings."
 st.subheader("When could the gap reach zero?")
+headline_name = plain(names.get(bench, bench))
 if p_closes_later(row) >= 0.5:
-    st.markdown(f"On the trend so far, **most likely between {str(row['crossing_lo90'])[:7]} and "
+    st.markdown(f"On {headline_name}, on the trend so far, **most likely between {str(row['crossing_lo90'])[:7]} and "
                 f"{str(row['crossing_hi90'])[:7]}** (90% of the closing draws; median {str(row['crossing_median'])[:7]}). "
                 f"Chance it is zero by the end of 2027: **{fmt_prob(row['p_cross_by_2027_12_31'])}**; "
                 f"that it never closes on this trend: {fmt_prob(row['p_never'])}.")
 else:
-    st.markdown(f"**Most likely not on the current trend**: {fmt_prob(row['p_never'])} of the posterior never reaches "
-                f"zero; chance it is zero by the end of 2027: {fmt_prob(row['p_cross_by_2027_12_31'])}.")
+    st.markdown(f"On {headline_name}, **most likely not on the current trend**: {fmt_prob(row['p_never'])} of the "
+                f"posterior never reaches zero; chance it is zero by the end of 2027: {fmt_prob(row['p_cross_by_2027_12_31'])}.")
 st.caption(plain(f"Stacked across the four trend models, weighted by how well each forecast the lags one step ahead "
                  f"({row['stack_weights']}). " + (
                      f"The linear trend alone says median {str(linear['crossing_median'] or 'never')[:7]}, "
@@ -98,6 +99,26 @@ if linear is not None and abs(row["p_cross_by_2027_12_31"] - linear["p_cross_by_
                   f"puts the zero gap sooner; a single straight line says median "
                   f"{str(linear['crossing_median'] or 'never')[:7]} and {fmt_prob(linear['p_cross_by_2027_12_31'])} by the "
                   "end of 2027. Treat the date as fragile: see Trend fit and the Multiverse."))
+
+# 3. Across benchmarks: the Pooled page's default fit (the distinct evaluations, partially pooled), precomputed.
+shared = {k: form[k] for k in ("open_definition", "tolerance", "include_estimated", "lag_definition", "follower", "leader")}
+pooled = load_first_pooled(ds, shared)
+if pooled is not None:
+    pop, pooled_settings = pooled
+    st.markdown(f"**Across benchmarks** ({len(pooled_settings.benchmarks)} distinct evaluations, pooled): the typical lag "
+                f"now is **{pop['current_lag_median']:.1f} months**, changing by {pop['slope_median']:+.1f} months a year "
+                f"(P(shrinking) {fmt_prob(pop['p_slope_negative'])}); chance it is zero by the end of 2027: "
+                f"**{fmt_prob(pop['p_cross_by_2027_12_31'])}**; that it never closes on this trend: "
+                f"{fmt_prob(pop['p_never'])}.")
+    st.caption(plain(f"Partial pooling of {', '.join(names.get(b, b) for b in pooled_settings.benchmarks)} from "
+                     f"{pooled_settings.start}, linear trend; diagnostics: {pop['verdict']}. Precomputed with these "
+                     "settings; the Pooled page refits and shows each benchmark."))
+    if abs(row["p_cross_by_2027_12_31"] - pop["p_cross_by_2027_12_31"]) > 0.25:
+        st.info(plain(f"The headline index and the benchmarks as a whole disagree: {fmt_prob(row['p_cross_by_2027_12_31'])} "
+                      f"against {fmt_prob(pop['p_cross_by_2027_12_31'])} for a zero gap by the end of 2027. One benchmark "
+                      "can mislead; the pooled population is the answer for 'benchmarks in general'."))
+else:
+    st.caption("Across benchmarks: the Pooled page fits the population of the distinct evaluations with these settings.")
 
 share_link(link_params(answer_settings, page="answer"), "this answer")
 st.markdown("**Why?** See the frontiers and the lags behind this answer. **How sure?** See every analytic choice at once "

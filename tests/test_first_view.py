@@ -27,3 +27,20 @@ def test_answer_page_answers_within_seconds():
     text = " ".join(m.value for m in at.markdown)
     assert "months" in text and "2027" in text and "Precomputed" in " ".join(c.value for c in at.caption)
     assert seconds < 30, seconds  # no sampling: the stacked answer is precomputed
+
+
+def test_the_pooled_population_is_shipped_beside_it_and_shown_only_for_its_own_settings(aa):
+    from model.presentation.first_view import load_first_pooled
+    from model.presentation.warmup import default_pooled_settings
+
+    defaults = {"open_definition": "any", "tolerance": 0.0, "include_estimated": True, "lag_definition": "backward",
+                "follower": "open", "leader": "closed"}
+    row, settings = load_first_pooled(aa, defaults)
+    assert settings.cache_key() == default_pooled_settings(aa).cache_key()  # the Pooled page's own default fit
+    assert row["pooling"] == "partial (population)" and 0 <= row["p_never"] <= 1
+    assert load_first_pooled(aa, {**defaults, "follower": "open&country=CN"}) is None  # other groups: not this answer
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Across benchmarks" in text and f"{row['current_lag_median']:.1f} months" in text

@@ -1,4 +1,5 @@
-"""The answer a first visitor sees, precomputed: the stacked fit of the headline benchmark under the default settings.
+"""The answer a first visitor sees, precomputed: the stacked fit of the headline benchmark under the default settings,
+and the Pooled page's default fit (the population across the distinct evaluations).
 
 Fitting four models with leave-future-out stacking takes seconds warm and half a minute on a fresh server, too long
 for the first ten seconds of a visit. ``python -m model.presentation.first_view`` fits it once and writes
@@ -22,6 +23,7 @@ from model.core.paths import DATA_DIR
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.presentation.readings import stacked_members_table
+from model.presentation.warmup import default_pooled_settings
 
 FIRST_VIEW_FILE = DATA_DIR / "first_view.json"
 
@@ -37,11 +39,15 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
     result = run_analysis(ds, settings)
     fit = next(iter(result.fits.values()))
     linear = run_analysis(ds, settings.model_copy(update={"model": "linear"}))
+    pooled_settings = default_pooled_settings(ds, settings.source)
+    pooled = run_analysis(ds, pooled_settings).summary.set_index("benchmark").loc["population"]
     return {"settings": json.loads(settings.to_json()), "data_hash": ds.content_hash,
             "computed": dt.date.today().isoformat(),
             "stacked": json.loads(result.summary.iloc[0].to_json(date_format="iso")),
             "linear": json.loads(linear.summary.iloc[0].to_json(date_format="iso")),
-            "members": stacked_members_table(fit).to_dict(orient="records")}
+            "members": stacked_members_table(fit).to_dict(orient="records"),
+            "pooled_settings": json.loads(pooled_settings.to_json()),
+            "pooled": json.loads(pooled.to_json(date_format="iso"))}
 
 
 def load_first_view(ds: Dataset, settings: FitSettings, path: Path = FIRST_VIEW_FILE) -> dict | None:
@@ -54,6 +60,22 @@ def load_first_view(ds: Dataset, settings: FitSettings, path: Path = FIRST_VIEW_
         return None
     stored = FitSettings.model_validate(record["settings"])
     return record if stored.cache_key() == settings.cache_key() else None
+
+
+def load_first_pooled(ds: Dataset, shared: dict, path: Path = FIRST_VIEW_FILE) -> tuple[pd.Series, FitSettings] | None:
+    """The precomputed pooled population row (the Pooled page's default fit) and its settings, when it was computed
+    from this data and the page's ``shared`` settings (groups, lag definition, open definition, …) are the ones it used;
+    else None."""
+    try:
+        record = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("data_hash") != ds.content_hash or "pooled" not in record:
+        return None
+    stored = FitSettings.model_validate(record["pooled_settings"])
+    if stored.model_copy(update=shared).cache_key() != stored.cache_key():
+        return None
+    return pd.Series(record["pooled"]), stored
 
 
 def as_row(record: dict, key: str) -> pd.Series:
