@@ -374,6 +374,11 @@ def cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
     return run_analysis_stored(_ds, _settings, persist=is_embedded(_ds))
 
 
+def fit_key(ds: Dataset, fit_settings) -> str:
+    """What identifies a fit's result: the data and the settings that change it."""
+    return f"{ds.content_hash}:{fit_settings.cache_key()}"
+
+
 def needs_worker(fit_settings) -> bool:
     """Fits that sample for seconds (NUTS: the pooled model, an explicit NUTS engine; the stacked refits) run in the
     worker pool, so they never hold the server; the fast engine's fits (a tenth of a second) run in place."""
@@ -401,7 +406,7 @@ def fit_in_worker(ds: Dataset, fit_settings, status, label: str):
 
     from model.presentation.stored_results import load_result
 
-    memo, key = _worker_results(), f"{ds.content_hash}:{fit_settings.cache_key()}"
+    memo, key = _worker_results(), fit_key(ds, fit_settings)
     if key in memo:
         return memo[key]
     persist = is_embedded(ds)
@@ -467,7 +472,7 @@ def record_fit(ds: Dataset, fit_settings, label: str, result) -> None:
     import datetime as dt
 
     fits = st.session_state.setdefault("session_fits", {})
-    entry = fits.setdefault(f"{ds.content_hash}:{fit_settings.cache_key()}",
+    entry = fits.setdefault(fit_key(ds, fit_settings),
                             {"labels": [], "result": result,
                              "fitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     if label not in entry["labels"]:
@@ -563,8 +568,7 @@ def apply_query_params(fit_form: dict) -> None:
         st.session_state["pooled_link"] = params  # applied by the Pooled page on top of its defaults
         st.session_state["link_notices"] = notices
         return
-    validated, more = settings_from_link({k: v for k, v in params.items() if k != "horizon"},
-                                         FitSettings.model_validate(fit_form))
+    validated, more = settings_from_link(params, FitSettings.model_validate(fit_form))  # horizon: read above
     if "benchmarks" in params:
         st.session_state["compare_chosen"] = validated.benchmarks
     shared["lag_definition"] = validated.lag_definition

@@ -38,7 +38,7 @@ s = settings()
 pooled_defaults = default_pooled_settings(ds, s["source"])
 ps = st.session_state.setdefault("pooled_form", pooled_defaults.model_dump())
 if (link := st.session_state.pop("pooled_link", None)) is not None:  # a shared Pooled link, validated value by value
-    validated, notices = settings_from_link({k: v for k, v in link.items() if k != "horizon"}, FitSettings.model_validate(ps))
+    validated, notices = settings_from_link(link, FitSettings.model_validate(ps))
     ps.clear()
     ps.update(validated.model_dump())
     s["lag_definition"], s["follower"], s["leader"] = validated.lag_definition, validated.follower, validated.leader

@@ -131,6 +131,7 @@ def test_compare_and_pooled_links_carry_only_what_matters_to_their_fit_and_round
     assert link_params(FitSettings(), horizon="2035-12-31")["horizon"] == "2035-12-31"
     assert "horizon" not in link_params(FitSettings(), horizon="2030-12-31")  # the default stays out
     assert link_horizon({"horizon": "2035-12-31"}) == ("2035-12-31", None)
+    assert settings_from_link({"horizon": "2035-12-31"}, FitSettings()) == (FitSettings(), [])  # a page setting, not a fit
     value, notice = link_horizon({"horizon": "2999-01-01"})
     assert value is None and "link's horizon" in notice
     assert not is_shared_link({}) and is_shared_link({"pp_tau_slope": "1"})

@@ -50,13 +50,19 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
             "pooled": json.loads(pooled.to_json(date_format="iso"))}
 
 
-def load_first_view(ds: Dataset, settings: FitSettings, path: Path = FIRST_VIEW_FILE) -> dict | None:
-    """The precomputed answer when it was computed from this data and these settings, else None."""
+def _record_for(ds: Dataset, path: Path) -> dict | None:
+    """The shipped record when it was computed from this data (same hash), else None (missing or unreadable too)."""
     try:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if record.get("data_hash") != ds.content_hash:
+    return record if record.get("data_hash") == ds.content_hash else None
+
+
+def load_first_view(ds: Dataset, settings: FitSettings, path: Path = FIRST_VIEW_FILE) -> dict | None:
+    """The precomputed answer when it was computed from this data and these settings, else None."""
+    record = _record_for(ds, path)
+    if record is None:
         return None
     stored = FitSettings.model_validate(record["settings"])
     return record if stored.cache_key() == settings.cache_key() else None
@@ -66,11 +72,8 @@ def load_first_pooled(ds: Dataset, shared: dict, path: Path = FIRST_VIEW_FILE) -
     """The precomputed pooled population row (the Pooled page's default fit) and its settings, when it was computed
     from this data and the page's ``shared`` settings (groups, lag definition, open definition, …) are the ones it used;
     else None."""
-    try:
-        record = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if record.get("data_hash") != ds.content_hash or "pooled" not in record:
+    record = _record_for(ds, path)
+    if record is None or "pooled" not in record:
         return None
     stored = FitSettings.model_validate(record["pooled_settings"])
     if stored.model_copy(update=shared).cache_key() != stored.cache_key():

@@ -24,10 +24,12 @@ PRIOR_PREFIXES = {"p_": ("priors", TrendPriors), "pp_": ("pooling_priors", Pooli
 #: Horizons the Trend fit page offers (the link's ``horizon``), the default first.
 HORIZONS = ("2030-12-31", "2028-12-31", "2035-12-31")
 #: Which settings matter to each page's fit (only these go into its link), beside the benchmark(s) it always carries.
+#: Trend fit and Compare fit the same per-benchmark settings (all but the pooling).
+_SERIES_SETTINGS = (*TEXT_PARAMS[:-1], *INT_PARAMS, "measurement_error", "start", "p_")
 PAGE_SETTINGS = {
     "answer": ("follower", "leader", "lag_definition"),
-    "trend_fit": (*TEXT_PARAMS[:-1], *INT_PARAMS, "measurement_error", "start", "p_"),
-    "compare": (*TEXT_PARAMS[:-1], *INT_PARAMS, "measurement_error", "start", "p_"),
+    "trend_fit": _SERIES_SETTINGS,
+    "compare": _SERIES_SETTINGS,
     "pooled": ("model", "observations", "lag_definition", "follower", "leader", *INT_PARAMS, "correlated", "start", "pp_"),
 }
 #: Query parameters that mark an address as a shared link (a plain visit carries none of them).
