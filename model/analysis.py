@@ -84,7 +84,7 @@ class FitSettings(BaseModel):
         return names
 
     def sampler(self, target_accept: float = 0.95) -> SamplerSettings:
-        """The sampler settings of this fit (the pooled design asks for 0.9)."""
+        """The sampler settings of this fit (the pooled design asks for 0.95)."""
         return SamplerSettings(draws=self.draws, tune=self.tune, chains=self.chains, seed=self.seed, target_accept=target_accept,
                                max_seconds=self.max_seconds, engine=self.engine)
 
@@ -133,9 +133,9 @@ def _with_errors(ds: Dataset, settings: FitSettings, groups) -> dict:
 
 
 def _series_spec(settings: FitSettings) -> FitSpec:
+    """The spec of a one-series fit ("stacked" fits every member with the same likelihood, priors and sampler)."""
     from model.bayes.fitting import FitSpec
 
-    """The spec of a one-series fit ("stacked" fits every member with the same likelihood, priors and sampler)."""
     model = "linear" if settings.model == "stacked" else settings.model
     return FitSpec(model=model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
 
@@ -224,12 +224,12 @@ def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = 
     name)`` hears as the members of a stacked fit finish."""
     if traces and settings.model == "stacked":
         raise DataError("A posterior file holds one model's draws; a stacked fit is refitted from its settings.")
+    from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
+
     groups, group_notes = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
     fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {}, progress,
                                                 groups)
     notes = group_notes + notes
-    from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
-
     rows = [summarise_fit(fit, data_source=settings.source, snapshot_date=ds.snapshot_date) for fit in fits.values()]
     summary = pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS]
     summary["groups"] = f"{settings.follower} vs {settings.leader}"  # who trails whom, as the filters say it
