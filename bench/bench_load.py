@@ -9,6 +9,7 @@ errors, and the server's peak RSS.
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -23,6 +24,18 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app  # noqa: E402
 #: change on Trend fit (one keyboard step of the slope prior mean) until the refitted answer shows.
 STEPS = [(None, "by the end of 2027"), ("Frontiers", "Show the lag at"), ("Lag overview", "Every benchmark"),
          ("Trend fit", "probability it never closes")]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its waited-for children so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (everything but idle and iowait)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -62,8 +75,11 @@ async def client(browser, url: str, deadline: float, latencies: list, errors: li
             await context.close()
 
 
-async def run_load(clients: int, seconds: float) -> tuple[list[float], list[str], float]:
-    """(latencies, errors, server peak RSS in MB) of ``clients`` sessions looping for ``seconds``."""
+async def run_load(clients: int, seconds: float) -> tuple[list[float], list[str], float, dict]:
+    """(latencies, errors, server peak RSS in MB, CPU use) of ``clients`` sessions looping for ``seconds``.
+
+    CPU use: the server's CPU seconds (its worker processes included) and the whole machine's busy CPU seconds over
+    the run, so a report can say how much of the two cores the server had and how much the browsers took."""
     from playwright.async_api import async_playwright
 
     info: dict = {}
@@ -71,21 +87,32 @@ async def run_load(clients: int, seconds: float) -> tuple[list[float], list[str]
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             latencies, errors = [], []
-            deadline = time.perf_counter() + seconds
+            t0, server0, busy0 = time.perf_counter(), cpu_seconds(info["pid"]), machine_busy_seconds()
+            deadline = t0 + seconds
             await asyncio.gather(*(client(browser, url, deadline, latencies, errors) for _ in range(clients)))
+            cpu = {"wall": time.perf_counter() - t0, "server": cpu_seconds(info["pid"]) - server0,
+                   "machine": machine_busy_seconds() - busy0}
             await browser.close()
         rss = peak_rss_mb(info["pid"])
-    return latencies, errors, rss
+    return latencies, errors, rss, cpu
 
 
 async def main_async(clients: int, seconds: float) -> None:
-    latencies, errors, rss = await run_load(clients, seconds)
+    latencies, errors, rss, cpu = await run_load(clients, seconds)
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
     print(f"clients {clients}, duration {seconds:.0f} s, pages served {len(latencies)}, errors {len(errors)}")
     print(f"page latency p50 {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")
     print(f"server peak RSS {rss:.0f} MB")
+    print(cpu_line(cpu))
     if errors:
         print("errors:", sorted(set(errors)))
+
+
+def cpu_line(cpu: dict) -> str:
+    """Where the two cores went during a load run."""
+    return (f"CPU over {cpu['wall']:.0f} s: server {cpu['server']:.0f} s, whole machine {cpu['machine']:.0f} s busy of "
+            f"{cpu['wall'] * os.cpu_count():.0f} s ({cpu['server'] / max(cpu['machine'], 1e-9):.0%} of the busy time was "
+            "the server; the rest the browsers and the bench)")
 
 
 def main():

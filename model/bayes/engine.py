@@ -92,15 +92,16 @@ def use_own_source_folder() -> None:
 
 def compiled_model(key: tuple, build: Callable[[], Any]):
     """The compiled nutpie model for a structure key, compiled once per process (thread-safe:
-    the background warm-up and a user's fit never compile the same structure twice)."""
+    the background warm-up and a user's fit never compile the same structure twice); its machine code comes from the
+    disk cache of :mod:`model.bayes.compiled_callbacks` when another process compiled it before."""
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(key, threading.Lock())
     with lock:
         if key not in _COMPILED:
-            import nutpie
+            from model.bayes.compiled_callbacks import compile_pymc_model
 
             use_own_source_folder()
-            _COMPILED[key] = nutpie.compile_pymc_model(build())
+            _COMPILED[key] = compile_pymc_model(build())  # nutpie's, with its callbacks cached on disk
             COMPILE_COUNT[key] += 1
     return _COMPILED[key]
 

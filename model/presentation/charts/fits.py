@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
-from model.presentation.charts.style import INK, OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, layout, panel_title
+from model.presentation.charts.style import INK, OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, layout, panel_title, white_template
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
 
 #: Where the forest plot's date axis stops (the horizon of the P(closed by D) curves).
@@ -195,9 +195,9 @@ def small_fits_figure(panels: list[dict], *, columns: int = 3, horizon: pd.Times
     top = max(float(p["obs"]["lag_months"].max()) for p in panels)
     fig.update_yaxes(range=[-0.25 * top, 1.3 * top])
     fig.update_annotations(font_size=12)
-    fig.update_layout(height=max(300, 260 * rows), template="plotly_white", margin={"l": 40, "r": 10, "t": 50, "b": 30},
+    fig.update_layout(height=max(300, 260 * rows), margin={"l": 40, "r": 10, "t": 50, "b": 30},
                       legend={"orientation": "h", "y": -0.08})
-    return fig
+    return white_template(fig)
 
 
 def prior_preview_figure(dates, draws: np.ndarray, obs_frame: pd.DataFrame | None = None) -> go.Figure:

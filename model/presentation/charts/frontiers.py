@@ -11,7 +11,16 @@ from plotly.subplots import make_subplots
 
 from model.core.timeaxis import years_between
 from model.lags.engine import UNOBSERVED
-from model.presentation.charts.style import INK, OKABE_ITO, STATUS_STYLE, add_band, chart_text, layout, panel_title
+from model.presentation.charts.style import (
+    INK,
+    OKABE_ITO,
+    STATUS_STYLE,
+    add_band,
+    chart_text,
+    layout,
+    panel_title,
+    white_template,
+)
 
 
 def frontier_figure(rows: pd.DataFrame, groups: pd.Series, open_frontier: pd.DataFrame, closed_frontier: pd.DataFrame,
@@ -176,7 +185,7 @@ def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, column
                                      hoverinfo="skip"), row=r, col=c)
     fig.update_yaxes(range=[0, ymax * 1.05])
     fig.update_annotations(font_size=11)
-    fig.update_layout(height=max(260, 200 * rows), margin={"l": 40, "r": 10, "t": 80, "b": 30}, template="plotly_white",
+    fig.update_layout(height=max(260, 200 * rows), margin={"l": 40, "r": 10, "t": 80, "b": 30},
                       title={"text": "Lag (months) per benchmark; orange triangles = left-censored", "x": 0.01,
                              "font": {"size": 13}})
-    return fig
+    return white_template(fig)
