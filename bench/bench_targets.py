@@ -164,18 +164,24 @@ def _first_visits(label: str) -> None:
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
 
     print(f"  {label}")
-    steps = [("", "by the end of 2027", "answer page", 2), ("/trend_fit", "probability it never closes", "Trend fit", 2),
-             ("/pooled", "Population and a new benchmark", "Pooled", 4)]
+    # (path, [(marker, label, target)]): Pooled shows the answer shipped for its default settings first ("Population:"
+    # in the precomputed box or in its own fit), then its own fit ("Population and a new benchmark")
+    steps = [("", [("by the end of 2027", "answer page", 2)]),
+             ("/trend_fit", [("probability it never closes", "Trend fit", 2)]),
+             ("/pooled", [("Population:", "Pooled, first answer (shipped or fitted)", 4),
+                          ("Population and a new benchmark", "Pooled, its own fit with the charts", None)])]
     with served_app() as (url, startup), sync_playwright() as p:
         print(f"  server healthy after {startup:.1f} s")
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        for path, marker, label, target in steps:
+        for path, markers in steps:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             t0 = time.perf_counter()
             page.goto(url + path, wait_until="domcontentloaded")
-            page.get_by_text(marker, exact=False).first.wait_for(state="visible", timeout=300_000)
-            seconds = time.perf_counter() - t0
-            report(f"{label} (first visit)", seconds, f"<= {target} s", seconds <= target)
+            for marker, label, target in markers:
+                page.get_by_text(marker, exact=False).first.wait_for(state="visible", timeout=300_000)
+                seconds = time.perf_counter() - t0
+                report(f"{label} (first visit)", seconds, f"<= {target} s" if target else None,
+                       target is None or seconds <= target)
             page.close()
         browser.close()
 

@@ -11,6 +11,7 @@ from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
 from model.core.errors import DataError
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
+from model.presentation.first_view import load_pooled_for
 from model.presentation.links import link_params, settings_from_link
 from model.presentation.readings import readings, summary_table_for_people
 from model.presentation.text import plain
@@ -77,9 +78,17 @@ if len(chosen) < 2:
     st.stop()
 fit_settings = FitSettings.model_validate(ps)
 share_link(link_params(fit_settings, page="pooled", base=pooled_defaults), "this pooled fit")
+early = st.empty()  # the shipped answer for exactly these settings, while this session's own fit runs
+if (shipped := load_pooled_for(ds, fit_settings)) is not None:
+    with early.container():
+        st.subheader("Population (precomputed)")
+        st.markdown(f"**Population:** {readings(shipped.to_dict())['crossing']}")
+        st.caption(plain(f"Computed with these settings when this data version was built; diagnostics: "
+                         f"{shipped['verdict']}. The fit below adds each benchmark, a new benchmark and the charts."))
 result = run_fit(ds, fit_settings, f"pooled · {len(chosen)} benchmarks")
 if result is None:
     st.stop()
+early.empty()
 for note in result.notes:
     st.info(note)
 fit = result.fits["pooled"]

@@ -26,7 +26,9 @@ def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path, monkeypatch):
 def test_keys_differ_by_role_and_layout(monkeypatch):
     def Fn(py_func):  # the two attributes _graph_key reads from a compiled PyTensor function
         return SimpleNamespace(vm=SimpleNamespace(jit_fn=SimpleNamespace(py_func=py_func)),
-                               maker=SimpleNamespace(fgraph=SimpleNamespace(inputs=[])))
+                               maker=SimpleNamespace(fgraph=SimpleNamespace(inputs=[])), get_shared=lambda: shared)
+
+    shared = [SimpleNamespace(name="x"), SimpleNamespace(name="y")]
 
     def f():
         pass
@@ -37,6 +39,9 @@ def test_keys_differ_by_role_and_layout(monkeypatch):
     keys = {cc._graph_key(role, Fn(f), keys, common) for role in ("logp", "expand") for keys in (["shared_0"], [])
             for common in ((3, 5, "layout a"), (3, 5, "layout b"))}
     assert len(keys) == 8 and None not in keys
+    before = cc._graph_key("logp", Fn(f), ["shared_0", "shared_1"], (3, 5, "layout a"))
+    shared.reverse()  # the same graph with its data variables in another order: another file
+    assert cc._graph_key("logp", Fn(f), ["shared_0", "shared_1"], (3, 5, "layout a")) != before
 
     def g():
         pass

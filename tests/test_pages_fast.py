@@ -67,6 +67,19 @@ def test_pooled_page_reports_population_and_new_benchmark():
     assert "Population:" in text and "A new, unseen benchmark:" in text
 
 
+def test_pooled_page_shows_the_shipped_answer_while_its_own_fit_runs(monkeypatch):
+    import pages.common
+
+    at = app_at("pages/pooled.py")  # default settings: the shipped answer is replaced by the page's own fit
+    assert "Population (precomputed)" not in [h.value for h in at.subheader]
+    assert "Population and a new benchmark" in [h.value for h in at.subheader]
+    monkeypatch.setattr(pages.common, "run_fit", lambda *args, **kwargs: None)  # the fit has not answered
+    at = app_at("pages/pooled.py")
+    assert [h.value for h in at.subheader] == ["Population (precomputed)"]
+    assert "Population:" in " ".join(m.value for m in at.markdown)
+    assert any("Computed with these settings" in c.value for c in at.caption)
+
+
 def test_the_lag_definition_is_one_setting_shared_by_frontiers_and_trend_fit():
     at = app_at("pages/frontiers.py")
     picker = next(s for s in at.selectbox if s.label == "Lag definition")

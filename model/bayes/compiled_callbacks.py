@@ -3,8 +3,9 @@
 Why: nutpie compiles each model's callbacks with numba, and numba's own cache never reuses them in another process,
 because they are closures over random (``uuid4``) data keys. That compile was most of a cold NUTS fit (about 10 s of
 11-19 s for the pooled model). Here nutpie's numba compile (:func:`nutpie.compile_pymc._compile_pymc_model_numba`,
-nutpie |NUTPIE_VERSION|) is rebuilt with stable data keys, and each callback is given a disk cache this app owns
-(``cache_dir("nutpie_callbacks")``). The PyTensor graph is still built in every process (about 2-3 s); only numba's
+nutpie 0.16.11) is rebuilt with stable data keys, and each callback is given a disk cache this app owns
+(``cache_dir("nutpie_callbacks")``; each file is numba machine code for this machine: like every cache in that folder,
+only the app writes it). The PyTensor graph is still built in every process (about 2-3 s); only numba's
 machine-code generation is skipped when the cache holds the callback.
 
 The cache key is everything the machine code depends on: PyTensor's own key of each compiled graph (its ops, their
@@ -14,8 +15,10 @@ numpy and Python. Data *values* are not part of it: nutpie reads them through po
 one cached callback serves every prior and benchmark of a size class, as the in-process compile does.
 
 Contained: used only through :func:`compile_pymc_model`. Another nutpie version, a graph PyTensor cannot key, or any
-cache failure falls back to plain ``nutpie.compile_pymc_model`` (or to compiling without the cache); a test samples the
-same model through both and compares the draws.
+cache failure falls back to plain ``nutpie.compile_pymc_model`` (or to compiling without the cache). A test compares the
+log density and gradient of cached, fresh and plain-nutpie callbacks: equal to rounding (machine code read back from
+disk may differ from a fresh compile in the last bit, as with PyTensor's and numba's own caches, so long chains can
+part ways after a while; their posteriors agree). ``FRONTIER_LAG_NO_CALLBACK_CACHE=1`` turns the cache off.
 """
 
 from __future__ import annotations
@@ -109,10 +112,14 @@ def _graph_key(role: str, fn_pt, shared_keys: list[str], common: tuple) -> str |
     graph = CACHED_SRC_FUNCTIONS.get(fn_pt.vm.jit_fn.py_func)
     if graph is None:
         return None
-    inputs = [(str(v.type), getattr(v.type, "dtype", None), getattr(v.type, "shape", None))
+    # names too: the machine code reads input j from the record field of the j-th shared variable, so the same graph
+    # with its data in another order must not share a file
+    inputs = [(v.name, str(v.type), getattr(v.type, "dtype", None), getattr(v.type, "shape", None))
               for v in fn_pt.maker.fgraph.inputs]
+    shared_names = [v.name for v in fn_pt.get_shared()]
     versions = [(p, version(p)) for p in _PACKAGES] + [("python", sys.version)]
-    text = repr((CACHE_FORMAT, role, graph, inputs, shared_keys, common, versions, bool(config.numba__fastmath)))
+    text = repr((CACHE_FORMAT, role, graph, inputs, shared_names, shared_keys, common, versions,
+                 bool(config.numba__fastmath)))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

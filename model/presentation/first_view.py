@@ -81,6 +81,15 @@ def load_first_pooled(ds: Dataset, shared: dict, path: Path = FIRST_VIEW_FILE) -
     return pd.Series(record["pooled"]), stored
 
 
+def load_pooled_for(ds: Dataset, settings: FitSettings, path: Path = FIRST_VIEW_FILE) -> pd.Series | None:
+    """The precomputed pooled population row when ``settings`` are exactly the ones it was computed with, on this
+    data; else None. The Pooled page shows it while its own fit of the same settings runs."""
+    shipped = load_first_pooled(ds, {}, path)
+    if shipped is None or shipped[1].cache_key() != settings.cache_key():
+        return None
+    return shipped[0]
+
+
 def as_row(record: dict, key: str) -> pd.Series:
     """A stored summary row as the Series the readings expect."""
     return pd.Series(record[key])
