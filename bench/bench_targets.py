@@ -8,7 +8,8 @@
    disk cache of the compiled callbacks (NUTS: the pooled model has no fast engine);
 4. a fresh server: time from navigation to the fitted answer on the answer page, Trend fit and Pooled;
 5. load: 6 concurrent Chromium sessions, each looping a new session through the answer page, Frontiers, Lag overview
-   and Trend fit with a prior change: p95 page-to-answer, errors, peak server memory.
+   and Trend fit with a prior change: p95 page-to-answer, errors, peak server memory, and where the CPU went (5a); the
+   same loop from 6 protocol-level clients without a browser, the server alone on the cores (5b).
 
 Targets: (1) <= 2 s; (2) <= 0.1 s median and >= 50x faster than pm.sample; (3) <= 3 s warm, <= 8 s cold;
 (4) answer page and Trend fit <= 2 s, Pooled <= 4 s; (5) p95 <= 6 s, 0 errors, peak RSS <= 1.5 GB.
@@ -186,14 +187,18 @@ def _first_visits(label: str) -> None:
         browser.close()
 
 
-async def _load(clients: int, seconds: float, tmp: Path) -> None:
+async def _load(clients: int, seconds: float, tmp: Path, browsers: bool) -> None:
     from bench.bench_load import cpu_line, run_load
+    from bench.bench_server_load import run_server_load
 
     os.environ["FRONTIER_LAG_CACHE"] = str(tmp / "cache_load")
-    latencies, errors, rss, cpu = await run_load(clients, seconds)
+    run = run_load if browsers else run_server_load
+    latencies, errors, rss, cpu = await run(clients, seconds)
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
-    print(f"5. load: {clients} clients for {seconds:.0f} s, {len(latencies)} page answers, {len(errors)} errors "
-          f"{sorted(set(errors)) if errors else ''}")
+    how = ("Chromium clients on the server's cores" if browsers
+           else "protocol clients (no browser: bench_server_load.py), the server alone on the cores")
+    print(f"5{'a' if browsers else 'b'}. load: {clients} {how}, {seconds:.0f} s, {len(latencies)} page answers, "
+          f"{len(errors)} errors {sorted(set(errors)) if errors else ''}")
     report("p95 page-to-answer", q[18], "<= 6 s", q[18] <= 6)
     print(f"  p50 {statistics.median(latencies):.2f} s, max {max(latencies):.2f} s; server peak RSS {rss:.0f} MB "
           f"(target <= 1536 MB: {'met' if rss <= 1536 else 'MISSED'}); errors target 0: {'met' if not errors else 'MISSED'}")
@@ -216,7 +221,8 @@ def main():
         bench_pooled(tmp)
         if not args.skip_browser:
             bench_fresh_server(tmp)
-            asyncio.run(_load(args.clients, args.load_seconds, tmp))
+            asyncio.run(_load(args.clients, args.load_seconds, tmp, browsers=True))
+            asyncio.run(_load(args.clients, args.load_seconds, tmp, browsers=False))
     print(f"end: {load()}")
 
 

@@ -1,0 +1,149 @@
+"""Server-only load test: the load loop of bench_load.py, driven through Streamlit's own websocket protocol, no browser.
+
+bench_load.py runs six headless Chromium clients on the same two cores as the server; in that run most of the CPU goes
+to the browsers (it prints the split), so its latencies say more about Chromium than about the server. Here each client
+speaks the protocol a browser speaks (``/_stcore/stream``: BackMsg rerun requests in, ForwardMsg deltas out) without
+rendering anything: a page's answer counts when the script run that carries its marker text has finished. What a
+deployment's visitors see, where the browsers run on their own machines.
+
+Each client loops: a new session on the answer page, Frontiers, Lag overview, Trend fit, then one step of Trend fit's
+slope prior mean (a refit), timing each until its answer is in.
+
+    .venv/bin/python bench/bench_server_load.py [--clients 6] [--seconds 120]
+"""
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_load import cpu_line, cpu_seconds, machine_busy_seconds, peak_rss_mb  # noqa: E402
+from tests.browser import served_app  # noqa: E402
+
+#: (url path of the page, text its answer carries), as in bench_load.py.
+STEPS = [("", "by the end of 2027"), ("frontiers", "Show the lag at"), ("lag_overview", "Every benchmark"),
+         ("trend_fit", "probability it never closes")]
+SLIDER = "Slope prior mean (months of lag per year)"
+
+
+def element_texts(msg, texts: list, sliders: dict) -> None:
+    """Collect the text a delta shows (markdown, headings, captions, alerts, labels) and the sliders it declares."""
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return
+    el = msg.delta.new_element
+    kind = el.WhichOneof("type")
+    if kind is None:
+        return
+    part = getattr(el, kind)
+    for field in ("body", "label"):
+        value = getattr(part, field, None)
+        if isinstance(value, str) and value:
+            texts.append(value)
+    if kind == "slider":
+        sliders[part.label] = part
+
+
+class Session:
+    """One browser tab's worth of protocol: a websocket, the pages the app offers, the widgets last seen."""
+
+    def __init__(self, ws) -> None:
+        self.ws, self.pages, self.sliders = ws, {}, {}
+
+    async def run(self, page: str = "", widgets=None, timeout: float = 300) -> list[str]:
+        """Ask for a script run of ``page`` with ``widgets`` (a WidgetStates, or None) and return the texts it showed."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        back = BackMsg()
+        back.rerun_script.query_string = ""
+        if page and page in self.pages:
+            back.rerun_script.page_script_hash = self.pages[page]
+        if widgets is not None:
+            back.rerun_script.widget_states.CopyFrom(widgets)
+        await self.ws.send(back.SerializeToString())
+        texts: list[str] = []
+        deadline = time.perf_counter() + timeout
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), timeout=max(deadline - time.perf_counter(), 0.1))
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
+            elif kind == "new_session":
+                self.pages = self.pages or {p.url_pathname: p.page_script_hash for p in msg.new_session.app_pages}
+            elif kind == "script_finished":
+                return texts
+            element_texts(msg, texts, self.sliders)
+
+    def nudged(self, label: str):
+        """Widget states with the slider ``label`` one step up (the keyboard's ArrowRight)."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+        slider = self.sliders[label]
+        states = WidgetStates()
+        state = states.widgets.add()
+        state.id = slider.id
+        current = slider.value[0] if slider.value else slider.default[0]  # ``value`` is set only when the app set it
+        state.double_array_value.data.extend([min(current + slider.step, slider.max)])
+        return states
+
+
+async def client(url: str, deadline: float, latencies: list, errors: list) -> None:
+    import websockets
+
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    while time.perf_counter() < deadline:
+        try:
+            async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
+                session = Session(ws)
+                for page, marker in STEPS:
+                    t0 = time.perf_counter()
+                    texts = await session.run(page)
+                    if not any(marker in t for t in texts):
+                        errors.append(f"no answer on {page or 'the answer page'}")
+                    latencies.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                texts = await session.run("trend_fit", session.nudged(SLIDER))
+                if not any(STEPS[-1][1] in t for t in texts):
+                    errors.append("no answer after the prior change")
+                latencies.append(time.perf_counter() - t0)
+        except Exception as exc:  # a timeout or a dropped connection counts as an error, the load goes on
+            errors.append(f"{exc.__class__.__name__}: {str(exc)[:80]}")
+
+
+async def run_server_load(clients: int, seconds: float) -> tuple[list[float], list[str], float, dict]:
+    """(latencies, errors, server peak RSS in MB, CPU use) of ``clients`` protocol sessions looping for ``seconds``."""
+    info: dict = {}
+    with served_app(info=info) as (url, _):
+        latencies, errors = [], []
+        t0, server0, busy0 = time.perf_counter(), cpu_seconds(info["pid"]), machine_busy_seconds()
+        await asyncio.gather(*(client(url, t0 + seconds, latencies, errors) for _ in range(clients)))
+        cpu = {"wall": time.perf_counter() - t0, "server": cpu_seconds(info["pid"]) - server0,
+               "machine": machine_busy_seconds() - busy0}
+        rss = peak_rss_mb(info["pid"])
+    return latencies, errors, rss, cpu
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--seconds", type=float, default=120)
+    args = parser.parse_args()
+    latencies, errors, rss, cpu = asyncio.run(run_server_load(args.clients, args.seconds))
+    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
+    print(f"clients {args.clients}, duration {args.seconds:.0f} s, pages answered {len(latencies)}, errors {len(errors)}")
+    print(f"page latency p50 {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")
+    print(f"server peak RSS {rss:.0f} MB")
+    print(cpu_line(cpu))
+    if errors:
+        print("errors:", sorted(set(errors))[:10])
+
+
+if __name__ == "__main__":
+    main()
