@@ -24,6 +24,7 @@ from pages.common import (
     run_fit,
     settings,
     share_link,
+    shared_figure,
     titles,
 )
 
@@ -133,7 +134,7 @@ w4.page_link("pages/backtest.py", label="How sure: Backtest", icon=":material/hi
 # pause first lets the server send the answer while this script would otherwise hold the interpreter.
 time.sleep(0.05)
 band = mean_lag_intervals_for(ds, list(long["benchmark"].unique()), quorum(long["benchmark"].nunique()))
-st.plotly_chart(overview_figure(long, summary, title="Lag across benchmarks, per month", mean_intervals=band),
+st.plotly_chart(shared_figure(overview_figure, long, summary, title="Lag across benchmarks, per month", mean_intervals=band),
                 width="stretch")
 at = band[band["date"] == latest["date"]]
 if len(at) and at["mean_hi90"].iloc[0] > at["mean_lo90"].iloc[0]:

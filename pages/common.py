@@ -364,6 +364,18 @@ def lag_intervals_for(ds: Dataset, benchmark: str, grid: str = "monthly") -> pd.
     return _lag_intervals(ds.content_hash, benchmark, settings()["open_definition"], grid, _who(), ds)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _shared_figure(name: str, args: tuple, kwargs: dict, _build):
+    return _build(*args, **kwargs)
+
+
+def shared_figure(build, *args, **kwargs):
+    """``build(*args, **kwargs)``, built once for every session that asks with equal arguments (the data frames hashed
+    by content). For figures that depend on their arguments only, such as the data views: building a Plotly figure
+    is most of such a page's server time, and Streamlit draws from a copy, so one figure serves all."""
+    return _shared_figure(f"{build.__module__}.{build.__qualname__}", args, kwargs, build)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_analysis(data_hash: str, cache_key: str, _settings, _ds: Dataset):
     """The fit path, cached per data hash and the settings that matter (failures raise, so they are never cached):

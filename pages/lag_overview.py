@@ -16,6 +16,7 @@ from pages.common import (
     people_table,
     route_deep_links_through_entry_point,
     settings,
+    shared_figure,
     titles,
 )
 
@@ -52,8 +53,8 @@ except DataError as exc:
     st.warning(str(exc))
 
 mean_band = mean_lag_intervals_for(ds, chosen, quorum(n_sel))
-st.plotly_chart(overview_figure(long, summary, title=f"Lag across {long['benchmark'].nunique()} benchmarks, per month", ols=ols,
-                                mean_intervals=mean_band), width="stretch")
+st.plotly_chart(shared_figure(overview_figure, long, summary, title=f"Lag across {n_sel} benchmarks, per month", ols=ols,
+                              mean_intervals=mean_band), width="stretch")
 st.caption("Shaded around the mean: its 90% band from score uncertainty (benchmarks with known item counts; the "
            "indices enter exactly). The trend fit's interval (Trend fit page) adds the uncertainty of the trend itself.")
 recent = summary.tail(12)
@@ -75,7 +76,7 @@ l2.page_link("pages/trend_fit.py", label="One benchmark's Bayesian trend (Trend 
 
 st.subheader("Every benchmark")
 columns = st.radio("Panels per row", [2, 3, 4], horizontal=True, help="Two read on a phone; four fit a wide screen.")
-st.plotly_chart(small_multiples_figure(long, titles(ds), columns=columns), width="stretch")
+st.plotly_chart(shared_figure(small_multiples_figure, long, titles(ds), columns=columns), width="stretch")
 with st.expander("Summary per month"):
     people_table(summary)
 footer(ds)

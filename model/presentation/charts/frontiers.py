@@ -171,18 +171,23 @@ def small_multiples_figure(long: pd.DataFrame, titles: dict[str, str], *, column
                         vertical_spacing=min(0.3, 60 / (200 * rows)),  # about 60 px: room for a two-line panel title
                         horizontal_spacing=0.06)
     ymax = float(np.nanmax(long["lag_months"])) if long["lag_months"].notna().any() else 1.0
-    for i, name in enumerate(names):
-        s = long[long["benchmark"] == name]
+    traces, rows_of, cols_of = [], [], []  # added in one call: Plotly validates a batch once, not trace by trace
+    for i, (name, s) in enumerate(long.groupby("benchmark", sort=False)):
         r, c = i // columns + 1, i % columns + 1
-        fig.add_trace(go.Scatter(x=s["date"], y=s["lag_months"], mode="lines", line={"color": OKABE_ITO["open"], "width": 1.5},
+        traces.append(go.Scatter(x=s["date"], y=s["lag_months"], mode="lines", line={"color": OKABE_ITO["open"], "width": 1.5},
                                  showlegend=False, name=name,
-                                 hovertemplate=name + "<br>%{x|%Y-%m}: %{y:.1f} months<extra></extra>"),
-                      row=r, col=c)
+                                 hovertemplate=name + "<br>%{x|%Y-%m}: %{y:.1f} months<extra></extra>"))
+        rows_of.append(r)
+        cols_of.append(c)
         cens = s[s["status"] == "left_censored"]
         if not cens.empty:
-            fig.add_trace(go.Scatter(x=cens["date"], y=cens["lag_months"], mode="markers", showlegend=False,
+            traces.append(go.Scatter(x=cens["date"], y=cens["lag_months"], mode="markers", showlegend=False,
                                      marker={"color": OKABE_ITO["censored"], "size": 4, "symbol": "triangle-up"},
-                                     hoverinfo="skip"), row=r, col=c)
+                                     hoverinfo="skip"))
+            rows_of.append(r)
+            cols_of.append(c)
+    if traces:
+        fig.add_traces(traces, rows=rows_of, cols=cols_of)
     fig.update_yaxes(range=[0, ymax * 1.05])
     fig.update_annotations(font_size=11)
     fig.update_layout(height=max(260, 200 * rows), margin={"l": 40, "r": 10, "t": 80, "b": 30},
