@@ -59,3 +59,14 @@ def test_a_broken_file_is_refitted_and_an_upload_is_not_stored(store, aa):
     other = SETTINGS.model_copy(update={"seed": 3})
     run_analysis_stored(aa, other, persist=False)
     assert not result_path(aa.content_hash, other).exists()
+
+
+def test_the_content_hash_follows_the_tables(aa):
+    from dataclasses import replace
+
+    first = aa.content_hash
+    assert aa.content_hash == first  # computed once, read back
+    changed = replace(aa, scores=aa.scores.assign(score=aa.scores["score"] * 1.01))
+    assert changed.content_hash != first and aa.content_hash == first
+    changed.scores = aa.scores  # the same tables again: the same hash
+    assert changed.content_hash == first

@@ -31,10 +31,18 @@ class Dataset:
 
     @property
     def content_hash(self) -> str:
-        """A short hash of the scores and benchmark tables: the cache key of everything computed from them."""
-        h = hashlib.sha256(pd.util.hash_pandas_object(self.scores, index=False).to_numpy().tobytes())
-        h.update(pd.util.hash_pandas_object(self.benchmarks, index=False).to_numpy().tobytes())
-        return h.hexdigest()[:16]
+        """A short hash of the scores and benchmark tables: the cache key of everything computed from them.
+
+        Computed once per pair of tables (a page asks for it several times a run; each costs tens of milliseconds).
+        The tables are never changed in place: every step that changes data builds a new Dataset."""
+        tables = (id(self.scores), id(self.benchmarks))
+        cached = self.__dict__.get("_content_hash")
+        if cached is None or cached[0] != tables:
+            h = hashlib.sha256(pd.util.hash_pandas_object(self.scores, index=False).to_numpy().tobytes())
+            h.update(pd.util.hash_pandas_object(self.benchmarks, index=False).to_numpy().tobytes())
+            cached = (tables, h.hexdigest()[:16])
+            self.__dict__["_content_hash"] = cached
+        return cached[1]
 
     @property
     def snapshot_date(self) -> str:
