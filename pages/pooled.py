@@ -82,7 +82,8 @@ early = st.empty()  # the shipped answer for exactly these settings, while this 
 if (shipped := load_pooled_for(ds, fit_settings)) is not None:
     with early.container():
         st.subheader("Population (precomputed)")
-        st.markdown(f"**Population:** {readings(shipped.to_dict())['crossing']}")
+        said = readings(shipped.to_dict())
+        st.markdown(f"**Population:** {said['trend']} {said['slope']} {said['p_cross']} {said['crossing']}")
         st.caption(plain(f"Computed with these settings when this data version was built; diagnostics: "
                          f"{shipped['verdict']}. The fit below adds each benchmark, a new benchmark and the charts."))
 result = run_fit(ds, fit_settings, f"pooled · {len(chosen)} benchmarks")
