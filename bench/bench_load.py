@@ -97,15 +97,22 @@ async def run_load(clients: int, seconds: float) -> tuple[list[float], list[str]
     return latencies, errors, rss, cpu
 
 
-async def main_async(clients: int, seconds: float) -> None:
-    latencies, errors, rss, cpu = await run_load(clients, seconds)
-    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
-    print(f"clients {clients}, duration {seconds:.0f} s, pages served {len(latencies)}, errors {len(errors)}")
-    print(f"page latency p50 {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")
+def p95(latencies: list[float]) -> float:
+    return statistics.quantiles(latencies, n=20)[18] if len(latencies) >= 2 else float("nan")
+
+
+def print_load(clients: int, seconds: float, latencies: list[float], errors: list[str], rss: float, cpu: dict) -> None:
+    """The figures of one load run (this script and bench_server_load.py)."""
+    print(f"clients {clients}, duration {seconds:.0f} s, pages answered {len(latencies)}, errors {len(errors)}")
+    print(f"page latency p50 {statistics.median(latencies):.2f} s, p95 {p95(latencies):.2f} s, max {max(latencies):.2f} s")
     print(f"server peak RSS {rss:.0f} MB")
     print(cpu_line(cpu))
     if errors:
-        print("errors:", sorted(set(errors)))
+        print("errors:", sorted(set(errors))[:10])
+
+
+async def main_async(clients: int, seconds: float) -> None:
+    print_load(clients, seconds, *await run_load(clients, seconds))
 
 
 def cpu_line(cpu: dict) -> str:

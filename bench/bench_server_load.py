@@ -14,7 +14,6 @@ slope prior mean (a refit), timing each until its answer is in.
 
 import argparse
 import asyncio
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_load import cpu_line, cpu_seconds, machine_busy_seconds, peak_rss_mb  # noqa: E402
+from bench.bench_load import cpu_seconds, machine_busy_seconds, peak_rss_mb, print_load  # noqa: E402
 from tests.browser import served_app  # noqa: E402
 
 #: (url path of the page, text its answer carries), as in bench_load.py.
@@ -135,14 +134,7 @@ def main():
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=120)
     args = parser.parse_args()
-    latencies, errors, rss, cpu = asyncio.run(run_server_load(args.clients, args.seconds))
-    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
-    print(f"clients {args.clients}, duration {args.seconds:.0f} s, pages answered {len(latencies)}, errors {len(errors)}")
-    print(f"page latency p50 {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")
-    print(f"server peak RSS {rss:.0f} MB")
-    print(cpu_line(cpu))
-    if errors:
-        print("errors:", sorted(set(errors))[:10])
+    print_load(args.clients, args.seconds, *asyncio.run(run_server_load(args.clients, args.seconds)))
 
 
 if __name__ == "__main__":

@@ -40,10 +40,16 @@ def report(label: str, value: float, target: str | None = None, ok: bool = True)
     print(f"  {label:<62s} {value:8.3f} s   {verdict}   ({load()})", flush=True)
 
 
-def fresh_process(engine: str, cache: Path, callback_cache: bool = True) -> float:
+def process_env(cache: Path, callback_cache: bool = True) -> dict:
+    """The environment of a measured subprocess: its cache folder, the compiled-callback cache on or off."""
     env = {**os.environ, "FRONTIER_LAG_CACHE": str(cache)}
     if not callback_cache:
         env["FRONTIER_LAG_NO_CALLBACK_CACHE"] = "1"
+    return env
+
+
+def fresh_process(engine: str, cache: Path, callback_cache: bool = True) -> float:
+    env = process_env(cache, callback_cache)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "model", "fit", "--benchmark", BENCH, "--engine", engine], cwd=ROOT, env=env,
                    check=True, capture_output=True)
@@ -110,9 +116,7 @@ print(time.perf_counter() - t0)
 
 def pooled_second_process(cache: Path, callback_cache: bool) -> tuple[float, float]:
     """(end to end, the fit alone) of the pooled fit in a new process whose cache folder another process filled."""
-    env = {**os.environ, "FRONTIER_LAG_CACHE": str(cache)}
-    if not callback_cache:
-        env["FRONTIER_LAG_NO_CALLBACK_CACHE"] = "1"
+    env = process_env(cache, callback_cache)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-c", POOLED_PROBE], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     return time.perf_counter() - t0, float(r.stdout.strip().splitlines()[-1])
@@ -188,18 +192,18 @@ def _first_visits(label: str) -> None:
 
 
 async def _load(clients: int, seconds: float, tmp: Path, browsers: bool) -> None:
-    from bench.bench_load import cpu_line, run_load
+    from bench.bench_load import cpu_line, p95, run_load
     from bench.bench_server_load import run_server_load
 
     os.environ["FRONTIER_LAG_CACHE"] = str(tmp / "cache_load")
     run = run_load if browsers else run_server_load
     latencies, errors, rss, cpu = await run(clients, seconds)
-    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 2 else [float("nan")] * 19
+    q95 = p95(latencies)
     how = ("Chromium clients on the server's cores" if browsers
            else "protocol clients (no browser: bench_server_load.py), the server alone on the cores")
     print(f"5{'a' if browsers else 'b'}. load: {clients} {how}, {seconds:.0f} s, {len(latencies)} page answers, "
           f"{len(errors)} errors {sorted(set(errors)) if errors else ''}")
-    report("p95 page-to-answer", q[18], "<= 6 s", q[18] <= 6)
+    report("p95 page-to-answer", q95, "<= 6 s", q95 <= 6)
     print(f"  p50 {statistics.median(latencies):.2f} s, max {max(latencies):.2f} s; server peak RSS {rss:.0f} MB "
           f"(target <= 1536 MB: {'met' if rss <= 1536 else 'MISSED'}); errors target 0: {'met' if not errors else 'MISSED'}")
     print(f"  {cpu_line(cpu)}")
