@@ -24,7 +24,7 @@ from model.core.timeaxis import date_after, monthly_grid, years_between
 
 SUMMARY_COLUMNS = [
     "benchmark", "model", "likelihood", "pooling", "observations", "groups", "lag_definition", "measurement_error",
-    "stack_weights", "n_obs", "window_start", "window_end", "reference_date",
+    "stack_weights", "stack_evidence", "n_obs", "window_start", "window_end", "reference_date",
     "current_lag_median", "slope_median", "slope_lo90", "slope_hi90", "p_slope_negative",
     "crossing_median", "crossing_lo50", "crossing_hi50", "crossing_lo90", "crossing_hi90",
     "p_cross_by_2026_12_31", "p_cross_by_2027_12_31", "p_never", "p_closed_already",
@@ -88,6 +88,7 @@ def summary_row(fit: TrendFit, *, target=None, data_source: str = "", snapshot_d
         "pooling": about["pooling"], "observations": about["observations"], "groups": "open vs closed",
         "lag_definition": about["lag_definition"],
         "measurement_error": about["measurement_error"], "stack_weights": about.get("stack_weights", ""),
+        "stack_evidence": about.get("stack_evidence", ""),
         "n_obs": about["n_obs"],
         "window_start": iso_date(about["window_start"]), "window_end": iso_date(about["window_end"]),
         "reference_date": iso_date(reference),

@@ -14,7 +14,11 @@ SUMMARY_DICTIONARY: dict[str, str] = {
     "groups": "Who trails whom: the follower filter 'vs' the leader filter (open vs closed by default).",
     "lag_definition": "How the lag is measured: backward, catch_up, threshold, level_average, not_significantly_behind.",
     "measurement_error": "'none' if the lags were treated as exact, else the median lag error from score uncertainty.",
-    "stack_weights": "For stacked fits: each model's weight (leave-future-out stacking); empty otherwise.",
+    "stack_weights": "For stacked fits: each model's weight (Bayesian-bootstrap pseudo-BMA+ on leave-future-out "
+                     "one-step-ahead forecasts, from exact refits); empty otherwise.",
+    "stack_evidence": "For stacked fits: how much better the leading model forecast the last lags than the next, in "
+                      "nats (summed log predictive density) ± its standard error, and in words (weak under 4 nats); "
+                      "empty otherwise.",
     "n_obs": "Lag observations fitted.",
     "window_start": "First date of the fitted window.",
     "window_end": "Last date of the fitted window.",

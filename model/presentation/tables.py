@@ -104,7 +104,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
 SUMMARY_HEADERS: dict[str, str] = {
     "model": "trend model", "likelihood": "noise", "pooling": "pooling", "observations": "observations",
     "groups": "who trails whom", "lag_definition": "lag definition", "measurement_error": "score error in fit",
-    "stack_weights": "stacking weights", "n_obs": "lags fitted", "window_start": "window from", "window_end": "window to",
+    "stack_weights": "stacking weights", "stack_evidence": "evidence between the models", "n_obs": "lags fitted",
+    "window_start": "window from", "window_end": "window to",
     "reference_date": "lag now measured at", "current_lag_median": "lag now (months)",
     "slope_median": "slope (months/yr)", "slope_lo90": "slope 5% (months/yr)", "slope_hi90": "slope 95% (months/yr)",
     "p_slope_negative": "P(gap shrinking)", "crossing_median": "zero gap: median", "crossing_lo50": "zero gap 25%",
