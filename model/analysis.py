@@ -12,8 +12,8 @@ across benchmarks, or one trend through the across-benchmark mean (complete pool
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # the samplers load on the first fit, not with the settings (
     from model.bayes.fitting import FitSpec, TrendFit
 
 POOLINGS = ("none", "partial", "complete")
+#: The settings every page shares (the Data page and the sidebar set them); a page's fit always carries them.
+SHARED_FIELDS = ("source", "open_definition", "tolerance", "include_estimated", "lag_definition", "follower", "leader")
 #: Every model a fit may name: the trend models, and their stacked mixture (model.bayes.stacking).
 FIT_MODELS = (*MODELS, "stacked")
 
@@ -98,6 +100,17 @@ class FitSettings(BaseModel):
         return self.model_dump_json(exclude={"source"} | DESIGNS[self.pooling].ignores)
 
     @classmethod
+    def from_shared(cls, shared: Mapping, form: Mapping | None = None, **choices) -> FitSettings:
+        """The settings of a page's fit: the app's defaults, then the page's own form (``form``), then the settings
+        every page shares (:data:`SHARED_FIELDS`: data source, open/closed rule, tolerance, estimated values, lag
+        definition, who trails whom), then what the page chose (``choices``). Every page builds its fit this way, so
+        no page can drop a shared setting."""
+        values = {**cls().model_dump(), **(form or {})}
+        values.update({k: shared[k] for k in SHARED_FIELDS if k in shared})
+        values.update(choices)
+        return cls.model_validate(values)
+
+    @classmethod
     def from_json(cls, text: str) -> FitSettings:
         """Validated settings from JSON; anything invalid is one :class:`DataError` line."""
         try:
@@ -123,24 +136,41 @@ class AnalysisResult:
 Traces = dict[str, object]
 
 
-def _observation_options(ds: Dataset, settings: FitSettings, groups) -> dict:
-    return dict(benchmarks=ds.benchmarks, definition=settings.open_definition, tolerance=settings.tolerance,
-                start=settings.start, end=settings.end, groups=groups)
+def observations_for(ds: Dataset, settings: FitSettings, benchmark: str | None = None):
+    """The observations a fit of ``settings`` is given: the only way the fit path builds them.
 
-
-def _with_errors(ds: Dataset, settings: FitSettings, groups) -> dict:
-    return dict(_observation_options(ds, settings, groups), measurement_error=settings.measurement_error)
+    Every consumer (:func:`run_analysis`, the CLI's ``compare``, Trend fit's model comparison, the warm-up, the
+    multiverse, the backtests) calls this, so the same settings always give the same lags: the window, the open/closed
+    rule, the groups, the lag definition, the tolerance, the observation kind and the score errors. Per benchmark
+    (``benchmark``, default the first named) for an unpooled fit; :class:`PooledObservations` (with notes on benchmarks
+    left out) for partial pooling; the across-benchmark mean series for complete pooling."""
+    groups, _ = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
+    window = dict(benchmarks=ds.benchmarks, definition=settings.open_definition, tolerance=settings.tolerance,
+                  start=settings.start, end=settings.end, groups=groups)
+    measured = dict(kind=settings.observations, lag_definition=settings.lag_definition,
+                    measurement_error=settings.measurement_error)
+    if settings.pooling == "partial":
+        pooled, notes = pooled_observations(ds.scores, benchmark_names(ds, settings), **measured, **window)
+        return replace(pooled, notes=tuple(notes))
+    if settings.pooling == "complete":
+        if settings.lag_definition != "backward":
+            raise DataError("Complete pooling averages the monthly backward lag; choose the backward definition for it.")
+        return mean_observations(ds.scores, benchmark_names(ds, settings), **window)
+    return benchmark_observations(ds.scores, benchmark or benchmark_names(ds, settings)[0], **measured, **window)
 
 
 def _series_spec(settings: FitSettings) -> FitSpec:
-    """The spec of a one-series fit ("stacked" fits every member with the same likelihood, priors and sampler)."""
+    """The spec of a one-series fit (a combining design fits every member with the same likelihood, priors and
+    sampler)."""
     from model.bayes.fitting import FitSpec
 
     model = "linear" if settings.model == "stacked" else settings.model
     return FitSpec(model=model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
 
 
-def _fit_series(obs, settings: FitSettings, trace, pooling: str = "none", progress=None) -> TrendFit:
+def fit_observations(obs, settings: FitSettings, *, trace=None, pooling: str = "none", progress=None) -> TrendFit:
+    """Fit one series of observations (from :func:`observations_for`) with the model, likelihood, priors and sampler
+    of ``settings``: the fit step every consumer shares."""
     from model.bayes.fitting import fit_trend
     from model.bayes.stacking import fit_stacked
 
@@ -149,15 +179,13 @@ def _fit_series(obs, settings: FitSettings, trace, pooling: str = "none", progre
     return fit_trend(obs, _series_spec(settings), pooling=pooling, trace=trace)
 
 
-def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None,
-              groups=None) -> tuple[dict, list[str]]:
+def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None) -> tuple[dict, list[str]]:
     """Each benchmark on its own; with several, a benchmark that cannot be fitted becomes a note."""
     fits, notes = {}, []
     for name in names:
         try:
-            obs = benchmark_observations(ds.scores, name, kind=settings.observations, lag_definition=settings.lag_definition,
-                                         **_with_errors(ds, settings, groups))
-            fits[name] = _fit_series(obs, settings, traces.get(name), progress=progress)
+            fits[name] = fit_observations(observations_for(ds, settings, name), settings, trace=traces.get(name),
+                                          progress=progress)
         except DataError as exc:
             if len(names) == 1:
                 raise
@@ -167,35 +195,32 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
     return fits, notes
 
 
-def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None,
-                 groups=None) -> tuple[dict, list[str]]:
+def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None) -> tuple[dict, list[str]]:
     """Partial pooling across the benchmarks (benchmarks with too few observations are left out, with a note)."""
     from model.bayes.fitting import PooledSpec, fit_pooled
     from model.bayes.stacking import fit_pooled_stacked
 
-    pooled, notes = pooled_observations(ds.scores, names, kind=settings.observations, lag_definition=settings.lag_definition,
-                                        **_with_errors(ds, settings, groups))
+    pooled = observations_for(ds, settings)
     spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
                       sampler=settings.sampler(0.95))
     if settings.model == "stacked":  # both pooled structures, mixed by stacking weights (model.bayes.stacking)
-        return {"pooled": fit_pooled_stacked(pooled, spec)}, notes
-    return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, notes
+        return {"pooled": fit_pooled_stacked(pooled, spec)}, list(pooled.notes)
+    return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, list(pooled.notes)
 
 
-def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None,
-                  groups=None) -> tuple[dict, list[str]]:
+def _fit_complete(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces,
+                  progress=None) -> tuple[dict, list[str]]:
     """One trend through the across-benchmark mean lag (the June 2026 analysis's series)."""
-    if settings.lag_definition != "backward":
-        raise DataError("Complete pooling averages the monthly backward lag; choose the backward definition for it.")
-    obs = mean_observations(ds.scores, names, **_observation_options(ds, settings, groups))
-    return {"complete": _fit_series(obs, settings, traces.get("complete"), pooling="complete", progress=progress)}, []
+    obs = observations_for(ds, settings)
+    return {"complete": fit_observations(obs, settings, trace=traces.get("complete"), pooling="complete",
+                                         progress=progress)}, []
 
 
 @dataclass(frozen=True)
 class Design:
     """How one pooling choice turns data into fits, and which settings cannot change its result."""
 
-    run: Callable[..., tuple[dict, list[str]]]  # (dataset, settings, names, traces, progress, groups) -> (fits, notes)
+    run: Callable[..., tuple[dict, list[str]]]  # (dataset, settings, names, traces, progress) -> (fits, notes)
     ignores: frozenset[str]
 
 
@@ -226,9 +251,8 @@ def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = 
         raise DataError("A posterior file holds one model's draws; a stacked fit is refitted from its settings.")
     from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
 
-    groups, group_notes = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
-    fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {}, progress,
-                                                groups)
+    _, group_notes = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
+    fits, notes = DESIGNS[settings.pooling].run(ds, settings, benchmark_names(ds, settings), traces or {}, progress)
     notes = group_notes + notes
     rows = [summarise_fit(fit, data_source=settings.source, snapshot_date=ds.snapshot_date) for fit in fits.values()]
     summary = pd.concat(rows, ignore_index=True)[SUMMARY_COLUMNS]

@@ -17,9 +17,8 @@ import sys
 
 import pandas as pd
 
-from model.analysis import FIT_MODELS, POOLINGS
+from model.analysis import FIT_MODELS, OBSERVATION_KINDS, POOLINGS
 from model.bayes.engine import ENGINES
-from model.bayes.observations import OBSERVATION_KINDS
 from model.bayes.trends import LIKELIHOODS
 from model.commands import (
     prepare,
@@ -84,7 +83,7 @@ def _add_lags_parser(sub) -> None:
     p = sub.add_parser("lags", help="frontier lags on a grid, or event lags")
     _common(p)
     p.add_argument("--benchmark", required=True, help="benchmark id, or 'all'")
-    p.add_argument("--grid", choices=list(GRIDS), default="monthly")
+    p.add_argument("--grid", choices=list(GRIDS), help="the date grid of the backward lag (default monthly)")
     p.add_argument("--start")
     p.add_argument("--end")
     p.add_argument("--tolerance", type=float, default=0.0, help=TOLERANCE_HELP)

@@ -109,21 +109,24 @@ def run_data(args, ds: Dataset) -> int:
 
 def run_lags(args, ds: Dataset) -> int:
     """``lags``: grid or event lags of one benchmark or all, optionally the OLS crossing."""
+    refuse_unused_lag_flags(args)
     groups = groups_from_args(args, ds)
     kw = dict(benchmarks=ds.benchmarks, tolerance=args.tolerance, definition=args.open_definition, groups=groups)
     if args.definition != "backward":
         return run_lag_definition(args, ds, groups)
+    grid = args.grid or "monthly"
     if args.benchmark == "all" and args.events:
         table, skipped = event_lags_by_benchmark(ds.scores, **kw)
         for reason in skipped:
             print(f"skipped: {reason}", file=sys.stderr)
+        table = in_window(table, "release_date", args.start, args.end)
     elif args.benchmark == "all":
-        table = lags_by_benchmark(ds.scores, grid=args.grid, start=args.start, end=args.end, **kw)
+        table = lags_by_benchmark(ds.scores, grid=grid, start=args.start, end=args.end, **kw)
     elif args.events:
-        table = event_lags(ds.scores, args.benchmark, **kw)
+        table = in_window(event_lags(ds.scores, args.benchmark, **kw), "release_date", args.start, args.end)
     else:
-        table = frontier_lag(ds.scores, args.benchmark, grid=args.grid, start=args.start, end=args.end, **kw)
-    if args.intervals and not args.events:
+        table = frontier_lag(ds.scores, args.benchmark, grid=grid, start=args.start, end=args.end, **kw)
+    if args.intervals:
         table = with_lag_intervals(table, ds, args, groups)
     if args.ols_from:
         if args.benchmark == "all" and not args.events:
@@ -135,6 +138,32 @@ def run_lags(args, ds: Dataset) -> int:
             return 0
     emit(table, args.out, inputs=input_paths(args))
     return 0
+
+
+def refuse_unused_lag_flags(args) -> None:
+    """Every ``lags`` flag changes the output or is refused here, in one line naming it and why."""
+    if args.definition != "backward":
+        for flag, given in (("--grid", args.grid is not None), ("--intervals", args.intervals), ("--events", args.events),
+                            ("--ols-from", bool(args.ols_from))):
+            if given:
+                raise DataError(f"{flag} does not apply to --definition {args.definition}: it gives one row per "
+                                "observation, not the backward grid; leave it out.")
+    elif args.events:
+        for flag, given in (("--grid", args.grid is not None), ("--intervals", args.intervals)):
+            if given:
+                raise DataError(f"{flag} applies to the monthly grid, not to --events (one row per open release); leave "
+                                "one of them out.")
+
+
+def in_window(table: pd.DataFrame, column: str, start, end) -> pd.DataFrame:
+    """The rows of ``table`` dated from ``start`` to ``end`` (either may be None)."""
+    dates = pd.to_datetime(table[column])
+    keep = pd.Series(True, index=table.index)
+    if start:
+        keep &= dates >= pd.Timestamp(start)
+    if end:
+        keep &= dates <= pd.Timestamp(end)
+    return table[keep].reset_index(drop=True)
 
 
 def follower_leader(args) -> tuple[str, str]:
@@ -162,7 +191,7 @@ def with_lag_intervals(table: pd.DataFrame, ds: Dataset, args, groups) -> pd.Dat
     parts = []
     for name in (table["benchmark"].unique() if "benchmark" in table else [args.benchmark]):
         parts.append(lag_intervals(ds.scores, name, benchmarks=ds.benchmarks, definition=args.open_definition,
-                                   grid=args.grid, start=args.start, end=args.end, groups=groups)
+                                   grid=args.grid or "monthly", start=args.start, end=args.end, groups=groups)
                      .assign(benchmark=name))
     intervals = pd.concat(parts, ignore_index=True)
     keys = ["benchmark", "date"] if "benchmark" in table else ["date"]
@@ -174,18 +203,23 @@ def run_lag_definition(args, ds: Dataset, groups) -> int:
     from model.lags.definitions import lags_by_definition
 
     names = list(ds.benchmarks["benchmark"]) if args.benchmark == "all" else [args.benchmark]
-    parts = []
+    scores = ds.scores if not args.end else ds.scores[ds.scores["release_date"] <= pd.Timestamp(args.end)]  # as known then
+    parts, skipped = [], []
     for name in names:
         try:
-            parts.append(lags_by_definition(ds.scores, name, args.definition, benchmarks=ds.benchmarks,
+            parts.append(lags_by_definition(scores, name, args.definition, benchmarks=ds.benchmarks,
                                             open_definition=args.open_definition, start=args.start,
                                             tolerance=args.tolerance, groups=groups)
                          .assign(benchmark=name))
         except DataError as exc:
             if len(names) == 1:
                 raise
+            skipped.append(str(exc))
             print(f"skipped: {exc}", file=sys.stderr)
-    table = pd.concat(parts, ignore_index=True)
+    if not parts:
+        raise DataError(f"No benchmark has {args.definition} lags with these options ({len(skipped)} skipped; the first: "
+                        f"{skipped[0] if skipped else 'none'}).")
+    table = in_window(pd.concat(parts, ignore_index=True), "date", args.start, args.end)
     emit(table[["benchmark", *[c for c in table.columns if c != "benchmark"]]], args.out, inputs=input_paths(args))
     return 0
 
@@ -236,12 +270,15 @@ def run_backtest(args, ds: Dataset) -> int:
 
 def run_compare(args, ds: Dataset) -> int:
     """``compare``: PSIS-LOO and leave-future-out for every model of one benchmark."""
-    from model.bayes.observations import benchmark_observations
+    from model.analysis import observations_for
     from model.robustness.comparison import compare_models
 
     st = settings_from_args(args)
-    obs = benchmark_observations(ds.scores, st.benchmarks[0], kind=st.observations, start=st.start, end=st.end,
-                                 benchmarks=ds.benchmarks, definition=st.open_definition, tolerance=st.tolerance)
+    if len(st.benchmarks) != 1 or st.benchmarks == ["all"]:
+        raise DataError("compare: name one benchmark (--benchmark ID); it compares the models of one series.")
+    if st.model != "linear":
+        raise DataError("compare: --model is not used (compare fits every model); leave it out.")
+    obs = observations_for(ds, st)
     table = compare_models(obs, likelihood=st.likelihood, priors=st.priors, sampler=st.sampler(), with_lfo=not args.no_lfo)
     if not args.out:
         print(table.to_string(index=False))

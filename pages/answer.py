@@ -61,11 +61,8 @@ st.markdown(("" if default_groups else plain(f"Comparison: {who}. "))
             f"{latest['date']:%Y-%m} (its 90% band from score noise is under the chart below).")
 
 # 2. When the gap may reach zero: the stacked answer (all four trend models, weighted by how well each forecast).
-form = {**FitSettings().model_dump(), "source": s["source"], "open_definition": s["open_definition"],
-        "tolerance": s["tolerance"], "include_estimated": s["include_estimated"],
-        "lag_definition": s.get("lag_definition", "backward"), "follower": s["follower"], "leader": s["leader"]}
-answer_settings = FitSettings.model_validate({**form, **first_view_settings().model_dump(include={"model"}),
-                                              "benchmarks": [bench]})
+answer_settings = FitSettings.from_shared(s, model=first_view_settings().model, benchmarks=[bench])
+form = answer_settings.model_dump()
 stored = load_first_view(ds, answer_settings)
 if stored is not None:
     row, linear = as_row(stored, "stacked"), as_row(stored, "linear")

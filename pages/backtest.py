@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from model.bayes.engine import SamplerSettings
+from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.presentation.charts.robustness import calibration_figure
 from model.presentation.text import plain
@@ -20,6 +20,13 @@ from pages.common import current_dataset, footer, people_table, route_deep_links
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
+
+def backtest_fit_settings(shared: dict) -> FitSettings:
+    """Trend fit's settings (priors, likelihood, observations, lag definition, groups, score errors) with lighter
+    sampling: every cutoff refits with them."""
+    return FitSettings.from_shared(shared, st.session_state.get("fit_form", {}), draws=300, tune=300, chains=2)
+
+
 st.title("Backtests: would this have worked?")
 st.caption("At each quarterly cutoff from 2024-07, everything is recomputed from models released before it; the lag 3, 6 "
            "and 12 months later is forecast and compared with what happened. The least-squares line is the June 2026 "
@@ -34,12 +41,11 @@ target = c1.selectbox("Series", ["mean of every benchmark", *names],
                              if "intelligence_index_2026_06_15" in names else 0),
                       format_func=lambda b: titles(ds).get(b, b))
 methods = c2.multiselect("Methods", list(METHODS_ALL), default=["ols", "linear", "linear_ar1"])
-key = f"backtest:{target}:{','.join(methods)}:{s['open_definition']}:{ds.content_hash}"
+key = f"backtest:{target}:{','.join(methods)}:{backtest_fit_settings(s).cache_key()}:{ds.content_hash}"
 if st.button("Run the backtest", type="primary", disabled=not methods):
     with st.status("Refitting at every cutoff…") as status:
         try:
-            kw = dict(methods=tuple(methods), benchmarks=ds.benchmarks, definition=s["open_definition"],
-                      sampler=SamplerSettings(draws=300, tune=300, chains=2))
+            kw = dict(methods=tuple(methods), benchmarks=ds.benchmarks, settings=backtest_fit_settings(s))
             st.session_state[key] = (backtest_mean(ds.scores, names, **kw) if target.startswith("mean")
                                      else backtest_benchmark(ds.scores, target, **kw))
             status.update(label="Backtest done", state="complete")
@@ -68,12 +74,11 @@ else:
 
 st.subheader("Real time: each AA index version at its own date")
 vintage_index = st.selectbox("AA index", list(INDEX_VINTAGES))
-vkey = f"vintages:{vintage_index}:{','.join(methods)}:{s['open_definition']}:{ds.content_hash}"
+vkey = f"vintages:{vintage_index}:{','.join(methods)}:{backtest_fit_settings(s).cache_key()}:{ds.content_hash}"
 if st.button("Run the real-time check", disabled=not methods):
     with st.status("Refitting each index version…") as status:
         try:
-            kw = dict(methods=tuple(methods), benchmarks=ds.benchmarks, definition=s["open_definition"],
-                      sampler=SamplerSettings(draws=300, tune=300, chains=2))
+            kw = dict(methods=tuple(methods), benchmarks=ds.benchmarks, settings=backtest_fit_settings(s))
             st.session_state[vkey] = pd.concat([backtest_vintages(ds.scores, vintage_index, hindsight=h, **kw)
                                                 for h in (False, True)], ignore_index=True)
             status.update(label="Real-time check done", state="complete")

@@ -40,9 +40,7 @@ if len(chosen) < 2:
     st.warning("Pick at least two benchmarks.")
     st.stop()
 
-fit_settings = FitSettings.model_validate({**fs, "benchmarks": chosen, "pooling": "none", "source": s["source"],
-                                           "open_definition": s["open_definition"], "tolerance": s["tolerance"],
-                                           "follower": s["follower"], "leader": s["leader"]})
+fit_settings = FitSettings.from_shared(s, fs, benchmarks=chosen, pooling="none")
 share_link(link_params(fit_settings, page="compare"), "this comparison")
 result = run_fit(ds, fit_settings, f"compare · {', '.join(chosen)}")
 if result is None:

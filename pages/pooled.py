@@ -4,9 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.analysis import FitSettings
+from model.analysis import OBSERVATION_KINDS, FitSettings
 from model.bayes.crossing import fmt_prob, p_cross_by_curve
-from model.bayes.observations import OBSERVATION_KINDS
 from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
 from model.core.errors import DataError
 from model.lags.ols import ols_crossing
@@ -71,12 +70,12 @@ with st.form("pooled"):
     submitted = st.form_submit_button("Fit the pooled model", type="primary")
 
 chosen = picked or list(ds.benchmarks.loc[ds.benchmarks["category"].isin(chosen_cats), "benchmark"])
-ps.update(benchmarks=chosen, source=s["source"], open_definition=s["open_definition"], tolerance=s["tolerance"],
-          lag_definition=s.get("lag_definition", "backward"), follower=s["follower"], leader=s["leader"])
+ps["benchmarks"] = chosen
 if len(chosen) < 2:
     st.warning("Choose at least two benchmarks.")
     st.stop()
-fit_settings = FitSettings.model_validate(ps)
+fit_settings = FitSettings.from_shared(s, ps)
+ps.update(fit_settings.model_dump())
 share_link(link_params(fit_settings, page="pooled", base=pooled_defaults), "this pooled fit")
 early = st.empty()  # the shipped answer for exactly these settings, while this session's own fit runs
 if (shipped := load_pooled_for(ds, fit_settings)) is not None:

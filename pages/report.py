@@ -41,10 +41,7 @@ except DataError as exc:
 # 2. How sure we are: the headline benchmark under the Trend fit page's settings, stacked across the four models (the
 # answer that carries the choice of model), with the chosen single model beside it.
 bench = s.get("benchmark") if s.get("benchmark") in set(ds.benchmarks["benchmark"]) else ds.benchmarks["benchmark"].iloc[0]
-form = {**FitSettings().model_dump(), **st.session_state.get("fit_form", {})}
-form.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
-            include_estimated=s["include_estimated"], lag_definition=s.get("lag_definition", "backward"), pooling="none",
-            follower=s["follower"], leader=s["leader"])
+form = FitSettings.from_shared(s, st.session_state.get("fit_form", {}), benchmarks=[bench], pooling="none").model_dump()
 stacked_settings = FitSettings.model_validate({**form, "model": "stacked"})
 result = run_fit(ds, stacked_settings, f"{bench} · stacked")
 sure = []

@@ -50,7 +50,7 @@ with st.status("Fitting frontiers…") as status:
             fit = _fit(ds.content_hash, b, s["open_definition"], ds)
             fits[b] = fit
             row = score_space_summary(fit)
-            trend_settings = FitSettings(benchmarks=[b], open_definition=s["open_definition"], draws=500, tune=500, chains=2)
+            trend_settings = FitSettings.from_shared(s, benchmarks=[b], draws=500, tune=500, chains=2)
             trend = cached_analysis(ds.content_hash, trend_settings.cache_key(), trend_settings, ds).summary.iloc[0]
             row.update(lag_trend_lag_now=trend["current_lag_median"], lag_trend_crossing_median=trend["crossing_median"],
                        lag_trend_p_never=trend["p_never"])

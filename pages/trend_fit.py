@@ -5,9 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from model.analysis import FitSettings
+from model.analysis import FitSettings, observations_for
 from model.bayes.crossing import fmt_prob, p_cross_by_curve
-from model.bayes.observations import benchmark_observations
 from model.bayes.stacking import FIT_MODEL_LABELS
 from model.bayes.summaries import crossing_dates, crossing_draws, prior_band, prior_trend_draws, trend_band
 from model.core.errors import DataError
@@ -26,7 +25,6 @@ from model.robustness.comparison import comparison_reading
 from pages.common import (
     benchmark_picker,
     current_dataset,
-    current_groups,
     diagnostics_panel,
     footer,
     group_picker,
@@ -114,14 +112,10 @@ fs["measurement_error"] = st.checkbox(
     help="Each lag's error from the scores' standard errors (bootstrap) is added to the model's noise. Only the "
          "backward lag, and only where scores have an error (Epoch's own runs, binomial item counts, a score_se column).")
 fs["follower"], fs["leader"] = group_picker(ds)
-fs.update(source=s["source"], benchmarks=[bench], open_definition=s["open_definition"], tolerance=s["tolerance"],
-          include_estimated=s["include_estimated"])
 try:
-    fit_settings = FitSettings.model_validate(fs)
-    obs = benchmark_observations(ds.scores, bench, kind=fs["observations"], start=fs["start"], benchmarks=ds.benchmarks,
-                                 definition=s["open_definition"], tolerance=s["tolerance"],
-                                 lag_definition=fs["lag_definition"], measurement_error=fs["measurement_error"],
-                                 groups=current_groups(ds))
+    fit_settings = FitSettings.from_shared(s, fs, benchmarks=[bench])
+    fs.update(fit_settings.model_dump())
+    obs = observations_for(ds, fit_settings)
 except (DataError, ValueError) as exc:
     st.error(plain(exc))
     st.stop()

@@ -14,10 +14,16 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
+
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("core", "data", "lags", "bayes", "analysis", "robustness", "presentation", "cli")
 SUBPACKAGES = ("core", "data", "lags", "bayes", "robustness", "presentation")
 STATISTICS_PACKAGES = ("pymc", "pytensor", "nutpie", "arviz", "arviz_stats", "scipy")
+#: Observations are built and fitted only through the fit path (model.analysis.observations_for, fit_observations):
+#: the pages and the CLI's commands never reach past it.
+FIT_PATH_INTERNALS = ("model.bayes.fitting", "model.bayes.observations")
+FIT_PATH_CALLERS = ("model/commands.py", "model/cli.py")
 
 
 def layer_of(module: str) -> str | None:
@@ -59,11 +65,15 @@ def violations(root: Path) -> list[str]:
                 found.append(f"{where} imports {module}: layer {own} may not import the higher layer {target}")
             found += [f"{where} imports the private name {n} from {module}" for n in names
                       if top == "model" and n.startswith("_") and not n.startswith("__")]
+            if str(rel) in FIT_PATH_CALLERS and module in FIT_PATH_INTERNALS:
+                found.append(f"{where} imports {module}: build and fit observations through model.analysis")
     for path in sorted((root / "pages").rglob("*.py")):
         rel = path.relative_to(root)
         for line, module, names in imports_of(path):
             if module.split(".")[0] in STATISTICS_PACKAGES:
                 found.append(f"{rel}:{line} imports {module}: pages hold no statistics")
+            if module in FIT_PATH_INTERNALS:
+                found.append(f"{rel}:{line} imports {module}: build and fit observations through model.analysis")
             found += [f"{rel}:{line} imports the private name {n} from {module}" for n in names
                       if module.startswith("model") and n.startswith("_") and not n.startswith("__")]
     return found
@@ -87,6 +97,8 @@ def test_every_layer_package_says_what_it_owns():
     ("model/lags/bad.py", "def f():\n    from pages.common import settings\n", "never imports the UI"),
     ("model/bayes/bad.py", "from model.bayes.engine import _private\n", "private name _private"),
     ("pages/bad.py", "import pymc as pm\n", "pages hold no statistics"),
+    ("pages/bad.py", "from model.bayes.observations import benchmark_observations\n", "through model.analysis"),
+    ("model/commands.py", "def f():\n    from model.bayes.fitting import fit_trend\n", "through model.analysis"),
 ])
 def test_a_planted_bad_import_is_caught(tmp_path, planted, source, expected):
     target = tmp_path / planted

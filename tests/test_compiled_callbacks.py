@@ -1,3 +1,4 @@
+
 """The disk cache of nutpie's callbacks (model.bayes.compiled_callbacks) fails safe: a damaged file is a cache miss
 (the callback is compiled afresh), an unsupported nutpie version uses plain nutpie. The cross-process reuse and the
 draws' identity with plain nutpie are checked in tests/test_compile_files.py (separate processes)."""
@@ -5,7 +6,11 @@ draws' identity with plain nutpie are checked in tests/test_compile_files.py (se
 import pickle
 from types import SimpleNamespace
 
+import pytest  # noqa: E402
+
 import model.bayes.compiled_callbacks as cc
+
+pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 
 def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path, monkeypatch):

@@ -9,6 +9,8 @@ from model.bayes.observations import benchmark_observations
 from model.bayes.priors import TrendPriors
 from tests.sim import simulate_series
 
+pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
+
 
 def test_default_priors_never_conflict_with_the_embedded_benchmarks(aa, epoch):
     for ds in (aa, epoch):

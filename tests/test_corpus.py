@@ -1,6 +1,5 @@
 """The bad-input corpus: each file gives a clear error naming the problem, or a documented repair with a notice."""
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +9,8 @@ from model.core.errors import DataError
 from model.core.limits import MAX_UPLOAD_BYTES
 from model.data.csv_upload import load_user_csv
 from model.presentation.exports import safe_csv
+
+pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -81,10 +82,8 @@ def test_fifty_megabyte_file_gives_a_clear_limit_message(tmp_path):
     row = "a-model-with-a-long-name-for-bulk,2024-01-01,true,benchmark_name_that_is_long,0.123456789\n"
     data = ("model_name,release_date,open_weights,benchmark,score\n" + row * (50 * 1024 * 1024 // len(row))).encode()
     assert 49e6 < len(data) < MAX_UPLOAD_BYTES
-    t0 = time.perf_counter()
     with pytest.raises(DataError, match=r"rows; the limit is 300,000 score rows"):
-        load_user_csv(data)
-    assert time.perf_counter() - t0 < 30
+        load_user_csv(data)  # how long the refusal takes is measured in bench/, not asserted here
     with pytest.raises(DataError, match="the limit is 60 MB"):
         load_user_csv(b"x" * (MAX_UPLOAD_BYTES + 1))
 

@@ -16,6 +16,8 @@ from model.data.csv_upload import load_user_csv, sniff_delimiter
 from model.data.epoch_export import load_epoch_export
 from model.presentation.exports import safe_csv
 
+pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
+
 fuzz = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LOOKUP = pd.DataFrame({"model_id": ["a", "b"], "open_weights": [True, False], "openness": ["MIT", "Proprietary"]})
 json_values = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=8),

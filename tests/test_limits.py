@@ -4,9 +4,13 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest  # noqa: E402
+
 from model.analysis import FitSettings
 from model.core.limits import MAX_CHAINS, MAX_DRAWS, MAX_ROWS, MAX_UPLOAD_BYTES
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 
 def test_upload_limit_matches_the_loader_limit():

@@ -19,6 +19,8 @@ from model.data.schema import SCORE_COLUMNS
 from model.data.validation import validate_scores
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
+
 
 def test_embedded_aa_meets_coverage(aa):
     cov = coverage_table(aa.scores, aa.benchmarks)

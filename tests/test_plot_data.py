@@ -1,3 +1,4 @@
+
 """Plot data: the numbers behind the figures, checked without drawing (and without importing Plotly)."""
 
 import subprocess
@@ -5,9 +6,12 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest  # noqa: E402
 
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 
 def test_crossing_histogram_shares_add_up_to_the_crossing_draws_before_the_horizon():

@@ -166,6 +166,8 @@ class PooledObservations:
     """Observations of several benchmarks on one reference date, for the hierarchical model."""
 
     series: tuple[Observations, ...]
+    #: One line per benchmark left out (too few observations in the window).
+    notes: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:

@@ -30,13 +30,12 @@ DEFAULT_POOLED_START = "2024-01-01"
 
 def default_pooled_settings(ds, source: str = "aa"):
     """The Pooled page's default fit: the distinct current evaluations with enough lags since the default start."""
-    from model.analysis import FitSettings
-    from model.bayes.observations import benchmark_observations
+    from model.analysis import FitSettings, observations_for
     from model.core.errors import DataError
 
     def enough(name: str) -> bool:
         try:
-            obs = benchmark_observations(ds.scores, name, kind="events", start=DEFAULT_POOLED_START, benchmarks=ds.benchmarks)
+            obs = observations_for(ds, FitSettings(source=source, benchmarks=[name], start=DEFAULT_POOLED_START))
         except DataError:
             return False
         return len(obs) >= MIN_DEFAULT_POOLED_LAGS

@@ -18,15 +18,15 @@ ahead of the closed frontier) is set against each method's predicted median cros
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from model.bayes.crossing import crossing_years, summarise_crossing
 from model.bayes.engine import SamplerSettings
-from model.bayes.fitting import FitSpec, fit_trend
-from model.bayes.observations import Observations, benchmark_observations
-from model.bayes.stacking import fit_stacked
+from model.bayes.observations import Observations
 from model.bayes.summaries import crossing_draws
 from model.bayes.trends import MODELS
 from model.core.errors import DataError
@@ -88,9 +88,50 @@ def _ols_predictive(obs: Observations, x_future: np.ndarray, rng: np.random.Gene
     return draws, crossing
 
 
-def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, sampler, seed) -> list[dict]:
+def backtest_settings(settings=None, *, benchmark: str | None = None, start=None, definition: str = "any",
+                      tolerance: float = 0.0, sampler: SamplerSettings | None = None):
+    """The :class:`model.analysis.FitSettings` every cutoff's fit uses: the user's (their priors, likelihood, lag and
+    open definitions, groups, score errors and sampler reach each cutoff), or, without them, the app's defaults on the
+    monthly grid with the keyword options. The benchmark, window end and model are set per cutoff and method."""
+    from model.analysis import FitSettings
+
+    if settings is None:
+        sampler = sampler or SamplerSettings(draws=500, tune=500, chains=2)
+        settings = FitSettings(observations="monthly", start=start, open_definition=definition, tolerance=tolerance,
+                               draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, seed=sampler.seed)
+    return settings.model_copy(update={"pooling": "none"} | ({"benchmarks": [benchmark]} if benchmark else {}))
+
+
+def _observe_before(scores: pd.DataFrame, benchmarks: pd.DataFrame | None, settings, benchmark: str, c: pd.Timestamp):
+    """The observations a forecaster had the day before cutoff ``c`` (only models released before it), through the fit
+    path's own builder, on a time axis with x = 0 at ``c``."""
+    from model.analysis import observations_for
+    from model.data.dataset import Dataset
+    from model.data.schema import ValidationReport, default_benchmarks
+
+    past = scores[scores["release_date"] < c]
+    if benchmark not in set(past["benchmark"]):
+        raise DataError(f"{benchmark}: no data before {c.date()}")
+    ds = Dataset(past, benchmarks if benchmarks is not None else default_benchmarks(past, "aa"), ValidationReport(), "past")
+    obs = observations_for(ds, settings.model_copy(update={"benchmarks": [benchmark], "end": str((c - pd.Timedelta(days=1))
+                                                                                                  .date())}), benchmark)
+    return replace(obs, reference=c, window_end=c)
+
+
+def _realised_kw(scores: pd.DataFrame, benchmarks, settings) -> dict:
+    """What the realised lag is measured with: the settings' open definition, tolerance and groups."""
+    from model.lags.groups import group_labels
+
+    groups, _ = group_labels(scores, settings.follower, settings.leader, settings.open_definition)
+    return dict(benchmarks=benchmarks, definition=settings.open_definition, tolerance=settings.tolerance, groups=groups)
+
+
+def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, settings, seed) -> list[dict]:
     """The backtest loop. ``observe(c)`` gives the observations before cutoff ``c`` (x = 0 at ``c``),
-    ``realise(date)`` the lag and status the full data show, ``cross(c)`` the realised crossing after ``c``."""
+    ``realise(date)`` the lag and status the full data show, ``cross(c)`` the realised crossing after ``c``; each
+    Bayesian method is fitted through the fit path's fit step with ``settings`` (its model set to the method)."""
+    from model.analysis import fit_observations
+
     rng = np.random.default_rng(seed)
     out = []
     for c in map(pd.Timestamp, cutoffs):
@@ -111,8 +152,7 @@ def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, samp
                 cross_median = None if not np.isfinite(cross_years) else date_after(c, cross_years)
             else:
                 try:
-                    fit = (fit_stacked(obs, FitSpec(sampler=sampler)) if method == "stacked"
-                           else fit_trend(obs, FitSpec(model=method, sampler=sampler)))
+                    fit = fit_observations(obs, settings.model_copy(update={"model": method}))
                 except DataError:
                     continue
                 draws = fit.predictive_paths(x_future, seed=seed)
@@ -137,30 +177,34 @@ def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, samp
 
 def backtest_benchmark(scores: pd.DataFrame, benchmark: str, *, methods=METHODS, cutoffs=None, horizons=HORIZONS,
                        start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
-                       tolerance: float = 0.0, sampler: SamplerSettings | None = None, seed: int = 0) -> pd.DataFrame:
-    """One row per method × cutoff × horizon with the forecast, the realised lag and the scores."""
-    kw = dict(benchmarks=benchmarks, definition=definition, tolerance=tolerance)
+                       tolerance: float = 0.0, sampler: SamplerSettings | None = None, seed: int = 0,
+                       settings=None) -> pd.DataFrame:
+    """One row per method × cutoff × horizon with the forecast, the realised lag and the scores. ``settings`` (a
+    FitSettings) give every fit's options; without them the keyword options do (:func:`backtest_settings`)."""
+    settings = backtest_settings(settings, benchmark=benchmark, start=start, definition=definition, tolerance=tolerance,
+                                 sampler=sampler)
+    kw = _realised_kw(scores, benchmarks, settings)
     rows_b = scores[scores["benchmark"] == benchmark]
     if rows_b.empty:
         raise DataError(f"Unknown benchmark {benchmark!r}.")
     last = rows_b["release_date"].max()
     cutoffs = cutoffs if cutoffs is not None else quarterly_cutoffs("2024-07-01", last - pd.DateOffset(months=min(horizons)))
 
-    def observe(c):
-        past = scores[scores["release_date"] < c]
-        return benchmark_observations(past, benchmark, kind="monthly", start=start, end=c - pd.Timedelta(days=1),
-                                      reference=c, **kw)
-
-    rows = _run(benchmark, observe, lambda d: realised_lag(scores, benchmark, d, **kw),
+    rows = _run(benchmark, lambda c: _observe_before(scores, benchmarks, settings, benchmark, c),
+                lambda d: realised_lag(scores, benchmark, d, **kw),
                 lambda c: realised_crossing(scores, benchmark, c, **kw), cutoffs, methods=methods, horizons=horizons,
-                sampler=sampler or SamplerSettings(draws=500, tune=500, chains=2), seed=seed)
+                settings=settings, seed=seed)
     return pd.DataFrame(rows)
 
 
 def backtest_mean(scores: pd.DataFrame, names: list[str], *, methods=METHODS, cutoffs=None, horizons=HORIZONS,
                   start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
-                  sampler: SamplerSettings | None = None, seed: int = 0) -> pd.DataFrame:
-    """The same backtest on the across-benchmark mean monthly lag (the pooled set, as the June analysis averaged it)."""
+                  sampler: SamplerSettings | None = None, seed: int = 0, settings=None) -> pd.DataFrame:
+    """The same backtest on the across-benchmark mean monthly lag (the pooled set, as the June analysis averaged it).
+    The mean series is built here (only the benchmarks known before each cutoff count toward its quorum); the fits
+    take ``settings`` as :func:`backtest_benchmark` does."""
+    settings = backtest_settings(settings, start=start, definition=definition, sampler=sampler)
+    start, definition = settings.start or "1900-01-01", settings.open_definition  # no start: every month
     min_b = quorum(len(names))
     full = lag_summary_by_date(lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition),
                                min_benchmarks=min_b).set_index("date")
@@ -192,7 +236,7 @@ def backtest_mean(scores: pd.DataFrame, names: list[str], *, methods=METHODS, cu
         return None if later.empty else pd.Timestamp(later.index[0])
 
     rows = _run(f"mean of {len(names)} benchmarks", observe, realise, cross, cutoffs, methods=methods, horizons=horizons,
-                sampler=sampler or SamplerSettings(draws=500, tune=500, chains=2), seed=seed)
+                settings=settings, seed=seed)
     return pd.DataFrame(rows)
 
 
@@ -210,7 +254,8 @@ VINTAGE_HORIZONS = (1, 2, 3)
 
 def backtest_vintages(scores: pd.DataFrame, index: str, *, methods=METHODS, horizons=VINTAGE_HORIZONS,
                       start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
-                      sampler: SamplerSettings | None = None, seed: int = 0, hindsight: bool = False) -> pd.DataFrame:
+                      sampler: SamplerSettings | None = None, seed: int = 0, hindsight: bool = False,
+                      settings=None) -> pd.DataFrame:
     """A real-time backtest: at each snapshot date but the last, fit the index version that snapshot published (only
     what was known then) and score the forecast against the newest version's lag ``horizons`` months later.
 
@@ -222,19 +267,17 @@ def backtest_vintages(scores: pd.DataFrame, index: str, *, methods=METHODS, hori
         raise DataError(f"No index versions for {index!r}; use one of {', '.join(INDEX_VINTAGES)}.")
     dates = sorted(versions)
     latest = versions[dates[-1]]
-    kw = dict(benchmarks=benchmarks, definition=definition)
+    settings = backtest_settings(settings, start=start, definition=definition, sampler=sampler)
+    kw = _realised_kw(scores, benchmarks, settings)
 
     def observe(c):
         version = latest if hindsight else versions[c.date().isoformat()]
-        past = scores[scores["release_date"] < c]
-        return benchmark_observations(past, version, kind="monthly", start=start, end=c - pd.Timedelta(days=1),
-                                      reference=c, **kw)
+        return _observe_before(scores, benchmarks, settings, version, c)
 
     label = f"{index} index ({'hindsight: newest version' if hindsight else 'real time: each snapshot'})"
     rows = _run(label, observe, lambda d: realised_lag(scores, latest, d, **kw),
                 lambda c: realised_crossing(scores, latest, c, **kw), [pd.Timestamp(d) for d in dates[:-1]],
-                methods=methods, horizons=horizons, sampler=sampler or SamplerSettings(draws=500, tune=500, chains=2),
-                seed=seed)
+                methods=methods, horizons=horizons, settings=settings, seed=seed)
     return pd.DataFrame(rows)
 
 

@@ -93,25 +93,29 @@ def _dataset(source: str, include_estimated: bool):
     return load_embedded(source, include_estimated=include_estimated)
 
 
-def run_spec(spec: Spec, draws: int = 500, seed: int = 1, dataset=None) -> dict:
-    """Fit one specification; returns the summary row plus the choices (or the reason it could not be fitted).
-    ``dataset``: the loaded data (a Dask worker gets it from the client), else the embedded data."""
-    from model.analysis import FitSettings, run_analysis
+def spec_settings(spec: Spec, ds, draws: int = 500, seed: int = 1):
+    """The :class:`model.analysis.FitSettings` of one specification (fitted through the one fit path)."""
+    from model.analysis import FitSettings
 
-    row = asdict(spec)
-    ds = dataset if dataset is not None else _dataset(spec.source, spec.include_estimated)
     follower, leader = resolve_preset(spec.groups)
+    common = dict(source=spec.source, observations=spec.observations, start=spec.start, open_definition=spec.open_definition,
+                  lag_definition=spec.lag_definition, include_estimated=spec.include_estimated, follower=follower,
+                  leader=leader, draws=draws, tune=draws, chains=2, seed=seed)
     if spec.benchmark == POOLED:  # each distinct current evaluation once (no index beside its own components)
         from model.data.catalog import distinct_benchmarks
 
-        names = distinct_benchmarks(ds.benchmarks)
-        settings = FitSettings(source=spec.source, benchmarks=names, pooling="partial", observations=spec.observations,
-                               start=spec.start, open_definition=spec.open_definition, lag_definition=spec.lag_definition,
-                               follower=follower, leader=leader, draws=draws, tune=draws, chains=2, seed=seed)
-    else:
-        settings = FitSettings(source=spec.source, benchmarks=[spec.benchmark], model=spec.model, observations=spec.observations,
-                               start=spec.start, open_definition=spec.open_definition, lag_definition=spec.lag_definition,
-                               follower=follower, leader=leader, draws=draws, tune=draws, chains=2, seed=seed)
+        return FitSettings(benchmarks=distinct_benchmarks(ds.benchmarks), pooling="partial", **common)
+    return FitSettings(benchmarks=[spec.benchmark], model=spec.model, **common)
+
+
+def run_spec(spec: Spec, draws: int = 500, seed: int = 1, dataset=None) -> dict:
+    """Fit one specification; returns the summary row plus the choices (or the reason it could not be fitted).
+    ``dataset``: the loaded data (a Dask worker gets it from the client), else the embedded data."""
+    from model.analysis import run_analysis
+
+    row = asdict(spec)
+    ds = dataset if dataset is not None else _dataset(spec.source, spec.include_estimated)
+    settings = spec_settings(spec, ds, draws, seed)
     t0 = time.perf_counter()
     try:
         summary = run_analysis(ds, settings).summary
