@@ -125,6 +125,54 @@ def build_epoch(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return scores[SCORE_COLUMNS], ds.benchmarks
 
 
+#: Epoch's ECI scores with their 90% intervals (a third-party copy of Epoch's eci_scores.csv, vintage 2025-12; read its
+#: SOURCES.md): the standard error of each ECI score is the interval's width / 3.29 (a normal 90% interval).
+ECI_INTERVALS = ("epoch", "eci_scores_with_ci_2025-12", "eci_scores.csv")
+ECI_BENCHMARK = "epoch_eci"
+Z90_WIDTH = 2 * 1.6448536269514722
+
+
+def eci_standard_errors(raw_dir: Path, eci: pd.DataFrame) -> pd.DataFrame:
+    """Each embedded ECI score's standard error and where it comes from, one row per model version.
+
+    ``epoch_interval_version``: Epoch's interval of the same evaluated variant (its display name); ``epoch_interval_model``:
+    the interval of the model the version belongs to (Epoch's model name); ``anchor``: the two models that fix the ECI
+    scale (GPT-5 = 150, Claude 3.5 Sonnet = 130) have no interval and no error on the scale; ``imputed_period_median``:
+    no interval published (mostly models after the copy's vintage), so the median error of the measured models released
+    in the same half-year, or of the newest half-year with any."""
+    intervals = pd.read_csv(raw_dir.joinpath(*ECI_INTERVALS))
+    intervals["se"] = (intervals["eci_ci_high"] - intervals["eci_ci_low"]) / Z90_WIDTH
+    versions = pd.read_csv(raw_dir / "epoch" / "benchmark_data_2026-04-29" / "epoch_capabilities_index.csv")
+    versions = versions.drop_duplicates("Model version").set_index("Model version")
+    by_display = intervals.dropna(subset=["Display name"]).drop_duplicates("Display name").set_index("Display name")
+    by_model = intervals.set_index("Model")
+    rows = []
+    for _, r in eci.iterrows():
+        v = versions.loc[r["model_id"]] if r["model_id"] in versions.index else None
+        display = v["Display name"] if v is not None else None
+        name = v["Model name"] if v is not None else None
+        match, source = None, "imputed_period_median"
+        if isinstance(display, str) and display in by_display.index:
+            match, source = by_display.loc[display], "epoch_interval_version"
+        elif isinstance(name, str) and name in by_model.index:
+            match, source = by_model.loc[name], "epoch_interval_model"
+        se = float(match["se"]) if match is not None else float("nan")
+        if match is not None and not np.isfinite(se):
+            se, source = 0.0, "anchor"
+        rows.append({"model_id": r["model_id"], "model_name": r["model_name"], "release_date": r["release_date"],
+                     "score_se": se, "se_source": source if np.isfinite(se) else "imputed_period_median"})
+    out = pd.DataFrame(rows)
+    half = pd.to_datetime(out["release_date"]).dt.year.astype(str) + "-H" + (
+        (pd.to_datetime(out["release_date"]).dt.month > 6) + 1).astype(str)
+    measured = out["se_source"].str.startswith("epoch_interval")
+    medians = out[measured].groupby(half[measured])["score_se"].median()
+    fill = [medians.get(h, medians.loc[medians.index <= h].iloc[-1] if (medians.index <= h).any() else medians.iloc[0])
+            for h in half]
+    missing = out["score_se"].isna()
+    out.loc[missing, "score_se"] = np.asarray(fill, dtype=float)[missing.to_numpy()]
+    return out.sort_values(["release_date", "model_id"]).reset_index(drop=True)
+
+
 EPOCH_MODELS = "ai_models_2026-02-01"
 COMPUTE_BENCHMARK = "epoch_training_compute"
 COMPUTE_CAVEAT = ("Training compute, not a capability: log10 of Epoch AI's estimated training FLOP of notable language "
@@ -176,6 +224,9 @@ def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
     aa_scores, aa_bench = build_aa(raw_dir)
     ep_scores, ep_bench = build_epoch(raw_dir)
     cp_scores, cp_bench = build_epoch_compute(raw_dir)
+    is_eci = ep_scores["benchmark"] == ECI_BENCHMARK
+    eci_se = eci_standard_errors(raw_dir, ep_scores[is_eci])
+    ep_scores.loc[is_eci, "score_se"] = ep_scores.loc[is_eci, "model_id"].map(eci_se.set_index("model_id")["score_se"])
     scores = pd.concat([aa_scores, ep_scores, cp_scores], ignore_index=True)
     bench = pd.concat([aa_bench, ep_bench, cp_bench], ignore_index=True)
     # The same validation every load gets; the build fails loudly on anything odd.
@@ -191,6 +242,7 @@ def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
     out_dir.mkdir(parents=True, exist_ok=True)
     clean.to_csv(out_dir / "scores.csv", index=False, lineterminator="\n")
     bench.to_csv(out_dir / "benchmarks.csv", index=False, lineterminator="\n")
+    eci_se.to_csv(out_dir / "eci_standard_errors.csv", index=False, lineterminator="\n")
     third_party_sources(raw_dir, set(bench["benchmark"])).to_csv(out_dir / "third_party_sources.csv", index=False,
                                                                  lineterminator="\n")
     return clean

@@ -185,3 +185,14 @@ def benchmark_classes() -> pd.DataFrame:
     if bad or table["source"].isna().any() or table["benchmark"].duplicated().any():
         raise ValueError(f"data/benchmark_classes.csv: unknown class {bad}, a missing source or a repeated benchmark")
     return table
+
+
+def eci_standard_error_sources() -> pd.Series:
+    """How many embedded ECI standard errors come from each source (Epoch's interval for the version or the model, a
+    scale anchor, or imputed): ``data/eci_standard_errors.csv``, written by the build."""
+    from model.core.paths import DATA_DIR
+
+    path = DATA_DIR / "eci_standard_errors.csv"
+    if not path.exists():
+        return pd.Series(dtype="int64")
+    return pd.read_csv(path, usecols=["se_source"])["se_source"].value_counts()

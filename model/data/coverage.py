@@ -40,4 +40,12 @@ def coverage_table(scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None,
         ", ".join(filter(None, [f"data ({d} of {n})" if d else "", f"binomial, {ITEM_COUNTS[b][0]} items" if b in ITEM_COUNTS
                                 and d < n else ""])) or "none"
         for b, d, n in zip(out["benchmark"], n_data, n_rows, strict=True)]
+    if "epoch_eci" in set(out["benchmark"]):  # ECI's errors: Epoch's published intervals, some imputed (build)
+        from model.data.catalog import eci_standard_error_sources
+
+        c = eci_standard_error_sources()
+        measured = int(c.get("epoch_interval_version", 0) + c.get("epoch_interval_model", 0))
+        out.loc[out["benchmark"] == "epoch_eci", "score_se"] = (
+            f"Epoch's 90% intervals: {measured} measured, {int(c.get('anchor', 0))} scale anchors (exact), "
+            f"{int(c.get('imputed_period_median', 0))} imputed (period median)")
     return out
