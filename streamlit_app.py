@@ -18,6 +18,7 @@ pages = [
     st.Page("pages/multiverse.py", title="Multiverse", icon=":material/scatter_plot:"),
     st.Page("pages/backtest.py", title="Backtest", icon=":material/history:"),
     st.Page("pages/score_space.py", title="Score space", icon=":material/ssid_chart:"),
+    st.Page("pages/published_figures.py", title="Published figures", icon=":material/menu_book:"),
     st.Page("pages/report.py", title="Report", icon=":material/summarize:"),
     st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
 ]

@@ -2,10 +2,14 @@
 
 Commands
 --------
-data     write the tidy table (or print coverage) for a source or a file
-lags     write grid lags or event lags for one benchmark or all
-fit      fit a Bayesian trend (per benchmark, or pooled) and write the posterior summary
-compare  compare the trend models of one benchmark (PSIS-LOO and leave-future-out)
+data        write the tidy table (or print coverage) for a source or a file
+lags        write grid lags or event lags for one benchmark or all
+fit         fit a Bayesian trend (per benchmark, or pooled) and write the posterior summary
+backtest    score forecasts made at past cutoffs against what happened
+multiverse  fit every defensible specification; which choice moves the answer most
+compare     compare the trend models of one benchmark (PSIS-LOO and leave-future-out)
+classes     public vs private test sets: the pooled lag now per class and their ratio
+anchors     each published figure, reproduced on its own definition and data, with its citation
 
 Bad input exits with status 2 and one line on stderr.
 """
@@ -22,6 +26,7 @@ from model.bayes.engine import ENGINES
 from model.bayes.trends import LIKELIHOODS
 from model.commands import (
     prepare,
+    run_anchors,
     run_backtest,
     run_classes,
     run_compare,
@@ -66,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for add in (_add_data_parser, _add_lags_parser, _add_fit_parser, _add_backtest_parser, _add_multiverse_parser,
-                _add_compare_parser, _add_classes_parser):
+                _add_compare_parser, _add_classes_parser, _add_anchors_parser):
         add(sub)
     return parser
 
@@ -174,6 +179,12 @@ def _add_classes_parser(sub) -> None:
     _fit_args(p)
     p.add_argument("--out", help="output CSV of the per-class table (default: print)")
     p.set_defaults(func=run_classes)
+
+
+def _add_anchors_parser(sub) -> None:
+    p = sub.add_parser("anchors", help="published figures reproduced: each with its citation, definition and our number")
+    p.add_argument("--out", help="output CSV (default: print)")
+    p.set_defaults(func=run_anchors, prepare=False)
 
 
 def _fit_args(p: argparse.ArgumentParser) -> None:

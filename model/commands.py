@@ -94,6 +94,21 @@ def run_multiverse(args) -> int:
     return 0
 
 
+def run_anchors(args) -> int:
+    """``anchors``: each published figure with its citation, beside the project's number on the same definition."""
+    from model.robustness.anchors import anchors_table
+
+    table = anchors_table()
+    if args.out:
+        emit(table, args.out)
+        return 0
+    for _, r in table.iterrows():
+        print(f"{r['their_figure']}\n  source: {r['citation']} ({r['address']})\n  definition: {r['definition']}\n"
+              f"  this project, as of their data: {r['project_as_of_their_data']}\n  this project, now: "
+              f"{r['project_now']}\n  reading: {r['reading']}\n")
+    return 0
+
+
 def run_data(args, ds: Dataset) -> int:
     """``data``: the tidy table, or the coverage table."""
     if args.coverage:

@@ -2,19 +2,25 @@
 
 import time
 
+import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings
 from model.bayes.crossing import fmt_prob, p_closes_later
 from model.core.errors import DataError
+from model.data.catalog import distinct_benchmarks
 from model.lags.across import lag_summary_by_date, quorum
 from model.lags.engine import frontier_lag
 from model.lags.groups import groups_sentence
+from model.presentation.answer_text import disagreement_sentence, june_line_sentence
 from model.presentation.charts.frontiers import overview_figure
 from model.presentation.first_view import as_row, first_view_settings, load_first_pooled, load_first_view
 from model.presentation.links import link_params
-from model.presentation.text import plain
+from model.presentation.readings import crossing_month, too_few_for_a_trend
+from model.presentation.text import plain, plural
+from model.robustness.windows import ANSWER_START_RULE, spread_sentence
 from pages.common import (
+    DEFAULT_SETTINGS,
     current_dataset,
     current_groups,
     footer,
@@ -34,15 +40,18 @@ st.title("How far behind are open-weights models?")
 ds = current_dataset()
 s = settings()
 names = titles(ds)
-bench = s["benchmark"] if s["benchmark"] in names else ds.benchmarks["benchmark"].iloc[0]
+# The landing page answers for the headline index whatever another page chose (a choice made here is its own).
+headline = DEFAULT_SETTINGS["benchmark"]
+bench = st.session_state.get("answer_benchmark") or (headline if headline in names else ds.benchmarks["benchmark"].iloc[0])
 who = groups_sentence(s["follower"], s["leader"])
 default_groups = (s["follower"], s["leader"]) == ("open", "closed")
+evaluations = distinct_benchmarks(ds.benchmarks) or list(ds.benchmarks["benchmark"])
 
-# 1. The lag now, measured (no model): the headline benchmark's last date, and the mean across benchmarks.
+# 1. The lag now, measured (no model): on the headline index, and across the distinct evaluations (each counted once).
 try:
     now = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, definition=s["open_definition"],
                        groups=current_groups(ds)).iloc[-1]
-    long = monthly_lags(ds)
+    long = monthly_lags(ds, evaluations)
 except DataError as exc:
     st.error(f"{plain(exc)} Choose other data or groups on the Data and Frontiers pages.")
     st.stop()
@@ -55,68 +64,69 @@ elif now["status"] == "open_ahead":
     lead = "the follower group is **ahead** (lag 0)"
 else:
     lead = f"the lag is not measured on this date ({now['status'].replace('_', ' ')})"
+n_eval = long["benchmark"].nunique()
 st.markdown(("" if default_groups else plain(f"Comparison: {who}. "))
-            + f"On **{plain(names.get(bench, bench))}**, as of {now['date']:%Y-%m-%d}, {lead}. "
-            f"Across {long['benchmark'].nunique()} benchmarks the mean lag is **{latest['mean_lag']:.1f} months** in "
-            f"{latest['date']:%Y-%m} (its 90% band from score noise is under the chart below).")
+            + f"**The headline index** ({plain(names.get(bench, bench))}): as of {now['date']:%Y-%m-%d}, {lead}. "
+            f"**A typical benchmark**: across {n_eval} distinct {plural(n_eval, 'evaluation')} (each counted once, no index "
+            f"beside its own components), the mean lag is **{latest['mean_lag']:.1f} months** in {latest['date']:%Y-%m} "
+            "(its 90% band from score noise is under the chart below). Both are measured, not modelled.")
 
-# 2. When the gap may reach zero: the stacked answer (all four trend models, weighted by how well each forecast).
-answer_settings = FitSettings.from_shared(s, model=first_view_settings().model, benchmarks=[bench])
+# 2. When the gap may reach zero on the index: the stacked answer on the declared window, with its spread.
+answer_settings = FitSettings.from_shared(s, first_view_settings().model_dump(include={"model", "start"}), benchmarks=[bench])
 form = answer_settings.model_dump()
 stored = load_first_view(ds, answer_settings)
 if stored is not None:
-    row, linear = as_row(stored, "stacked"), as_row(stored, "linear")
+    row = as_row(stored, "stacked")
     note = f"Precomputed on {stored['computed']} with these settings; the Trend fit page refits live."
 else:
     result = run_fit(ds, answer_settings, f"{bench} · stacked")
     if result is None:
         st.stop()
     row = result.summary.iloc[0]
-    single = run_fit(ds, answer_settings.model_copy(update={"model": "linear"}), f"{bench} · linear")
-    linear = single.summary.iloc[0] if single is not None else None
     note = "Fitted now for your data and settings."
 st.subheader("When could the gap reach zero?")
 headline_name = plain(names.get(bench, bench))
-if p_closes_later(row) >= 0.5:
-    st.markdown(f"On {headline_name}, on the trend so far, **most likely between {str(row['crossing_lo90'])[:7]} and "
-                f"{str(row['crossing_hi90'])[:7]}** (90% of the closing draws; median {str(row['crossing_median'])[:7]}). "
-                f"Chance it is zero by the end of 2027: **{fmt_prob(row['p_cross_by_2027_12_31'])}**; "
-                f"that it never closes on this trend: {fmt_prob(row['p_never'])}.")
+if (few := too_few_for_a_trend(row)) is not None:
+    st.markdown(f"On the headline index ({headline_name}): **no date**, {few}.")
+elif p_closes_later(row) >= 0.5:
+    st.markdown(f"**The headline index** ({headline_name}), on its trend {ANSWER_START_RULE.split(':')[0]}: **most likely "
+                f"between {crossing_month(row, 'crossing_lo90')} and {crossing_month(row, 'crossing_hi90')}** (90% of the "
+                f"closing draws; median {crossing_month(row, 'crossing_median')}). Chance it is zero by the end of 2027: "
+                f"**{fmt_prob(row['p_cross_by_2027_12_31'])}**; that it never closes on this trend: {fmt_prob(row['p_never'])}.")
 else:
-    st.markdown(f"On {headline_name}, **most likely not on the current trend**: {fmt_prob(row['p_never'])} of the "
-                f"posterior never reaches zero; chance it is zero by the end of 2027: {fmt_prob(row['p_cross_by_2027_12_31'])}.")
-st.caption(plain(f"Stacked across the four trend models, weighted by how well each forecast the lags one step ahead "
-                 f"({row['stack_weights']}). " + (
-                     f"The linear trend alone says median {str(linear['crossing_median'] or 'never')[:7]}, "
-                     f"{fmt_prob(linear['p_cross_by_2027_12_31'])} by the end of 2027. " if linear is not None else "")
+    st.markdown(f"**The headline index** ({headline_name}): **most likely not on the current trend**: "
+                f"{fmt_prob(row['p_never'])} of the posterior never reaches zero; chance it is zero by the end of 2027: "
+                f"{fmt_prob(row['p_cross_by_2027_12_31'])}.")
+spread = spread_sentence(pd.DataFrame(stored["sensitivity"])) if stored is not None and "sensitivity" in stored else None
+st.caption(plain(f"Window {ANSWER_START_RULE}. The four trend models are weighted by how well each forecast the lags "
+                 f"one step ahead ({row['stack_weights']}; {row.get('stack_evidence') or 'no evidence recorded'}). "
+                 + (f"How much the window and the model matter. {spread} " if spread else
+                    "The spread across windows is precomputed for the default settings only; the Multiverse refits it. ")
                  + f"Diagnostics: {row['verdict']}. {note}"))
 
-if linear is not None and abs(row["p_cross_by_2027_12_31"] - linear["p_cross_by_2027_12_31"]) > 0.25:
-    top = str(row["stack_weights"]).split(", ")[0].split(" ")  # the weights text lists the largest first
-    st.info(plain(f"The trend models disagree here. The {top[0]} model forecast the recent lags best (weight {top[1]}) and "
-                  f"puts the zero gap sooner; a single straight line says median "
-                  f"{str(linear['crossing_median'] or 'never')[:7]} and {fmt_prob(linear['p_cross_by_2027_12_31'])} by the "
-                  "end of 2027. Treat the date as fragile: see Trend fit and the Multiverse."))
-
-# 3. Across benchmarks: the Pooled page's default fit (the distinct evaluations, partially pooled), precomputed.
+# 3. A typical benchmark: the Pooled page's default fit (the distinct evaluations, partially pooled), precomputed.
 shared = {k: form[k] for k in ("open_definition", "tolerance", "include_estimated", "lag_definition", "follower", "leader")}
 pooled = load_first_pooled(ds, shared)
 if pooled is not None:
     pop, pooled_settings = pooled
-    st.markdown(f"**Across benchmarks** ({len(pooled_settings.benchmarks)} distinct evaluations, pooled): the typical lag "
-                f"now is **{pop['current_lag_median']:.1f} months**, changing by {pop['slope_median']:+.1f} months a year "
-                f"(P(shrinking) {fmt_prob(pop['p_slope_negative'])}); chance it is zero by the end of 2027: "
-                f"**{fmt_prob(pop['p_cross_by_2027_12_31'])}**; that it never closes on this trend: "
-                f"{fmt_prob(pop['p_never'])}.")
+    st.markdown(f"**A typical benchmark** (the population of {len(pooled_settings.benchmarks)} distinct evaluations, "
+                f"pooled, same window): the lag now is **{pop['current_lag_median']:.1f} months**, changing by "
+                f"{pop['slope_median']:+.1f} months a year (P(shrinking) {fmt_prob(pop['p_slope_negative'])}); chance it is "
+                f"zero by the end of 2027: **{fmt_prob(pop['p_cross_by_2027_12_31'])}**; that it never closes on this "
+                f"trend: {fmt_prob(pop['p_never'])}.")
     st.caption(plain(f"Partial pooling of {', '.join(names.get(b, b) for b in pooled_settings.benchmarks)} from "
-                     f"{pooled_settings.start}, linear trend; diagnostics: {pop['verdict']}. Precomputed with these "
-                     "settings; the Pooled page refits and shows each benchmark."))
-    if abs(row["p_cross_by_2027_12_31"] - pop["p_cross_by_2027_12_31"]) > 0.25:
-        st.info(plain(f"The headline index and the benchmarks as a whole disagree: {fmt_prob(row['p_cross_by_2027_12_31'])} "
-                      f"against {fmt_prob(pop['p_cross_by_2027_12_31'])} for a zero gap by the end of 2027. One benchmark "
-                      "can mislead; the pooled population is the answer for 'benchmarks in general'."))
+                     f"{pooled_settings.start}, a straight line per benchmark; diagnostics: {pop['verdict']}. Precomputed "
+                     "with these settings; the Pooled page refits and shows each benchmark."))
+    if (why := disagreement_sentence(row, answer_settings, pop, pooled_settings)) is not None:
+        st.info(plain(why))
 else:
-    st.caption("Across benchmarks: the Pooled page fits the population of the distinct evaluations with these settings.")
+    st.caption("A typical benchmark: the Pooled page fits the population of the distinct evaluations with these settings.")
+
+# 4. The forecast this question started from, against what happened.
+if bench == headline:
+    monthly_index = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, definition=s["open_definition"],
+                                 groups=current_groups(ds))
+    st.markdown("**The June 2026 line.** " + plain(june_line_sentence(monthly_index, names.get(bench, bench))))
 
 share_link(link_params(answer_settings, page="answer"), "this answer")
 st.markdown("**Why?** See the frontiers and the lags behind this answer. **How sure?** See every analytic choice at once "

@@ -1,6 +1,7 @@
 """The precomputed first answer: shipped in step with the embedded data and the default settings, used only when they
 match, and the Answer page shows it without fitting."""
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from model.presentation.first_view import FIRST_VIEW_FILE, first_view_settings, load_first_view
@@ -12,6 +13,12 @@ def test_shipped_first_view_matches_the_embedded_data_and_default_settings(aa):
     assert record is not None, f"{FIRST_VIEW_FILE} is stale: run python -m model.presentation.first_view"
     assert record["stacked"]["model"] == "stacked" and record["linear"]["model"] == "linear"
     assert abs(sum(m["weight"] for m in record["members"]) - 1.0) < 0.02
+    # the window is declared and its spread shipped: every defensible start, the stacked answer and each member
+    from model.robustness.windows import ANSWER_START, DEFENSIBLE_STARTS
+
+    assert record["settings"]["start"] == ANSWER_START
+    spread = pd.DataFrame(record["sensitivity"])
+    assert spread["start"].nunique() == len(DEFENSIBLE_STARTS) and (spread["model"] == "stacked").sum() == len(DEFENSIBLE_STARTS)
     assert load_first_view(aa, first_view_settings().model_copy(update={"model": "linear"})) is None  # other settings: live
 
 
@@ -44,4 +51,4 @@ def test_the_pooled_population_is_shipped_beside_it_and_shown_only_for_its_own_s
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.run()
     text = " ".join(m.value for m in at.markdown)
-    assert "Across benchmarks" in text and f"{row['current_lag_median']:.1f} months" in text
+    assert "A typical benchmark** (the population of" in text and f"{row['current_lag_median']:.1f} months" in text

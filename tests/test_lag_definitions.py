@@ -84,8 +84,9 @@ def test_not_significantly_behind_counts_a_near_tie_as_caught_up():
 def test_not_significantly_behind_needs_standard_errors(epoch):
     with pytest.raises(DataError, match="no score has a standard error"):
         not_significantly_behind_lags(frame(BASE), "b")
+    no_se = epoch.scores.assign(score_se=np.nan)
     with pytest.raises(DataError, match="epoch_eci: no score has a standard error"):
-        lags_by_definition(epoch.scores, "epoch_eci", "not_significantly_behind", benchmarks=epoch.benchmarks)
+        lags_by_definition(no_se, "epoch_eci", "not_significantly_behind", benchmarks=epoch.benchmarks)
     gpqa = lags_by_definition(epoch.scores, "epoch_gpqa_diamond", "not_significantly_behind", benchmarks=epoch.benchmarks)
     back = lags_by_definition(epoch.scores, "epoch_gpqa_diamond", "backward", benchmarks=epoch.benchmarks)
     assert len(gpqa) == len(back) and (gpqa["lag_months"].fillna(0) <= back["lag_months"].fillna(0) + 1e-9).all()
@@ -156,3 +157,17 @@ def test_fit_path_and_cli_take_the_definition(aa, tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert pd.read_csv(out).loc[0, "n_obs"] > 3
+
+
+def test_the_monthly_grid_of_not_significantly_behind_is_the_sawtooth_of_its_events():
+    # closed A 50 (2024-01), B 62 (2024-05), C 75 (2024-08); open X 60 (2024-10): se 3, C is the first significantly
+    # better closed record, so from 2024-10 the lag is the months since 2024-08; before X no open model exists
+    from model.lags.definitions import not_significantly_behind_grid
+
+    rows = [("A", "2024-01-01", False, 50), ("B", "2024-05-01", False, 62), ("C", "2024-08-01", False, 75),
+            ("X", "2024-10-01", True, 60)]
+    grid = not_significantly_behind_grid(with_se(rows, 3.0), "b", start="2024-09-01", end="2025-01-01")
+    assert list(grid["date"].dt.strftime("%Y-%m")) == ["2024-10", "2024-11", "2024-12", "2025-01"]
+    np.testing.assert_allclose(grid["lag_months"], [months(d, "2024-08-01") for d in
+                                                    ("2024-10-01", "2024-11-01", "2024-12-01", "2025-01-01")])
+    assert set(grid["closed_model"]) == {"C"}

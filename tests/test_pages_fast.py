@@ -14,7 +14,7 @@ APP = str(ROOT / "streamlit_app.py")
 ALL_PAGES = ["pages/answer.py",
              "pages/data.py", "pages/frontiers.py", "pages/lag_overview.py", "pages/trend_fit.py", "pages/pooled.py",
              "pages/compare.py", "pages/multiverse.py", "pages/backtest.py", "pages/score_space.py", "pages/report.py",
-             "pages/downloads.py"]
+             "pages/downloads.py", "pages/published_figures.py"]
 
 
 

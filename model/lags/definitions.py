@@ -185,6 +185,41 @@ def not_significantly_behind_lags(scores: pd.DataFrame, benchmark: str, *, bench
     return pd.DataFrame(out, columns=DEFINITION_COLUMNS)
 
 
+def not_significantly_behind_grid(scores: pd.DataFrame, benchmark: str, *, start, end=None,
+                                  benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                                  groups: pd.Series | None = None, z: float = NSB_Z) -> pd.DataFrame:
+    """The ``not_significantly_behind`` lag on the first of every month from ``start`` to ``end`` (default: the data's
+    end): months since the closed frontier first became significantly better than the best open model released so
+    far, 0 where it is not (yet) significantly better. Between open releases it grows with the calendar (the sawtooth);
+    its mean over a window is the "open models lag by N months" figure."""
+    events = not_significantly_behind_lags(scores, benchmark, benchmarks=benchmarks, definition=definition, groups=groups,
+                                           z=z)
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+    se_f, _ = score_standard_errors(follower, benchmark, benchmarks)
+    se_l, _ = score_standard_errors(leader, benchmark, benchmarks)
+    fo, le = build_frontier(follower, hib), build_frontier(leader, hib)
+    se_o, se_c = _se_by_model(follower, se_f, fo), _se_by_model(leader, se_l, le)
+    end = pd.Timestamp(end) if end is not None else rows["release_date"].max()
+    out = []
+    for d in pd.date_range(pd.Timestamp(start), end, freq="MS"):
+        i = int(np.searchsorted(fo.dates, np.datetime64(d), side="right")) - 1  # the open record standing on d
+        known = int(np.searchsorted(le.dates, np.datetime64(d), side="right"))  # closed records released by d
+        if i < 0 or known == 0:
+            continue
+        better = (le.values[:known] - fo.values[i]) > z * np.sqrt(se_o[i] ** 2 + se_c[:known] ** 2)
+        if better.any():
+            k = int(better.argmax())
+            out.append({"date": d, "lag_months": _months(np.datetime64(d), le.dates[k]), "status": "ok",
+                        "closed_model": le.model_names[k], "closed_date": pd.Timestamp(le.dates[k]),
+                        "open_model": fo.model_names[i], "open_date": pd.Timestamp(fo.dates[i]),
+                        "level": fo.values[i] * (1.0 if hib else -1.0)})
+        else:
+            out.append({"date": d, "lag_months": 0.0, "status": "open_ahead", "open_model": fo.model_names[i],
+                        "open_date": pd.Timestamp(fo.dates[i]), "level": fo.values[i] * (1.0 if hib else -1.0)})
+    del events  # computed for its checks (standard errors present, both groups): same refusals as the event version
+    return pd.DataFrame(out, columns=DEFINITION_COLUMNS)
+
+
 def lags_by_definition(scores: pd.DataFrame, benchmark: str, definition_name: str, *, benchmarks=None,
                        open_definition: str = "any", start=None, tolerance: float = 0.0,
                        groups: pd.Series | None = None) -> pd.DataFrame:

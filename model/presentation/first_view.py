@@ -29,8 +29,11 @@ FIRST_VIEW_FILE = DATA_DIR / "first_view.json"
 
 
 def first_view_settings() -> FitSettings:
-    """The settings of the precomputed answer: the app's defaults, stacked across the four models."""
-    return FitSettings(model="stacked")
+    """The settings of the precomputed answer: the app's defaults, stacked across the four models, on the answer's
+    declared window (:data:`model.robustness.windows.ANSWER_START`)."""
+    from model.robustness.windows import ANSWER_START
+
+    return FitSettings(model="stacked", start=ANSWER_START)
 
 
 def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
@@ -41,13 +44,17 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
     linear = run_analysis(ds, settings.model_copy(update={"model": "linear"}))
     pooled_settings = default_pooled_settings(ds, settings.source)
     pooled = run_analysis(ds, pooled_settings).summary.set_index("benchmark").loc["population"]
+    from model.robustness.windows import window_sensitivity
+
+    sensitivity = window_sensitivity(ds, settings)
     return {"settings": json.loads(settings.to_json()), "data_hash": ds.content_hash,
             "computed": dt.date.today().isoformat(),
             "stacked": json.loads(result.summary.iloc[0].to_json(date_format="iso")),
             "linear": json.loads(linear.summary.iloc[0].to_json(date_format="iso")),
             "members": stacked_members_table(fit).to_dict(orient="records"),
             "pooled_settings": json.loads(pooled_settings.to_json()),
-            "pooled": json.loads(pooled.to_json(date_format="iso"))}
+            "pooled": json.loads(pooled.to_json(date_format="iso")),
+            "sensitivity": json.loads(sensitivity.to_json(orient="records", date_format="iso"))}
 
 
 def _record_for(ds: Dataset, path: Path) -> dict | None:

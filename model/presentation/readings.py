@@ -26,6 +26,40 @@ def priors_in_words(priors) -> str:
     return "; ".join(parts)
 
 
+#: Below these a crossing date is not printed: a trend from fewer lags, or over a shorter span, dates nothing.
+MIN_TREND_LAGS, MIN_TREND_MONTHS = 8, 12
+#: A crossing quantile whose Monte Carlo error exceeds this many months is "too uncertain to date"; past the last year,
+#: "after 2100".
+MAX_DATE_MCSE_MONTHS, LAST_DATED_YEAR = 12.0, 2100
+
+
+def too_few_for_a_trend(row) -> str | None:
+    """"too few observations for a trend (n over m months)" when the fit's data are below the declared minimum, else
+    None."""
+    r = dict(row)
+    n = int(r.get("n_obs") or 0)
+    start, end = pd.to_datetime(r.get("window_start")), pd.to_datetime(r.get("window_end"))
+    months = (end - start).days / 30.44 if pd.notna(start) and pd.notna(end) else 0.0
+    if n < MIN_TREND_LAGS or months < MIN_TREND_MONTHS:
+        return f"too few observations for a trend ({n} over {months:.0f} months)"
+    return None
+
+
+def crossing_month(row, col: str) -> str:
+    """A crossing quantile for people: YYYY-MM, "never", "after 2100", or "too uncertain to date" where its Monte Carlo
+    error exceeds :data:`MAX_DATE_MCSE_MONTHS`."""
+    r = dict(row)
+    value = r.get(col)
+    if not value or (isinstance(value, float) and np.isnan(value)):
+        return "never"
+    if pd.Timestamp(value).year > LAST_DATED_YEAR:
+        return f"after {LAST_DATED_YEAR}"
+    mcse = r.get(f"{col}_mcse_months")
+    if mcse is not None and np.isfinite(float(mcse)) and float(mcse) > MAX_DATE_MCSE_MONTHS:
+        return "too uncertain to date"
+    return str(value)[:7]
+
+
 def readings(row: pd.Series | dict) -> dict[str, str]:
     """One plain-language sentence per figure, from a summary row."""
     r = dict(row)
@@ -33,10 +67,13 @@ def readings(row: pd.Series | dict) -> dict[str, str]:
     p_already = r.get("p_closed_already", 0.0) or 0.0
     already = (f"{fmt_prob(p_already)} probability the trend is already at or below zero at the end of the data. "
                if p_already > 0 else "")
-    if r.get("crossing_median"):
+    if (few := too_few_for_a_trend(r)) is not None:
+        cross = f"No crossing date: {few}."
+    elif r.get("crossing_median"):
         cross = (f"{already}90% probability that, if the gap closes later on this trend, it closes between "
-                 f"{r['crossing_lo90'][:7]} and {r['crossing_hi90'][:7]} (median {r['crossing_median'][:7]}); "
-                 f"{fmt_prob(p_never)} probability it never closes on the current trend.")
+                 f"{crossing_month(r, 'crossing_lo90')} and {crossing_month(r, 'crossing_hi90')} (median "
+                 f"{crossing_month(r, 'crossing_median')}); {fmt_prob(p_never)} probability it never closes on the "
+                 "current trend.")
     else:
         cross = (f"{already}No draw of the trend reaches zero later: {fmt_prob(p_never)} probability it never closes on the "
                  "current trend.")
@@ -69,8 +106,9 @@ def stacked_members_table(fit) -> pd.DataFrame:
         r = summarise_fit(member).iloc[0]
         rows.append({"model": name, "weight": round(weight, 2), "lag now (months)": round(r["current_lag_median"], 1),
                      "slope (months/yr)": round(r["slope_median"], 1),
-                     "zero gap: median": (r["crossing_median"] or "never")[:7],
-                     "90% from": (r["crossing_lo90"] or "—")[:7], "90% to": (r["crossing_hi90"] or "never")[:7],
+                     "zero gap: median": crossing_month(r, "crossing_median"),
+                     "90% from": crossing_month(r, "crossing_lo90") if r["crossing_lo90"] else "—",
+                     "90% to": crossing_month(r, "crossing_hi90"),
                      "P(zero by end-2027)": fmt_prob(r["p_cross_by_2027_12_31"]), "P(never)": fmt_prob(r["p_never"]),
                      "verdict": r["verdict"]})
     return pd.DataFrame(rows)
@@ -82,9 +120,10 @@ def summary_table_for_people(summary: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, r in summary.iterrows():
         shown = p_closes_later(r) >= MIN_P_CLOSES_LATER
+        few = too_few_for_a_trend(r)
 
-        def month(col, r=r, shown=shown):
-            return (str(r[col])[:7] if r[col] else "never") if shown else "mostly never"
+        def month(col, r=r, shown=shown, few=few):
+            return "too few lags" if few else (crossing_month(r, col) if shown else "mostly never")
         rows.append({"benchmark": r["benchmark"], "model": r["model"], "lag now (months)": round(r["current_lag_median"], 1),
                      "slope (months/yr)": round(r["slope_median"], 1),
                      "P(gap shrinking)": fmt_prob(r["p_slope_negative"]), "zero gap: median": month("crossing_median"),

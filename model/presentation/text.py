@@ -17,3 +17,8 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:^&\"'=])")
 def plain(text: object) -> str:
     """``text`` with markdown, directive and LaTeX characters backslash-escaped (renders as the same characters)."""
     return _SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``word`` for one, its plural otherwise ("1 benchmark", "2 benchmarks"; ``many`` for an irregular plural)."""
+    return word if n == 1 else (many or word + "s")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from model.robustness.windows import ANSWER_START
+
 log = logging.getLogger(__name__)
 
 
@@ -25,7 +27,7 @@ def default_pooled_benchmarks(benchmarks) -> list[str]:
 #: Fewest lags in the window for a benchmark of the Pooled page's default set: with fewer, its own noise scale is
 #: barely identified and the sampler diverges (apex_agents, 4 lags: 102 divergences in the pooled fit; without it, 0).
 MIN_DEFAULT_POOLED_LAGS = 6
-DEFAULT_POOLED_START = "2024-01-01"
+DEFAULT_POOLED_START = ANSWER_START  # the answer and the pooled default share one window (model.robustness.windows)
 
 
 def default_pooled_settings(ds, source: str = "aa"):
