@@ -96,7 +96,7 @@ def _add_lags_parser(sub) -> None:
     p.add_argument("--intervals", action="store_true",
                    help="add lag_lo90, lag_median, lag_hi90 from score uncertainty (parametric bootstrap) to the grid")
     p.add_argument("--definition", choices=DEFINITIONS, default="backward",
-                   help="lag definition (README 'Lag definitions'); other than backward: one row per observation "
+                   help="lag definition (docs/methods.md 'Lag definitions'); other than backward: one row per observation "
                         "(--start: the level_average window's start)")
     _group_args(p)
     p.add_argument("--ols-from", help="print the least-squares zero-crossing date from this date")
@@ -192,14 +192,14 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--benchmark", default="intelligence_index_2026_10_10", help="benchmark id, comma-separated ids, or 'all'")
     p.add_argument("--model", choices=FIT_MODELS, default="linear",
-                   help="a trend model, or 'stacked': all four weighted by leave-future-out stacking (README)")
+                   help="a trend model, or 'stacked': all four weighted by leave-future-out forecasts (docs/methods.md)")
     p.add_argument("--likelihood", choices=LIKELIHOODS, default="normal")
     p.add_argument("--observations", choices=OBSERVATION_KINDS, default="events")
     p.add_argument("--start", help="window start YYYY-MM-DD")
     p.add_argument("--end", help="window end YYYY-MM-DD")
     p.add_argument("--tolerance", type=float, default=0.0, help=TOLERANCE_HELP)
     p.add_argument("--definition", choices=DEFINITIONS, default="backward", dest="lag_definition",
-                   help="how the lag is measured (README 'Lag definitions'); other than backward: events only")
+                   help="how the lag is measured (docs/methods.md 'Lag definitions'); other than backward: events only")
     _group_args(p)
     p.add_argument("--exact-lags", action="store_true",
                    help="treat the lags as exact (default: each backward lag's error from score uncertainty is added to "

@@ -14,9 +14,10 @@ from model.lags.engine import frontier_lag
 from model.lags.groups import groups_sentence
 from model.presentation.answer_text import disagreement_sentence, june_line_sentence
 from model.presentation.charts.frontiers import overview_figure
+from model.presentation.charts.robustness import yardstick_figure
 from model.presentation.first_view import as_row, first_view_settings, load_first_pooled, load_first_view
 from model.presentation.links import link_params
-from model.presentation.readings import crossing_month, too_few_for_a_trend
+from model.presentation.readings import crossing_month, too_few_for_a_trend, yardstick_table_for_people
 from model.presentation.text import plain, plural
 from model.robustness.windows import ANSWER_START_RULE, spread_sentence
 from pages.common import (
@@ -127,6 +128,16 @@ if bench == headline:
     monthly_index = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, definition=s["open_definition"],
                                  groups=current_groups(ds))
     st.markdown("**The June 2026 line.** " + plain(june_line_sentence(monthly_index, names.get(bench, bench))))
+
+# 5. The yardstick as a finding: the same question on each family of measures, precomputed with the answer.
+if stored is not None and stored.get("yardsticks"):
+    st.subheader("The yardstick decides the number")
+    yard = pd.DataFrame(stored["yardsticks"])
+    st.plotly_chart(shared_figure(yardstick_figure, yard), width="stretch")
+    st.caption("Lag now (median and 90% interval of each family's fitted trend at its own data end), its direction and "
+               "the chance of a zero gap by the end of 2027, on the answer's window. Each family's definition is in the "
+               "table; a points gap (LMArena) is not a lag in months and is not in this table.")
+    st.dataframe(yardstick_table_for_people(yard), hide_index=True, width="stretch")
 
 share_link(link_params(answer_settings, page="answer"), "this answer")
 st.markdown("**Why?** See the frontiers and the lags behind this answer. **How sure?** See every analytic choice at once "

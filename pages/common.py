@@ -126,7 +126,7 @@ DEFINITION_HELP = ("backward: months since the closed frontier first reached eac
                    "closed crossing of score thresholds (Ihle). level_average: the gap averaged over score levels both "
                    "frontiers passed through since the window start (Epoch 2025). not_significantly_behind: months since the "
                    "closed frontier first became significantly better than each new open best, given the scores' standard "
-                   "errors (Epoch 2026; needs scores with errors). See the README.")
+                   "errors (Epoch 2026; needs scores with errors). See docs/methods.md.")
 
 
 GROUP_CHOICES = [*PRESETS, "custom"]

@@ -117,7 +117,7 @@ first = ["benchmark", "category", "test_set"]
 people_table(cov[first + [c for c in cov.columns if c not in first]], ds)
 n_se = int(cov["n_with_se"].sum())
 st.caption(f"{n_se:,} of {len(ds.scores):,} scores have a standard error (binomial from the benchmark's item count; "
-           "the sources are in the README): their lags get a 90% band from score uncertainty on Frontiers and Lag "
+           "the sources are in docs/methods.md): their lags get a 90% band from score uncertainty on Frontiers and Lag "
            "overview. The others (the indices, most sub-benchmarks) are taken as exact.")
 
 NEWEST, PREVIOUS = "intelligence_index_2026_10_10", "intelligence_index"

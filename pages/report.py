@@ -1,22 +1,35 @@
 """Report page: what the data say, how sure we are, which choices matter, how past forecasts fared, provenance."""
 
+import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings
 from model.bayes.crossing import fmt_prob
 from model.bayes.summaries import trend_band
 from model.core.errors import DataError
+from model.data.catalog import distinct_benchmarks
 from model.lags.across import lag_summary_by_date, quorum
 from model.lags.groups import groups_sentence
+from model.presentation.answer_text import answer_summary
 from model.presentation.charts.fits import fit_figure
 from model.presentation.charts.frontiers import overview_figure
-from model.presentation.readings import priors_in_words, readings
+from model.presentation.first_view import first_view_settings, load_first_pooled, load_first_view
+from model.presentation.readings import priors_in_words, readings, yardstick_table_for_people
 from model.presentation.report import Section, render_html, versions
 from model.presentation.tables import table_for_people
 from model.presentation.text import plain
 from model.robustness.backtest import HINDSIGHT_CAVEAT, calibration_table
 from model.robustness.multiverse import choice_importance, headline
-from pages.common import current_dataset, footer, monthly_lags, route_deep_links_through_entry_point, run_fit, settings, titles
+from pages.common import (
+    DEFAULT_SETTINGS,
+    current_dataset,
+    footer,
+    monthly_lags,
+    route_deep_links_through_entry_point,
+    run_fit,
+    settings,
+    titles,
+)
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -24,13 +37,27 @@ st.title("Summary report")
 ds = current_dataset()
 s = settings()
 sections: list[Section] = []
+pointers: list[str] = []  # what the user could add: shown in the app only, never in the HTML
 
-# 1. What the data say about the gap.
+# 0. The answer in brief: the answer page's sentences and the yardstick table (precomputed for the default settings).
+answer_settings = FitSettings.from_shared(s, first_view_settings().model_dump(include={"model", "start"}),
+                                          benchmarks=[DEFAULT_SETTINGS["benchmark"]])
+record = load_first_view(ds, answer_settings)
+if record is not None:
+    brief = answer_summary(record, titles(ds).get(DEFAULT_SETTINGS["benchmark"], DEFAULT_SETTINGS["benchmark"]))
+    yard = yardstick_table_for_people(pd.DataFrame(record["yardsticks"])) if record.get("yardsticks") else None
+    sections.append(Section("The answer in brief", brief + ["By yardstick (the table): the lag now and its direction on "
+                                                           "each family of measures."], table=yard))
+else:
+    pointers.append("The brief answer is precomputed for the default data and settings; with yours, see the answer page.")
+
+# 1. What the data say about the gap: each distinct evaluation counted once.
 try:
-    long = monthly_lags(ds)
+    long = monthly_lags(ds, distinct_benchmarks(ds.benchmarks) or None)
     summary = lag_summary_by_date(long, min_benchmarks=quorum(long["benchmark"].nunique()))
     recent = summary.tail(12)
-    gap_text = (f"Across {long['benchmark'].nunique()} benchmarks, the mean lag of the best open-weights model behind the "
+    gap_text = (f"Across {long['benchmark'].nunique()} distinct evaluations (each counted once), the mean lag of the best "
+                "open-weights model behind the "
                 f"closed frontier ranged from {recent['mean_lag'].min():.1f} to {recent['mean_lag'].max():.1f} months over the "
                 f"last 12 months of data (latest {recent['mean_lag'].iloc[-1]:.1f}, median {recent['median_lag'].iloc[-1]:.1f}).")
     sections.append(Section("What the data say about the gap", [gap_text],
@@ -46,12 +73,12 @@ stacked_settings = FitSettings.model_validate({**form, "model": "stacked"})
 result = run_fit(ds, stacked_settings, f"{bench} · stacked")
 sure = []
 fig2 = None
-pointers: list[str] = []  # what the user could add: shown in the app only, never in the HTML
 if result is not None:
     row = result.summary.iloc[0]
     fit = next(iter(result.fits.values()))
     sure = [f"Who trails whom: {groups_sentence(form['follower'], form['leader'])}.",
-            f"{titles(ds).get(bench, bench)}, the four trend models stacked ({row['stack_weights']}), "
+            f"Tested: {titles(ds).get(bench, bench)} (the benchmark chosen on Trend fit), the four trend models "
+            f"stacked ({row['stack_weights']}; {row.get('stack_evidence', '')}), "
             f"{row['lag_definition']} lags, {row['observations']} observations from {row['window_start']}: "
             f"{readings(row)['crossing']}",
             readings(row)["p_cross"], f"Sampler diagnostics: {row['verdict']}."]
@@ -71,6 +98,12 @@ if pooled:
     pop = res.summary.set_index("benchmark").loc["population"]
     sure.append(f"Pooled ({label}): population — {readings(pop.to_dict())['crossing']} Diagnostics of that fit: "
                 f"{pop['verdict']}.")
+elif (shipped := load_first_pooled(ds, {k: form[k] for k in ("open_definition", "tolerance", "include_estimated",
+                                                              "lag_definition", "follower", "leader")})) is not None:
+    pop, pooled_settings = shipped
+    sure.append(f"Pooled (precomputed: {len(pooled_settings.benchmarks)} distinct evaluations from "
+                f"{pooled_settings.start}): population — {readings(pop.to_dict())['crossing']} Diagnostics: "
+                f"{pop['verdict']}.")
 else:
     pointers.append("Fit the pooled model on the Pooled page to add the across-benchmark answer to this report.")
 sections.append(Section("How sure we are", sure, figure=fig2))
@@ -82,6 +115,8 @@ if mv is not None:
     h = headline(mv)
     imp = choice_importance(mv)
     sections.append(Section("Which choices matter", [
+        "Tested: " + ", ".join(sorted(mv["benchmark"].astype(str).unique())[:6]) + "; models "
+        + ", ".join(sorted(mv["model"].astype(str).unique())) + ".",
         f"{h['fitted']} specifications fitted; {h['share_p2026_over_half']:.0%} give P(zero gap by end-2026) > 0.5 and "
         f"{h['share_p2027_over_half']:.0%} by end-2027; median P(never) {fmt_prob(h['median_p_never'])}.",
         f"The choice that moves the answer most: the {imp.iloc[0]['choice'].replace('_', ' ')} "
@@ -96,7 +131,8 @@ if bt is not None:
     table = calibration_table(bt)
     bt_name = bt["benchmark"].iloc[0]
     sections.append(Section("How past forecasts fared", [
-        f"Backtest on {titles(ds).get(bt_name, bt_name)}: forecasts from {bt['cutoff'].min()} to {bt['cutoff'].max()} cutoffs. "
+        f"Tested: {titles(ds).get(bt_name, bt_name)}, methods {', '.join(sorted(bt['method'].unique()))}. Backtest: "
+        f"forecasts from {bt['cutoff'].min()} to {bt['cutoff'].max()} cutoffs. "
         "Coverage near 0.5 and 0.9 means honest intervals; lower CRPS is better.", HINDSIGHT_CAVEAT],
         table=table_for_people(table)[0]))
 else:

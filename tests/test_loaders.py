@@ -248,7 +248,8 @@ def test_pooling_defaults_count_each_evaluation_once(aa):
 
 
 def test_the_pooled_default_leaves_out_benchmarks_too_thin_to_pool(aa):
-    from model.presentation.warmup import MIN_DEFAULT_POOLED_LAGS, default_pooled_settings
+    from model.presentation.warmup import default_pooled_settings
+    from model.robustness.windows import MIN_POOLED_LAGS as MIN_DEFAULT_POOLED_LAGS
 
     settings = default_pooled_settings(aa)
     assert "apex_agents" not in settings.benchmarks and len(settings.benchmarks) >= 10  # 4 lags: its noise diverged

@@ -286,7 +286,7 @@ class LinearAR1Trend(LinearTrend):
         # Exact conditional likelihood of a continuous-time AR(1) (OU) error: given the previous
         # residual r, the next is Normal(rho * r, sigma^2 (1 - rho^2)) with rho = exp(-dt / ell).
         # Censored neighbours enter at their bound (0 for open-ahead): an approximation that
-        # keeps the model free of latent states, documented in the README.
+        # keeps the model free of latent states, documented in docs/methods.md.
         ell = pm.LogNormal("ell", pt.log(d["prior_ar_lengthscale_median"]), d["prior_ar_lengthscale_sd_log"])
         dt = pt.concatenate([pt.zeros(1) + 1e3, pt.maximum(x[1:] - x[:-1], 0.0)])
         rho = pt.exp(-dt / ell)

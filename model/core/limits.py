@@ -1,4 +1,4 @@
-"""Every limit in one place: data size, uploads, sampler settings. The README's 'Limits and safety' lists them."""
+"""Every limit in one place: data size, uploads, sampler settings. docs/operations.md 'Limits and safety' lists them."""
 
 from __future__ import annotations
 

@@ -138,7 +138,7 @@ def wide_to_long(wide: pd.DataFrame, id_columns: list[str]) -> pd.DataFrame:
 
 
 def load_user_csv(data: bytes, *, name: str = "upload") -> Dataset:
-    """A user CSV in the long or the wide format (see the README).
+    """A user CSV in the long or the wide format (see docs/methods.md, "Your own data").
 
     Long: columns ``model_name, release_date, open_weights, benchmark, score`` (others optional).
     Wide: ``model_name, release_date, open_weights`` and one numeric column per benchmark.

@@ -73,3 +73,33 @@ def june_line_sentence(monthly: pd.DataFrame, version_name: str, today: dt.date 
                  f"{since['lag_months'].min():.1f})")
     return (head + f" On {version_name} (the index as rescaled in October 2026: a separate version from the one the "
             f"line was fitted to), {what}.")
+
+
+def answer_summary(record: dict, index_name: str) -> list[str]:
+    """The answer page's sentences in plain text, from the precomputed answer record (``data/first_view.json``): the
+    index's forecast with its window and evidence, the window spread, the typical benchmark, and why they differ."""
+    from model.analysis import FitSettings
+    from model.presentation.readings import crossing_month, too_few_for_a_trend
+    from model.robustness.windows import ANSWER_START_RULE, spread_sentence
+
+    row, settings = record["stacked"], FitSettings.model_validate(record["settings"])
+    few = too_few_for_a_trend(row)
+    out = [f"The headline index ({index_name}), window {ANSWER_START_RULE}: "
+           + (f"no date, {few}." if few else
+              f"the zero gap most likely between {crossing_month(row, 'crossing_lo90')} and "
+              f"{crossing_month(row, 'crossing_hi90')} (median {crossing_month(row, 'crossing_median')}); chance it is "
+              f"zero by the end of 2027 {fmt_prob(row['p_cross_by_2027_12_31'])}, that it never closes on this trend "
+              f"{fmt_prob(row['p_never'])}. Model weights: {row['stack_weights']} ({row.get('stack_evidence', '')}).")]
+    if record.get("sensitivity"):
+        out.append(spread_sentence(pd.DataFrame(record["sensitivity"])))
+    if record.get("pooled"):
+        pop = record["pooled"]
+        pooled_settings = FitSettings.model_validate(record["pooled_settings"])
+        out.append(f"A typical benchmark (the population of {len(pooled_settings.benchmarks)} distinct evaluations, "
+                   f"pooled, same window): lag now {pop['current_lag_median']:.1f} months, changing by "
+                   f"{pop['slope_median']:+.1f} months a year; chance of a zero gap by the end of 2027 "
+                   f"{fmt_prob(pop['p_cross_by_2027_12_31'])}, never on this trend {fmt_prob(pop['p_never'])}.")
+        why = disagreement_sentence(row, settings, pop, pooled_settings)
+        if why:
+            out.append(why)
+    return out

@@ -47,6 +47,9 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
     from model.robustness.windows import window_sensitivity
 
     sensitivity = window_sensitivity(ds, settings)
+    from model.robustness.yardsticks import yardstick_table
+
+    yardsticks = yardstick_table({"aa": ds, "epoch": load_embedded("epoch")}, settings)
     return {"settings": json.loads(settings.to_json()), "data_hash": ds.content_hash,
             "computed": dt.date.today().isoformat(),
             "stacked": json.loads(result.summary.iloc[0].to_json(date_format="iso")),
@@ -54,7 +57,8 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
             "members": stacked_members_table(fit).to_dict(orient="records"),
             "pooled_settings": json.loads(pooled_settings.to_json()),
             "pooled": json.loads(pooled.to_json(date_format="iso")),
-            "sensitivity": json.loads(sensitivity.to_json(orient="records", date_format="iso"))}
+            "sensitivity": json.loads(sensitivity.to_json(orient="records", date_format="iso")),
+            "yardsticks": json.loads(yardsticks.to_json(orient="records", date_format="iso"))}
 
 
 def _record_for(ds: Dataset, path: Path) -> dict | None:

@@ -157,3 +157,20 @@ def comparison_table_for_people(table: pd.DataFrame) -> pd.DataFrame:
             "sampler": r.get("verdict", ""),
         })
     return pd.DataFrame(rows).fillna("")
+
+
+def yardstick_table_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """The yardstick families in plain columns: lag now with its 90% interval, direction, chances, definition."""
+    rows = []
+    for _, r in table.iterrows():
+        if str(r.get("note") or ""):
+            rows.append({"yardstick": r["family"], "lag now (months)": "not fitted", "definition": r["definition"],
+                         "verdict": r["note"]})
+            continue
+        rows.append({"yardstick": r["family"],
+                     "lag now (months)": f"{r['lag_now_median']:.1f} ({max(r['lag_now_lo90'], 0):.1f}–"
+                                         f"{r['lag_now_hi90']:.1f})",
+                     "change (months/yr)": f"{r['slope_median']:+.1f}", "P(gap shrinking)": fmt_prob(r["p_slope_negative"]),
+                     "P(zero by end-2027)": fmt_prob(r["p_cross_by_2027_12_31"]), "P(never)": fmt_prob(r["p_never"]),
+                     "data end": str(r["reference_date"])[:10], "definition": r["definition"], "verdict": r["verdict"]})
+    return pd.DataFrame(rows)

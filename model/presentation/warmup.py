@@ -16,35 +16,14 @@ from model.robustness.windows import ANSWER_START
 log = logging.getLogger(__name__)
 
 
-def default_pooled_benchmarks(benchmarks) -> list[str]:
-    """The Pooled page's default set: each distinct current evaluation once (model.data.catalog.distinct_benchmarks;
-    was the catalogue's first 20, which pooled three versions of one index beside its own components)."""
-    from model.data.catalog import distinct_benchmarks
-
-    return distinct_benchmarks(benchmarks)
-
-
-#: Fewest lags in the window for a benchmark of the Pooled page's default set: with fewer, its own noise scale is
-#: barely identified and the sampler diverges (apex_agents, 4 lags: 102 divergences in the pooled fit; without it, 0).
-MIN_DEFAULT_POOLED_LAGS = 6
 DEFAULT_POOLED_START = ANSWER_START  # the answer and the pooled default share one window (model.robustness.windows)
 
 
 def default_pooled_settings(ds, source: str = "aa"):
-    """The Pooled page's default fit: the distinct current evaluations with enough lags since the default start."""
-    from model.analysis import FitSettings, observations_for
-    from model.core.errors import DataError
+    """The Pooled page's default fit: the pooled answer (:func:`model.robustness.windows.pooled_answer_settings`)."""
+    from model.robustness.windows import pooled_answer_settings
 
-    def enough(name: str) -> bool:
-        try:
-            obs = observations_for(ds, FitSettings(source=source, benchmarks=[name], start=DEFAULT_POOLED_START))
-        except DataError:
-            return False
-        return len(obs) >= MIN_DEFAULT_POOLED_LAGS
-
-    names = [n for n in default_pooled_benchmarks(ds.benchmarks) if enough(n)]
-    names = names if len(names) >= 2 else default_pooled_benchmarks(ds.benchmarks)
-    return FitSettings(source=source, pooling="partial", benchmarks=names, start=DEFAULT_POOLED_START, draws=1000)
+    return pooled_answer_settings(ds, source)
 
 
 def default_views(ds, source: str = "aa") -> list:

@@ -22,6 +22,29 @@ ANSWER_START_RULE = ("from 2024-01-01: the window of the pooled answer (each dis
 DEFENSIBLE_STARTS = (None, "2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01")
 
 
+#: Fewest lags in the window for a benchmark of the pooled answer: with fewer, its own noise scale is barely identified
+#: and the sampler diverges (apex_agents, 4 lags: 102 divergences in the pooled fit; without it, 0).
+MIN_POOLED_LAGS = 6
+
+
+def pooled_answer_settings(ds, source: str = "aa"):
+    """The pooled answer ("a typical benchmark"): the distinct current evaluations with at least
+    :data:`MIN_POOLED_LAGS` lags since :data:`ANSWER_START`, partially pooled (the Pooled page's default fit)."""
+    from model.analysis import FitSettings, observations_for
+    from model.data.catalog import distinct_benchmarks
+
+    def enough(name: str) -> bool:
+        try:
+            return len(observations_for(ds, FitSettings(source=source, benchmarks=[name], start=ANSWER_START))) >= \
+                MIN_POOLED_LAGS
+        except DataError:
+            return False
+
+    names = [n for n in distinct_benchmarks(ds.benchmarks) if enough(n)]
+    names = names if len(names) >= 2 else distinct_benchmarks(ds.benchmarks)
+    return FitSettings(source=source, pooling="partial", benchmarks=names, start=ANSWER_START, draws=1000)
+
+
 def window_sensitivity(ds, settings, starts=DEFENSIBLE_STARTS) -> pd.DataFrame:
     """One row per window start and model (the stacked answer and each member): P(zero by end-2027), the median date,
     the 90% interval, P(never) and the member's weight. ``settings`` must name a stacked fit of one benchmark."""

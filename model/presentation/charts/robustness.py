@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -92,3 +94,27 @@ def score_space_figure(records: pd.DataFrame, curves: pd.DataFrame, *, title: st
     fig.update_yaxes(title="score")
     fig.update_xaxes(title="date")
     return layout(fig, title, height=420)
+
+
+def yardstick_figure(table: pd.DataFrame) -> go.Figure:
+    """The lag now by family of yardsticks: median and 90% interval of the fitted lag now, one row each, with
+    P(zero by end-2027) and the direction written beside the row (plot data: model.robustness.yardsticks)."""
+    from model.bayes.crossing import fmt_prob
+
+    t = table[table["note"].fillna("") == ""].iloc[::-1].reset_index(drop=True)
+    t["family"] = ["<br>".join(chart_text(line) for line in textwrap.wrap(f, 24)) for f in t["family"]]
+    fig = go.Figure()
+    for _, r in t.iterrows():
+        fig.add_trace(go.Scatter(x=[max(r["lag_now_lo90"], 0.0), r["lag_now_hi90"]], y=[r["family"]] * 2, mode="lines",
+                                 line={"color": OKABE_ITO["open"], "width": 3}, showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        x=t["lag_now_median"], y=t["family"], mode="markers", marker={"color": OKABE_ITO["closed"], "size": 10},
+        showlegend=False, hovertemplate="%{y}: lag now %{x:.1f} months<extra></extra>"))
+    fig.add_trace(go.Scatter(  # the reading sits past the interval's end, never over it
+        x=t["lag_now_hi90"], y=t["family"], mode="text", showlegend=False, hoverinfo="skip",
+        text=[f"  {'shrinking' if s < 0 else 'growing'} {s:+.1f}/yr<br>  P(zero by end-2027) {fmt_prob(p)}"
+              for s, p in zip(t["slope_median"], t["p_cross_by_2027_12_31"], strict=True)],
+        textposition="middle right", textfont={"size": 11}))
+    right = float(t["lag_now_hi90"].max()) if len(t) else 12.0
+    fig.update_xaxes(title="lag now (months; median and 90% interval of the fitted trend)", range=[0, right * 1.9])
+    return layout(fig, "The lag now depends on the yardstick", height=120 + 70 * len(t))
