@@ -1,11 +1,15 @@
 """Frontier Lag: entry point and navigation only."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from pages.common import guard_page, route_deep_links_through_entry_point
+from ui.routing import guard_page, route_deep_links_through_entry_point
 
 route_deep_links_through_entry_point(entry_point=True)
-st.set_page_config(page_title="Frontier Lag", page_icon=":material/timeline:", layout="wide")
+# The icon is a local file: a material-symbol favicon would be fetched from a font server (and fail offline). No
+# page_title here: each page's own title names its browser tab.
+st.set_page_config(page_icon=str(Path(__file__).parent / "ui" / "favicon.png"), layout="wide")
 
 pages = [
     st.Page("pages/answer.py", title="The answer", icon=":material/lightbulb:", default=True),

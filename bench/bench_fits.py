@@ -20,7 +20,7 @@ from model.data.embedded import load_embedded  # noqa
 from model.bayes.observations import Observations, benchmark_observations, pooled_observations  # noqa
 from model.bayes.priors import TrendPriors  # noqa
 from model.bayes.fitting import FitSpec, PooledSpec, fit_pooled, fit_trend  # noqa
-from model.bayes.engine import SamplerSettings  # noqa
+from model.bayes.sampling import SamplerSettings  # noqa
 
 BENCH = "intelligence_index_2026_06_15"
 

@@ -74,10 +74,10 @@ def bench_refit() -> None:
     from dataclasses import replace
 
     from bench.bench_fits import pm_sample_fit
-    from model.bayes.engine import SamplerSettings
     from model.bayes.fitting import FitSpec, fit_trend
     from model.bayes.observations import benchmark_observations
     from model.bayes.priors import TrendPriors
+    from model.bayes.sampling import SamplerSettings
     from model.data.embedded import load_embedded
 
     print("2. warm refit after a prior change (linear, 4 x 1000 draws)")
@@ -150,8 +150,8 @@ def bench_fresh_server(tmp: Path) -> None:
     """A fresh server on an empty result store, then a restarted server on the store the first one (and its warm-up)
     filled: the default views are computed once per data version and read back after that."""
     from model.data.embedded import load_embedded
-    from model.presentation.stored_results import load_result
-    from model.presentation.warmup import default_views
+    from model.serving.stored_results import load_result
+    from model.serving.warmup import default_views
 
     os.environ["FRONTIER_LAG_CACHE"] = str(tmp / "cache_server")
     print("4. fresh server: navigation -> fitted answer visible")

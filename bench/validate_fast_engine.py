@@ -17,9 +17,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model.bayes.crossing import crossing_years  # noqa: E402
-from model.bayes.engine import SamplerSettings  # noqa: E402
 from model.bayes.fitting import FitSpec, fit_trend  # noqa: E402
 from model.bayes.observations import benchmark_observations  # noqa: E402
+from model.bayes.sampling import SamplerSettings  # noqa: E402
 from model.core.errors import DataError  # noqa: E402
 from model.data.embedded import load_embedded  # noqa: E402
 

@@ -3,7 +3,7 @@
 The Trend fit, Pooled and Compare pages, the CLI (``python -m model fit``), the multiverse and the
 backtests all call :func:`run_analysis` with a :class:`FitSettings`. The settings serialise to JSON, so
 ``python -m model fit --settings FILE`` reproduces a page's fit, and a posterior file written by
-``--netcdf`` carries them (see :mod:`model.presentation.posterior_files`).
+``--netcdf`` carries them (see :mod:`model.outputs.posterior_files`).
 
 The pooling choice picks a *design* from :data:`DESIGNS`: each benchmark on its own, partial pooling
 across benchmarks, or one trend through the across-benchmark mean (complete pooling).
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from model.bayes.engine import ENGINES, SamplerSettings
 from model.bayes.observations import OBSERVATION_KINDS, benchmark_observations, mean_observations, pooled_observations
 from model.bayes.priors import PoolingPriors, TrendPriors
-from model.bayes.trends import LIKELIHOODS, MODELS
+from model.bayes.sampling import ENGINES, SamplerSettings
+from model.bayes.trends import LIKELIHOODS, MODELS, STACKED
 from model.core.errors import DataError
 from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
 from model.data.dataset import Dataset
@@ -36,8 +36,26 @@ if TYPE_CHECKING:  # the samplers load on the first fit, not with the settings (
 POOLINGS = ("none", "partial", "complete")
 #: The settings every page shares (the Data page and the sidebar set them); a page's fit always carries them.
 SHARED_FIELDS = ("source", "open_definition", "tolerance", "include_estimated", "lag_definition", "follower", "leader")
-#: Every model a fit may name: the trend models, and their stacked mixture (model.bayes.stacking).
-FIT_MODELS = (*MODELS, "stacked")
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """What a fit's ``model`` setting means, as capabilities (nothing downstream tests the name)."""
+
+    members: tuple[str, ...]  # the trend models fitted
+    combines: bool  # several members mixed into one answer (model.bayes.stacking)
+    one_posterior: bool  # the draws are one model's posterior (a posterior file can hold them)
+    preview_model: str  # whose priors the prior preview draws (the members share the line's)
+    slow: bool  # fits for seconds (refits at every forecast origin): the worker pool runs it
+
+
+#: The design table: each trend model on its own, and the stacked combination of all four.
+MODEL_CHOICES: dict[str, ModelChoice] = {
+    **{m: ModelChoice((m,), combines=False, one_posterior=True, preview_model=m, slow=False) for m in MODELS},
+    STACKED: ModelChoice(MODELS, combines=True, one_posterior=False, preview_model="linear", slow=True),
+}
+#: Every model a fit may name: the trend models, and their stacked mixture.
+FIT_MODELS = tuple(MODEL_CHOICES)
 
 
 class FitSettings(BaseModel):
@@ -85,6 +103,11 @@ class FitSettings(BaseModel):
             raise ValueError(f"at most {MAX_BENCHMARKS_PER_FIT} benchmarks per fit")
         return names
 
+    @property
+    def choice(self) -> ModelChoice:
+        """The capabilities of this fit's model setting (one model, or a combination)."""
+        return MODEL_CHOICES[self.model]
+
     def sampler(self, target_accept: float = 0.95) -> SamplerSettings:
         """The sampler settings of this fit (the pooled design asks for 0.95)."""
         return SamplerSettings(draws=self.draws, tune=self.tune, chains=self.chains, seed=self.seed, target_accept=target_accept,
@@ -100,11 +123,12 @@ class FitSettings(BaseModel):
         return self.model_dump_json(exclude={"source"} | DESIGNS[self.pooling].ignores)
 
     @classmethod
-    def from_shared(cls, shared: Mapping, form: Mapping | None = None, **choices) -> FitSettings:
+    def from_shared(cls, shared, form: Mapping | None = None, **choices) -> FitSettings:
         """The settings of a page's fit: the app's defaults, then the page's own form (``form``), then the settings
         every page shares (:data:`SHARED_FIELDS`: data source, open/closed rule, tolerance, estimated values, lag
         definition, who trails whom), then what the page chose (``choices``). Every page builds its fit this way, so
         no page can drop a shared setting."""
+        shared = shared.model_dump() if hasattr(shared, "model_dump") else shared  # the UI's typed settings, or a mapping
         values = {**cls().model_dump(), **(form or {})}
         values.update({k: shared[k] for k in SHARED_FIELDS if k in shared})
         values.update(choices)
@@ -145,7 +169,7 @@ def observations_for(ds: Dataset, settings: FitSettings, benchmark: str | None =
     (``benchmark``, default the first named) for an unpooled fit; :class:`PooledObservations` (with notes on benchmarks
     left out) for partial pooling; the across-benchmark mean series for complete pooling."""
     groups, _ = group_labels(ds.scores, settings.follower, settings.leader, settings.open_definition)
-    window = dict(benchmarks=ds.benchmarks, definition=settings.open_definition, tolerance=settings.tolerance,
+    window = dict(benchmarks=ds.benchmarks, open_definition=settings.open_definition, tolerance=settings.tolerance,
                   start=settings.start, end=settings.end, groups=groups)
     measured = dict(kind=settings.observations, lag_definition=settings.lag_definition,
                     measurement_error=settings.measurement_error)
@@ -164,8 +188,8 @@ def _series_spec(settings: FitSettings) -> FitSpec:
     sampler)."""
     from model.bayes.fitting import FitSpec
 
-    model = "linear" if settings.model == "stacked" else settings.model
-    return FitSpec(model=model, likelihood=settings.likelihood, priors=settings.priors, sampler=settings.sampler())
+    return FitSpec(model=settings.choice.preview_model, likelihood=settings.likelihood, priors=settings.priors,
+                   sampler=settings.sampler())
 
 
 def fit_observations(obs, settings: FitSettings, *, trace=None, pooling: str = "none", progress=None) -> TrendFit:
@@ -174,7 +198,7 @@ def fit_observations(obs, settings: FitSettings, *, trace=None, pooling: str = "
     from model.bayes.fitting import fit_trend
     from model.bayes.stacking import fit_stacked
 
-    if settings.model == "stacked":
+    if settings.choice.combines:
         return fit_stacked(obs, _series_spec(settings), pooling=pooling, progress=progress)
     return fit_trend(obs, _series_spec(settings), pooling=pooling, trace=trace)
 
@@ -198,12 +222,12 @@ def _fit_each(ds: Dataset, settings: FitSettings, names: list[str], traces: Trac
 def _fit_partial(ds: Dataset, settings: FitSettings, names: list[str], traces: Traces, progress=None) -> tuple[dict, list[str]]:
     """Partial pooling across the benchmarks (benchmarks with too few observations are left out, with a note)."""
     from model.bayes.fitting import PooledSpec, fit_pooled
-    from model.bayes.stacking import fit_pooled_stacked
+    from model.bayes.stacking_pooled import fit_pooled_stacked
 
     pooled = observations_for(ds, settings)
     spec = PooledSpec(likelihood=settings.likelihood, correlated=settings.correlated, priors=settings.pooling_priors,
                       sampler=settings.sampler(0.95))
-    if settings.model == "stacked":  # both pooled structures, mixed by stacking weights (model.bayes.stacking)
+    if settings.choice.combines:  # both pooled structures, mixed by their weights (model.bayes.stacking)
         return {"pooled": fit_pooled_stacked(pooled, spec)}, list(pooled.notes)
     return {"pooled": fit_pooled(pooled, spec, trace=traces.get("pooled"))}, list(pooled.notes)
 
@@ -226,7 +250,7 @@ class Design:
 
 DESIGNS: dict[str, Design] = {
     "none": Design(_fit_each, frozenset({"pooling_priors", "correlated"})),
-    "partial": Design(_fit_partial, frozenset({"priors"})),  # model: "stacked" mixes the pooled structures
+    "partial": Design(_fit_partial, frozenset({"priors"})),  # a combining model mixes the pooled structures
     "complete": Design(_fit_complete, frozenset({"pooling_priors", "correlated"})),
 }
 
@@ -247,7 +271,7 @@ def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = 
 
     ``traces`` (stored posteriors by fit name) replace sampling, for summaries of saved fits. ``progress(done, total,
     name)`` hears as the members of a stacked fit finish."""
-    if traces and settings.model == "stacked":
+    if traces and not settings.choice.one_posterior:
         raise DataError("A posterior file holds one model's draws; a stacked fit is refitted from its settings.")
     from model.bayes.summaries import SUMMARY_COLUMNS, summarise_fit
 
@@ -260,21 +284,3 @@ def run_analysis(ds: Dataset, settings: FitSettings, *, traces: Traces | None = 
     return AnalysisResult(settings, summary, fits, notes)
 
 
-def what_changes_the_answer(ds: Dataset, settings: FitSettings, benchmark: str, *,
-                            observations=("events", "monthly"),
-                            starts=("2023-07-01", "2024-07-01", "2025-01-01")) -> pd.DataFrame:
-    """The same fit under each observation choice and start date: one summary row each, labelled.
-
-    Choices that leave too few observations are reported in a ``note`` row instead of failing.
-    """
-    rows = []
-    for kind in observations:
-        for start in starts:
-            label = f"{kind} from {start[:7]}"
-            st = settings.model_copy(update={"benchmarks": [benchmark], "observations": kind, "start": start, "pooling": "none"})
-            try:
-                table = run_analysis(ds, st).summary
-                rows.append(table.assign(choice=label))
-            except DataError as exc:
-                rows.append(pd.DataFrame({"choice": [label], "benchmark": [benchmark], "verdict": [f"not fitted: {exc}"]}))
-    return pd.concat(rows, ignore_index=True)

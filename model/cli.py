@@ -22,24 +22,16 @@ import sys
 import pandas as pd
 
 from model.analysis import FIT_MODELS, OBSERVATION_KINDS, POOLINGS
-from model.bayes.engine import ENGINES
+from model.bayes.sampling import ENGINES
 from model.bayes.trends import LIKELIHOODS
-from model.commands import (
-    prepare,
-    run_anchors,
-    run_backtest,
-    run_classes,
-    run_compare,
-    run_data,
-    run_fit,
-    run_lags,
-    run_multiverse,
-)
+from model.commands import prepare, run_data, run_fit
 from model.core.errors import DataError
 from model.data.dataset import SOURCES
 from model.data.openness import OPEN_DEFINITIONS
+from model.lag_commands import run_lags
 from model.lags.definitions import DEFINITIONS
 from model.lags.engine import GRIDS
+from model.robustness_commands import run_anchors, run_backtest, run_classes, run_compare, run_multiverse
 
 #: What the tolerance means, in plain words (its direction lengthens the lag; not_significantly_behind shortens it).
 TOLERANCE_HELP = ("score units: an open score within this many points below a closed score counts as having reached it, "

@@ -5,7 +5,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from model.analysis import FitSettings
+from model.analysis import STACKED, FitSettings
 from model.bayes.crossing import fmt_prob, p_closes_later
 from model.core.errors import DataError
 from model.data.catalog import distinct_benchmarks
@@ -15,25 +15,17 @@ from model.lags.groups import groups_sentence
 from model.presentation.answer_text import disagreement_sentence, june_line_sentence
 from model.presentation.charts.frontiers import overview_figure
 from model.presentation.charts.robustness import yardstick_figure
-from model.presentation.first_view import as_row, first_view_settings, load_first_pooled, load_first_view
 from model.presentation.links import link_params
 from model.presentation.readings import crossing_month, too_few_for_a_trend, yardstick_table_for_people
 from model.presentation.text import plain, plural
 from model.robustness.windows import ANSWER_START_RULE, spread_sentence
-from pages.common import (
-    DEFAULT_SETTINGS,
-    current_dataset,
-    current_groups,
-    footer,
-    mean_lag_intervals_for,
-    monthly_lags,
-    route_deep_links_through_entry_point,
-    run_fit,
-    settings,
-    share_link,
-    shared_figure,
-    titles,
-)
+from model.serving.first_view import as_row, first_view_settings, load_first_pooled, load_first_view
+from ui.data import current_dataset, current_groups, mean_lag_intervals_for, monthly_lags, shared_figure, titles
+from ui.fits import run_fit
+from ui.links import share_link
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import DEFAULT_SETTINGS, Key, settings
+from ui.widgets import footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -43,14 +35,14 @@ s = settings()
 names = titles(ds)
 # The landing page answers for the headline index whatever another page chose (a choice made here is its own).
 headline = DEFAULT_SETTINGS["benchmark"]
-bench = st.session_state.get("answer_benchmark") or (headline if headline in names else ds.benchmarks["benchmark"].iloc[0])
-who = groups_sentence(s["follower"], s["leader"])
-default_groups = (s["follower"], s["leader"]) == ("open", "closed")
+bench = st.session_state.get(Key.ANSWER_BENCHMARK) or (headline if headline in names else ds.benchmarks["benchmark"].iloc[0])
+who = groups_sentence(s.follower, s.leader)
+default_groups = (s.follower, s.leader) == ("open", "closed")
 evaluations = distinct_benchmarks(ds.benchmarks) or list(ds.benchmarks["benchmark"])
 
 # 1. The lag now, measured (no model): on the headline index, and across the distinct evaluations (each counted once).
 try:
-    now = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, definition=s["open_definition"],
+    now = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, open_definition=s.open_definition,
                        groups=current_groups(ds)).iloc[-1]
     long = monthly_lags(ds, evaluations)
 except DataError as exc:
@@ -77,7 +69,7 @@ answer_settings = FitSettings.from_shared(s, first_view_settings().model_dump(in
 form = answer_settings.model_dump()
 stored = load_first_view(ds, answer_settings)
 if stored is not None:
-    row = as_row(stored, "stacked")
+    row = as_row(stored, STACKED)
     note = f"Precomputed on {stored['computed']} with these settings; the Trend fit page refits live."
 else:
     result = run_fit(ds, answer_settings, f"{bench} · stacked")
@@ -125,7 +117,7 @@ else:
 
 # 4. The forecast this question started from, against what happened.
 if bench == headline:
-    monthly_index = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, definition=s["open_definition"],
+    monthly_index = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, open_definition=s.open_definition,
                                  groups=current_groups(ds))
     st.markdown("**The June 2026 line.** " + plain(june_line_sentence(monthly_index, names.get(bench, bench))))
 

@@ -16,7 +16,10 @@ from model.robustness.backtest import (
     backtest_vintages,
     calibration_table,
 )
-from pages.common import current_dataset, footer, people_table, route_deep_links_through_entry_point, settings, titles
+from ui.data import current_dataset, titles
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import Key, settings
+from ui.widgets import footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -24,7 +27,7 @@ route_deep_links_through_entry_point()  # this page runs inside the entry point'
 def backtest_fit_settings(shared: dict) -> FitSettings:
     """Trend fit's settings (priors, likelihood, observations, lag definition, groups, score errors) with lighter
     sampling: every cutoff refits with them."""
-    return FitSettings.from_shared(shared, st.session_state.get("fit_form", {}), draws=300, tune=300, chains=2)
+    return FitSettings.from_shared(shared, st.session_state.get(Key.FIT_FORM, {}), draws=300, tune=300, chains=2)
 
 
 st.title("Backtests: would this have worked?")
@@ -41,7 +44,7 @@ target = c1.selectbox("Series", ["mean of every benchmark", *names],
                              if "intelligence_index_2026_06_15" in names else 0),
                       format_func=lambda b: titles(ds).get(b, b))
 methods = c2.multiselect("Methods", list(METHODS_ALL), default=["ols", "linear", "linear_ar1"])
-key = f"backtest:{target}:{','.join(methods)}:{backtest_fit_settings(s).cache_key()}:{ds.content_hash}"
+key = Key.scoped("backtest", target, ",".join(methods), backtest_fit_settings(s).cache_key(), ds.content_hash)
 if st.button("Run the backtest", type="primary", disabled=not methods):
     with st.status("Refitting at every cutoff…") as status:
         try:
@@ -55,11 +58,11 @@ results = st.session_state.get(key)
 if results is None:
     st.info("Run the backtest to see the calibration plot and the table.")
 else:
-    st.session_state["backtest_last"] = results
+    st.session_state[Key.BACKTEST_LAST] = results
     table = calibration_table(results)
     fig = calibration_figure(table)
     st.plotly_chart(fig, width="stretch")
-    st.session_state.setdefault("figures", {})["backtest_calibration"] = fig
+    st.session_state.setdefault(Key.FIGURES, {})["backtest_calibration"] = fig
     overall = table.groupby("method").apply(lambda g: pd.Series({
         "cover50": (g["cover50"] * g["n"]).sum() / g["n"].sum(), "cover90": (g["cover90"] * g["n"]).sum() / g["n"].sum(),
         "crps": (g["crps"] * g["n"]).sum() / g["n"].sum()}), include_groups=False).reset_index()
@@ -74,7 +77,7 @@ else:
 
 st.subheader("Real time: each AA index version at its own date")
 vintage_index = st.selectbox("AA index", list(INDEX_VINTAGES))
-vkey = f"vintages:{vintage_index}:{','.join(methods)}:{backtest_fit_settings(s).cache_key()}:{ds.content_hash}"
+vkey = Key.scoped("vintages", vintage_index, ",".join(methods), backtest_fit_settings(s).cache_key(), ds.content_hash)
 if st.button("Run the real-time check", disabled=not methods):
     with st.status("Refitting each index version…") as status:
         try:

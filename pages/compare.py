@@ -3,39 +3,35 @@
 import pandas as pd
 import streamlit as st
 
-from model.analysis import FitSettings, what_changes_the_answer
+from model.analysis import FitSettings
 from model.bayes.crossing import MIN_P_CLOSES_LATER, p_closes_later
 from model.bayes.summaries import share_closing_after, trend_band
 from model.presentation.charts.fits import FOREST_HORIZON, forest_figure, small_fits_figure
 from model.presentation.links import link_params
 from model.presentation.readings import priors_in_words, summary_table_for_people
 from model.presentation.text import plain
-from pages.common import (
-    class_comparison_section,
-    current_dataset,
-    footer,
-    known_benchmarks,
-    route_deep_links_through_entry_point,
-    run_fit,
-    settings,
-    share_link,
-    titles,
-)
+from model.robustness.windows import what_changes_the_answer
+from ui.data import current_dataset, titles
+from ui.fits import run_fit
+from ui.links import known_benchmarks, share_link
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import Key, settings
+from ui.widgets import class_comparison_section, footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Compare benchmarks")
 ds = current_dataset()
 s = settings()
-fs = st.session_state.setdefault("fit_form", FitSettings(source=s["source"]).model_dump())
+fs = st.session_state.setdefault(Key.FIT_FORM, FitSettings(source=s.source).model_dump())
 st.caption(f"Model settings come from the Trend fit page: {fs['model']} trend, {fs['likelihood']} likelihood, "
            f"{fs['observations']} observations, window from {fs.get('start') or 'the first open release'}.")
 names = list(ds.benchmarks["benchmark"])
 default = [b for b in ("intelligence_index_2026_10_10", "coding_index_2026_06_15", "gpqa", "hle") if b in names] or names[:2]
-picked = known_benchmarks(ds, st.session_state.get("compare_chosen", default))[:6]  # a link may name any
+picked = known_benchmarks(ds, st.session_state.get(Key.COMPARE_CHOSEN, default))[:6]  # a link may name any
 chosen = st.multiselect("Benchmarks (2 to 6)", names, default=picked, max_selections=6,
                         format_func=lambda b: titles(ds).get(b, b))
-st.session_state["compare_chosen"] = chosen
+st.session_state[Key.COMPARE_CHOSEN] = chosen
 if len(chosen) < 2:
     st.warning("Pick at least two benchmarks.")
     st.stop()
@@ -76,10 +72,10 @@ st.subheader("What changes the answer?")
 target = st.selectbox("Benchmark", chosen, format_func=lambda b: titles(ds).get(b, b))
 if st.button("Refit under each observation choice and start date (6 fits)"):
     with st.status("Refitting under 6 analytic choices…") as status:
-        st.session_state[f"wcta:{target}"] = what_changes_the_answer(ds, fit_settings, target)
+        st.session_state[Key.scoped("wcta", target)] = what_changes_the_answer(ds, fit_settings, target)
         status.update(label="Done", state="complete")
-if f"wcta:{target}" in st.session_state:
-    w = st.session_state[f"wcta:{target}"]
+if Key.scoped("wcta", target) in st.session_state:
+    w = st.session_state[Key.scoped("wcta", target)]
     fitted = w[w["verdict"].astype(str).str.startswith("not fitted") == False]  # noqa: E712
     if not fitted.empty:
         figs["what_changes"] = forest_figure(fitted, label_col="choice", title="Crossing date under each analytic choice")
@@ -89,5 +85,5 @@ if f"wcta:{target}" in st.session_state:
             st.caption(f"Median crossing dates range from {spread.min():%Y-%m} to {spread.max():%Y-%m} across these choices.")
     for _, r in w[w["verdict"].astype(str).str.startswith("not fitted")].iterrows():
         st.caption(plain(f"{r['choice']}: {r['verdict']}"))
-st.session_state.setdefault("figures", {}).update({f"compare_{k}": v for k, v in figs.items()})
+st.session_state.setdefault(Key.FIGURES, {}).update({f"compare_{k}": v for k, v in figs.items()})
 footer(ds)

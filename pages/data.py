@@ -13,18 +13,12 @@ from model.data.coverage import coverage_table
 from model.data.csv_upload import csv_template
 from model.data.uploads import UPLOAD_KINDS, load_upload
 from model.lags.across import new_since
-from model.presentation.exports import safe_csv
+from model.outputs.exports import safe_csv
 from model.presentation.text import plain
-from pages.common import (
-    current_dataset,
-    embedded,
-    empty_overrides,
-    footer,
-    open_definition_picker,
-    people_table,
-    route_deep_links_through_entry_point,
-    settings,
-)
+from ui.data import current_dataset, embedded
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import Key, settings
+from ui.widgets import empty_overrides, footer, open_definition_picker, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -52,22 +46,22 @@ st.markdown(
 
 s = settings()
 keys = list(SOURCES)
-choice = st.radio("Source", keys, index=keys.index(s["source"]) if s["source"] in keys else 0,
+choice = st.radio("Source", keys, index=keys.index(s.source) if s.source in keys else 0,
                   format_func=SOURCES.get, horizontal=True)
 c1, c2, c3 = st.columns([2, 1, 1])
 with c1:
     open_definition_picker()
 with c2:
-    include_estimated = st.checkbox("Include AA estimated index values", value=s["include_estimated"],
+    include_estimated = st.checkbox("Include AA estimated index values", value=s.include_estimated,
                                     help="AA estimates many index values (434 of 603 in the current index).")
 with c3:
-    corrections = st.checkbox("Apply shipped open/closed corrections", value=s["corrections"],
+    corrections = st.checkbox("Apply shipped open/closed corrections", value=s.corrections,
                               help="data/open_overrides.csv: e.g. Grok 2's weights came 8 months after its release.")
 
 try:
     if choice in ("aa", "epoch"):
         ds = embedded(choice, include_estimated, corrections)
-        st.session_state["dataset"] = ds
+        st.session_state[Key.DATASET] = ds
         s.update(source=choice, include_estimated=include_estimated, corrections=corrections)
     else:
         upload = st.file_uploader(SOURCES[choice], type={"csv": ["csv", "txt"], "epoch_zip": ["zip"]}.get(choice, ["json"]))
@@ -80,17 +74,17 @@ try:
             if key and st.button("Fetch live from the AA API (key from the environment or st.secrets)"):
                 try:
                     with st.spinner("Fetching from the AA API…"):
-                        st.session_state["live_aa"] = load_aa_api(fetch_aa_api(key), snapshot=dt.date.today().isoformat())
+                        st.session_state[Key.LIVE_AA] = load_aa_api(fetch_aa_api(key), snapshot=dt.date.today().isoformat())
                 except DataError as exc:
                     st.warning(f"{plain(exc)} Showing the embedded AA data instead.")
-                    st.session_state["dataset"] = embedded("aa", include_estimated, corrections)
-            if "live_aa" in st.session_state and upload is None:
-                st.session_state["dataset"] = st.session_state["live_aa"]
+                    st.session_state[Key.DATASET] = embedded("aa", include_estimated, corrections)
+            if Key.LIVE_AA in st.session_state and upload is None:
+                st.session_state[Key.DATASET] = st.session_state[Key.LIVE_AA]
         if upload is not None:
             ds = _load_upload(choice, upload.getvalue(), upload.name)
-            st.session_state["dataset"] = ds
+            st.session_state[Key.DATASET] = ds
             s.update(source=choice)
-        elif "dataset" in st.session_state:
+        elif Key.DATASET in st.session_state:
             st.info("No file yet: the data below are the last good data set.")
 except DataError as exc:
     st.error(f"Could not load this input: {plain(exc)} The previous data are kept.")
@@ -106,7 +100,7 @@ if ds.report.issues:
             st.text(line)
 
 st.subheader(f"Coverage per benchmark · {plain(ds.label)}")
-cov = coverage_table(ds.scores, ds.benchmarks, s["open_definition"])
+cov = coverage_table(ds.scores, ds.benchmarks, s.open_definition)
 m1, m2, m3 = st.columns(3)
 m1.metric("Models", f"{ds.scores['model_id'].nunique():,}")
 m2.metric("Benchmarks with open and closed models", int(cov["usable"].sum()))
@@ -123,7 +117,7 @@ st.caption(f"{n_se:,} of {len(ds.scores):,} scores have a standard error (binomi
 NEWEST, PREVIOUS = "intelligence_index_2026_10_10", "intelligence_index"
 if {NEWEST, PREVIOUS} <= set(ds.benchmarks["benchmark"]):
     st.subheader("What is new in the 2026-10-10 AA state")
-    added, lag_now = new_since(ds.scores, NEWEST, PREVIOUS, benchmarks=ds.benchmarks, definition=s["open_definition"])
+    added, lag_now = new_since(ds.scores, NEWEST, PREVIOUS, benchmarks=ds.benchmarks, open_definition=s.open_definition)
     before, after = lag_now[PREVIOUS], lag_now[NEWEST]
     st.markdown(f"**{len(added)}** models have a 2026-10-10 Intelligence Index value but none on the 2026-08 version "
                 f"({int(added['open_weights'].sum())} open, {int((~added['open_weights']).sum())} closed). The lag moved from "
@@ -148,8 +142,9 @@ st.dataframe(models, hide_index=True, width="stretch", height=320,
 
 with st.expander("Your open/closed overrides"):
     st.caption("Add rows to re-label models (model_id from the table above). They apply on every page of this session.")
-    edited = st.data_editor(st.session_state.get("user_overrides", empty_overrides()), num_rows="dynamic", key="overrides_editor")
-    st.session_state["user_overrides"] = pd.DataFrame(edited).dropna(subset=["model_id"])
+    edited = st.data_editor(st.session_state.get(Key.USER_OVERRIDES, empty_overrides()), num_rows="dynamic",
+                            key="overrides_editor")
+    st.session_state[Key.USER_OVERRIDES] = pd.DataFrame(edited).dropna(subset=["model_id"])
 
 scores_now = ds.scores
 st.download_button("Download the tidy data (CSV)", lambda: safe_csv(scores_now), "frontier_lag_scores.csv", "text/csv",

@@ -4,28 +4,22 @@
 import streamlit as st
 
 from model.core.errors import DataError
+from model.outputs.exports import neutralise_formulas, safe_csv, session_summary
+from model.outputs.figure_export import figure_bytes
+from model.outputs.posterior_files import posterior_bytes
 from model.presentation.dictionary import dictionary_table
-from model.presentation.exports import neutralise_formulas, safe_csv, session_summary
-from model.presentation.figure_export import figure_bytes
-from model.presentation.posterior_files import posterior_bytes
-from pages.common import (
-    current_dataset,
-    definition_lags_all,
-    event_lags_all,
-    footer,
-    monthly_lags,
-    route_deep_links_through_entry_point,
-    settings,
-    titles,
-)
+from ui.data import current_dataset, definition_lags_all, event_lags_all, monthly_lags, titles
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import Key, settings
+from ui.widgets import footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
 st.title("Downloads")
 ds = current_dataset()
 s = settings()
-results = st.session_state.get("results", {})
-session_fits = list(st.session_state.get("session_fits", {}).values())
+results = st.session_state.get(Key.RESULTS, {})
+session_fits = list(st.session_state.get(Key.SESSION_FITS, {}).values())
 
 st.subheader("Posterior summaries")
 if session_fits:
@@ -49,16 +43,16 @@ with st.expander("What each column means (data dictionary)"):
 
 st.subheader("Lag tables")
 c1, c2 = st.columns(2)  # computed only when a button is pressed (and then cached for the session's data)
-who = f"{s['follower']} vs {s['leader']}"  # each lag table says which groups it compares
+who = f"{s.follower} vs {s.leader}"  # each lag table says which groups it compares
 c1.download_button("Monthly lags, every benchmark (CSV)", lambda: safe_csv(monthly_lags(ds).assign(groups=who)),
                    "frontier_lag_monthly.csv",
                    "text/csv")
 c2.download_button("Event lags, every benchmark (CSV)", lambda: safe_csv(event_lags_all(ds).assign(groups=who)),
                    "frontier_lag_events.csv",
                    "text/csv")
-definition = s.get("lag_definition", "backward")
-st.download_button(f"Lag observations under the '{definition}' definition, every benchmark (CSV)",
-                   lambda: safe_csv(definition_lags_all(ds)), f"frontier_lag_{definition}.csv", "text/csv",
+lag_def = s.lag_definition
+st.download_button(f"Lag observations under the '{lag_def}' definition, every benchmark (CSV)",
+                   lambda: safe_csv(definition_lags_all(ds)), f"frontier_lag_{lag_def}.csv", "text/csv",
                    help="The shared lag definition and groups (picked on Frontiers or Trend fit); each row says both.")
 
 st.subheader("Full posteriors (NetCDF)")
@@ -78,16 +72,16 @@ else:
     st.caption("Fit something first.")
 
 st.subheader("Figures")
-figures = st.session_state.get("figures", {})
+figures = st.session_state.get(Key.FIGURES, {})
 if figures:
     name = st.selectbox("Figure", list(figures))
     if st.button("Prepare PNG and SVG"):
         try:
-            st.session_state["figure_export"] = (name, figure_bytes(figures[name], "png"), figure_bytes(figures[name], "svg"))
+            st.session_state[Key.FIGURE_EXPORT] = (name, figure_bytes(figures[name], "png"), figure_bytes(figures[name], "svg"))
         except DataError as exc:
             st.error(str(exc))
-    if st.session_state.get("figure_export", (None,))[0] == name:
-        _, png, svg = st.session_state["figure_export"]
+    if st.session_state.get(Key.FIGURE_EXPORT, (None,))[0] == name:
+        _, png, svg = st.session_state[Key.FIGURE_EXPORT]
         c1, c2 = st.columns(2)
         c1.download_button("PNG", png, f"{name}.png", "image/png")
         c2.download_button("SVG", svg, f"{name}.svg", "image/svg+xml")
@@ -95,7 +89,7 @@ else:
     st.caption("Figures appear here once drawn on the other pages.")
 
 st.subheader("Reproduce headless")
-share = st.session_state.get("share_settings")
+share = st.session_state.get(Key.SHARE_SETTINGS)
 if share:
     st.download_button("Settings (JSON)", share, "frontier_lag_settings.json", "application/json")
     st.code("python -m model fit --settings frontier_lag_settings.json --out summary.csv", language="bash")

@@ -10,18 +10,10 @@ from model.lags.engine import GRIDS, event_lags, frontier_lag
 from model.lags.frontier import frontier_table
 from model.presentation.charts.frontiers import frontier_figure, lag_curve_figure
 from model.presentation.text import plain
-from pages.common import (
-    benchmark_picker,
-    current_dataset,
-    current_groups,
-    footer,
-    group_picker,
-    lag_definition_picker,
-    lag_intervals_for,
-    people_table,
-    route_deep_links_through_entry_point,
-    settings,
-)
+from ui.data import current_dataset, current_groups, lag_intervals_for
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import settings
+from ui.widgets import benchmark_picker, footer, group_picker, lag_definition_picker, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -35,7 +27,7 @@ meta = ds.benchmarks.set_index("benchmark").loc[bench]
 with c2:
     grid = st.selectbox("Grid", list(GRIDS), index=0)
 with c3:
-    s["tolerance"] = st.number_input("Tolerance (score units)", min_value=0.0, value=float(s["tolerance"]), step=0.005,
+    s.tolerance = st.number_input("Tolerance (score units)", min_value=0.0, value=float(s.tolerance), step=0.005,
                                      format="%.3f",
                                      help="A closed score within this much of the open frontier counts as caught up.")
 if meta["caveats"]:
@@ -45,15 +37,15 @@ follower, leader = group_picker(ds)
 labels = current_groups(ds)
 rows = ds.scores[ds.scores["benchmark"] == bench]
 try:
-    lags = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, grid=grid, tolerance=s["tolerance"],
-                        definition=s["open_definition"], groups=labels)
-    events = event_lags(ds.scores, bench, benchmarks=ds.benchmarks, tolerance=s["tolerance"], definition=s["open_definition"],
+    lags = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, grid=grid, tolerance=s.tolerance,
+                        open_definition=s.open_definition, groups=labels)
+    events = event_lags(ds.scores, bench, benchmarks=ds.benchmarks, tolerance=s.tolerance, open_definition=s.open_definition,
                         groups=labels)
 except DataError as exc:
     st.error(f"{plain(exc)} Pick another benchmark or other groups, or change what counts as open on the Data page.")
     st.stop()
 
-groups = open_groups(rows, s["open_definition"]) if labels is None else labels.reindex(rows.index)
+groups = open_groups(rows, s.open_definition) if labels is None else labels.reindex(rows.index)
 names = None if labels is None else {"open": f"follower ({follower})", "closed": f"leader ({leader})",
                                      "excluded": "neither group"}
 hib = bool(meta["higher_is_better"])
@@ -104,14 +96,14 @@ with st.expander("Event table"):
 with st.expander("Grid table"):
     people_table(lags)
 st.subheader("The lag under other published definitions")
-definition = lag_definition_picker()
-if definition == "backward":
+lag_def = lag_definition_picker()
+if lag_def == "backward":
     st.caption("The chart and sentence above use the backward definition (the default). Pick another definition to see "
                "this benchmark's lag observations as catch-up times, score thresholds or a level average.")
 else:
     try:
-        table = lags_by_definition(ds.scores, bench, definition, benchmarks=ds.benchmarks,
-                                   open_definition=s["open_definition"], groups=labels)
+        table = lags_by_definition(ds.scores, bench, lag_def, benchmarks=ds.benchmarks,
+                                   open_definition=s.open_definition, groups=labels)
         people_table(table)
         st.caption("not caught up: the open side has not reached this score yet; the lag is at least the value shown.")
     except DataError as exc:

@@ -8,17 +8,10 @@ from model.lags.across import lag_summary_by_date, quorum
 from model.lags.ols import ols_crossing
 from model.presentation.charts.frontiers import overview_figure, small_multiples_figure
 from model.presentation.text import plain
-from pages.common import (
-    current_dataset,
-    footer,
-    mean_lag_intervals_for,
-    monthly_lags,
-    people_table,
-    route_deep_links_through_entry_point,
-    settings,
-    shared_figure,
-    titles,
-)
+from ui.data import current_dataset, mean_lag_intervals_for, monthly_lags, shared_figure, titles
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import settings
+from ui.widgets import footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 

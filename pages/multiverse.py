@@ -16,7 +16,10 @@ from model.robustness.multiverse import (
     read_multiverse_table,
     run_specs,
 )
-from pages.common import current_dataset, footer, people_table, route_deep_links_through_entry_point, titles
+from ui.data import current_dataset, titles
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import Key
+from ui.widgets import footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -39,7 +42,7 @@ with c2:
 
 if upload is not None:
     try:
-        st.session_state["multiverse"] = read_multiverse_table(upload.getvalue())
+        st.session_state[Key.MULTIVERSE] = read_multiverse_table(upload.getvalue())
     except DataError as exc:
         st.error(plain(f"Could not read that file: {exc} The previous table is kept."))
 elif st.button("Run the sample", type="primary", disabled=not (chosen or pooled) or not models):
@@ -53,9 +56,9 @@ elif st.button("Run the sample", type="primary", disabled=not (chosen or pooled)
         bar.progress(done / total, text=f"{done} of {total} specifications · {elapsed:.0f} s · ETA "
                                         f"{elapsed / done * (total - done):.0f} s")
 
-    st.session_state["multiverse"] = run_specs(specs, workers=1, draws=300, progress=report)
+    st.session_state[Key.MULTIVERSE] = run_specs(specs, workers=1, draws=300, progress=report)
 
-table = st.session_state.get("multiverse")
+table = st.session_state.get(Key.MULTIVERSE)
 if table is None:
     st.info("Run a sample or load a CLI result to see the specification curve.")
     st.stop()
@@ -68,7 +71,7 @@ m3.metric("P(zero gap by end-2027) > 0.5", f"{h['share_p2027_over_half']:.0%} of
 m4.metric("Median P(never)", f"{fmt_prob(h['median_p_never'])}")
 fig = specification_curve_figure(table, [c for c in CHOICES if table[c].nunique() > 1], horizon=pd.Timestamp("2035-12-31"))
 st.plotly_chart(fig, width="stretch")
-st.session_state.setdefault("figures", {})["multiverse_curve"] = fig
+st.session_state.setdefault(Key.FIGURES, {})["multiverse_curve"] = fig
 try:
     imp = choice_importance(table)
     top = imp.iloc[0]

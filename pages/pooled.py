@@ -4,29 +4,23 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.analysis import OBSERVATION_KINDS, FitSettings
+from model.analysis import MODEL_CHOICES, OBSERVATION_KINDS, STACKED, FitSettings
 from model.bayes.crossing import fmt_prob, p_cross_by_curve
 from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
 from model.core.errors import DataError
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
-from model.presentation.first_view import load_pooled_for
 from model.presentation.links import link_params, settings_from_link
 from model.presentation.readings import readings, summary_table_for_people
 from model.presentation.text import plain
-from model.presentation.warmup import default_pooled_settings
-from pages.common import (
-    class_comparison_section,
-    current_dataset,
-    diagnostics_panel,
-    footer,
-    known_benchmarks,
-    route_deep_links_through_entry_point,
-    run_fit,
-    settings,
-    share_link,
-    titles,
-)
+from model.serving.first_view import load_pooled_for
+from model.serving.warmup import default_pooled_settings
+from ui.data import current_dataset, titles
+from ui.fits import run_fit
+from ui.links import known_benchmarks, share_link
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import Key, settings
+from ui.widgets import class_comparison_section, diagnostics_panel, footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -35,13 +29,13 @@ st.caption("Partial pooling: each benchmark has its own intercept and slope, dra
            "mislead on its own, and the population answers 'what about benchmarks in general?'.")
 ds = current_dataset()
 s = settings()
-pooled_defaults = default_pooled_settings(ds, s["source"])
-ps = st.session_state.setdefault("pooled_form", pooled_defaults.model_dump())
-if (link := st.session_state.pop("pooled_link", None)) is not None:  # a shared Pooled link, validated value by value
+pooled_defaults = default_pooled_settings(ds, s.source)
+ps = st.session_state.setdefault(Key.POOLED_FORM, pooled_defaults.model_dump())
+if (link := st.session_state.pop(Key.POOLED_LINK, None)) is not None:  # a shared Pooled link, validated value by value
     validated, notices = settings_from_link(link, FitSettings.model_validate(ps))
     ps.clear()
     ps.update(validated.model_dump())
-    s["lag_definition"], s["follower"], s["leader"] = validated.lag_definition, validated.follower, validated.leader
+    s.lag_definition, s.follower, s.leader = validated.lag_definition, validated.follower, validated.leader
     for notice in notices:
         st.warning(plain(notice))
     ps["benchmarks"] = known_benchmarks(ds, ps["benchmarks"])
@@ -57,8 +51,8 @@ with st.form("pooled"):
     starts = sorted({"2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01", ps["start"] or "2024-01-01"})  # a link's too
     ps["start"] = c4.selectbox("Window starts", starts, index=starts.index(ps["start"] or "2024-01-01"))
     ps["correlated"] = c5.checkbox("Correlated intercepts and slopes (LKJ)", value=ps["correlated"])
-    ps["model"] = "stacked" if c5.checkbox(
-        "Stack both structures", value=ps.get("model") == "stacked",
+    ps["model"] = STACKED if c5.checkbox(
+        "Stack both structures", value=MODEL_CHOICES[ps.get("model", "linear")].combines,
         help="Fit the independent and the correlated structure and mix them by stacking weights (PSIS-LOO); the weights "
              "are shown with the answer. Takes two fits.") else "linear"
     pp = ps["pooling_priors"]
@@ -142,7 +136,7 @@ if complete is not None:
         st.caption(ols.describe() + ". Bayesian complete pooling on the same series: " + readings(crow)["crossing"])
     except DataError:
         st.caption(readings(crow)["crossing"])
-st.session_state.setdefault("figures", {}).update({f"pooled_{k}": v for k, v in figs.items()})
+st.session_state.setdefault(Key.FIGURES, {}).update({f"pooled_{k}": v for k, v in figs.items()})
 
 st.subheader("Public vs private test sets")
 class_comparison_section(ds, fit_settings)

@@ -5,7 +5,8 @@ import streamlit as st
 from model.data.embedded import load_embedded
 from model.presentation.text import plain
 from model.robustness.anchors import anchors_table
-from pages.common import footer, route_deep_links_through_entry_point
+from ui.routing import route_deep_links_through_entry_point
+from ui.widgets import footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -24,7 +25,7 @@ def _table(_key: str):
 
 table = _table("embedded")
 for _, row in table.iterrows():
-    st.subheader(plain(row["their_figure"]), anchor=False)
+    st.header(plain(f"{row['citation'].split(',')[0]}, {row['published']}: {row['their_figure']}"), anchor=False)
     st.markdown(f"**Source:** {plain(row['citation'])} · {plain(row['address'])}  \n"
                 f"**Definition:** {plain(row['definition'])} · published {plain(row['published'])}  \n"
                 f"**This project, as of their data:** {plain(row['project_as_of_their_data'])}  \n"

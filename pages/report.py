@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from model.analysis import FitSettings
+from model.analysis import STACKED, FitSettings
 from model.bayes.crossing import fmt_prob
 from model.bayes.summaries import trend_band
 from model.core.errors import DataError
@@ -13,23 +13,18 @@ from model.lags.groups import groups_sentence
 from model.presentation.answer_text import answer_summary
 from model.presentation.charts.fits import fit_figure
 from model.presentation.charts.frontiers import overview_figure
-from model.presentation.first_view import first_view_settings, load_first_pooled, load_first_view
 from model.presentation.readings import priors_in_words, readings, yardstick_table_for_people
 from model.presentation.report import Section, render_html, versions
 from model.presentation.tables import table_for_people
 from model.presentation.text import plain
 from model.robustness.backtest import HINDSIGHT_CAVEAT, calibration_table
 from model.robustness.multiverse import choice_importance, headline
-from pages.common import (
-    DEFAULT_SETTINGS,
-    current_dataset,
-    footer,
-    monthly_lags,
-    route_deep_links_through_entry_point,
-    run_fit,
-    settings,
-    titles,
-)
+from model.serving.first_view import first_view_settings, load_first_pooled, load_first_view
+from ui.data import current_dataset, monthly_lags, titles
+from ui.fits import run_fit
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import DEFAULT_SETTINGS, Key, settings
+from ui.widgets import footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -67,9 +62,9 @@ except DataError as exc:
 
 # 2. How sure we are: the headline benchmark under the Trend fit page's settings, stacked across the four models (the
 # answer that carries the choice of model), with the chosen single model beside it.
-bench = s.get("benchmark") if s.get("benchmark") in set(ds.benchmarks["benchmark"]) else ds.benchmarks["benchmark"].iloc[0]
-form = FitSettings.from_shared(s, st.session_state.get("fit_form", {}), benchmarks=[bench], pooling="none").model_dump()
-stacked_settings = FitSettings.model_validate({**form, "model": "stacked"})
+bench = s.benchmark if s.benchmark in set(ds.benchmarks["benchmark"]) else ds.benchmarks["benchmark"].iloc[0]
+form = FitSettings.from_shared(s, st.session_state.get(Key.FIT_FORM, {}), benchmarks=[bench], pooling="none").model_dump()
+stacked_settings = FitSettings.model_validate({**form, "model": STACKED})
 result = run_fit(ds, stacked_settings, f"{bench} · stacked")
 sure = []
 fig2 = None
@@ -83,7 +78,7 @@ if result is not None:
             f"{readings(row)['crossing']}",
             readings(row)["p_cross"], f"Sampler diagnostics: {row['verdict']}."]
     fig2 = fit_figure(fit.obs.frame(), trend_band(fit), title=f"{titles(ds).get(bench, bench)}: lag and stacked trend")
-    if form["model"] != "stacked":
+    if not FitSettings.model_validate(form).choice.combines:
         single = run_fit(ds, FitSettings.model_validate(form), f"{bench} · {form['model']}")
         if single is not None:
             srow = single.summary.iloc[0]
@@ -92,7 +87,7 @@ if result is not None:
     if stacked_settings.priors != type(stacked_settings.priors)():
         sure.append("These fits use your priors from the Trend fit page, not the defaults: "
                     f"{priors_in_words(stacked_settings.priors)}.")
-pooled = {k: v for k, v in st.session_state.get("results", {}).items() if k.startswith("pooled")}
+pooled = {k: v for k, v in st.session_state.get(Key.RESULTS, {}).items() if k.startswith("pooled")}
 if pooled:
     label, res = next(reversed(pooled.items()))
     pop = res.summary.set_index("benchmark").loc["population"]
@@ -109,7 +104,7 @@ else:
 sections.append(Section("How sure we are", sure, figure=fig2))
 
 # 3. Which choices matter.
-mv = st.session_state.get("multiverse")
+mv = st.session_state.get(Key.MULTIVERSE)
 if mv is not None:
     mv = mv.assign(fitted=mv["fitted"].astype(str).str.lower().isin(["true", "1"]))
     h = headline(mv)
@@ -126,7 +121,7 @@ else:
     pointers.append("Run the Multiverse page (or load the CLI's specs.csv) to add which choices matter.")
 
 # 4. How past forecasts fared.
-bt = st.session_state.get("backtest_last")
+bt = st.session_state.get(Key.BACKTEST_LAST)
 if bt is not None:
     table = calibration_table(bt)
     bt_name = bt["benchmark"].iloc[0]
@@ -143,8 +138,8 @@ sections.append(Section("Data provenance and versions", [
     f"Data: {ds.label}; snapshot {ds.snapshot_date}; {ds.scores['model_id'].nunique()} models, {len(ds.scores):,} scores.",
     "Data: Artificial Analysis, https://artificialanalysis.ai. Epoch AI, 'AI Benchmarking Hub', epoch.ai/benchmarks, CC BY 4.0.",
     "Software: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
-    f"Settings: open definition {s['open_definition']}, tolerance {s['tolerance']}, estimated values "
-    f"{'included' if s['include_estimated'] else 'excluded'}, lag definition {form['lag_definition']}, score "
+    f"Settings: open definition {s.open_definition}, tolerance {s.tolerance}, estimated values "
+    f"{'included' if s.include_estimated else 'excluded'}, lag definition {form['lag_definition']}, score "
     f"uncertainty {'in the fit' if form['measurement_error'] else 'ignored'}, {form['likelihood']} likelihood, "
     f"{form['draws']} draws x {form['chains']} chains, seed {form['seed']}, engine {form.get('engine', 'auto')}. Priors: "
     + priors_in_words(stacked_settings.priors) + "."]))

@@ -5,20 +5,16 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings
-from model.bayes.engine import SamplerSettings
+from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
 from model.presentation.charts.robustness import score_space_figure
 from model.presentation.text import plain
 from model.robustness.score_space import fit_score_space, frontier_curves, score_space_summary
-from pages.common import (
-    cached_analysis,
-    current_dataset,
-    footer,
-    people_table,
-    route_deep_links_through_entry_point,
-    settings,
-    titles,
-)
+from ui.data import current_dataset, titles
+from ui.fits import cached_analysis
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import Key, settings
+from ui.widgets import footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -38,8 +34,8 @@ if not chosen:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _fit(data_hash: str, bench: str, definition: str, _ds):
-    return fit_score_space(_ds.scores, bench, _ds.benchmarks, definition=definition,
+def _fit(data_hash: str, bench: str, open_definition: str, _ds):
+    return fit_score_space(_ds.scores, bench, _ds.benchmarks, open_definition=open_definition,
                            sampler=SamplerSettings(draws=500, tune=500, chains=2))
 
 
@@ -47,7 +43,7 @@ rows, fits = [], {}
 with st.status("Fitting frontiers…") as status:
     for b in chosen:
         try:
-            fit = _fit(ds.content_hash, b, s["open_definition"], ds)
+            fit = _fit(ds.content_hash, b, s.open_definition, ds)
             fits[b] = fit
             row = score_space_summary(fit)
             trend_settings = FitSettings.from_shared(s, benchmarks=[b], draws=500, tune=500, chains=2)
@@ -73,5 +69,5 @@ if len(agree):
 pick = st.selectbox("Show", list(fits), format_func=lambda b: titles(ds).get(b, b))
 fig = score_space_figure(fits[pick].records, frontier_curves(fits[pick]), title=f"{titles(ds).get(pick, pick)}: fitted frontiers")
 st.plotly_chart(fig, width="stretch")
-st.session_state.setdefault("figures", {})["score_space"] = fig
+st.session_state.setdefault(Key.FIGURES, {})["score_space"] = fig
 footer(ds)

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from model.analysis import FitSettings, observations_for
+from model.analysis import MODEL_CHOICES, FitSettings, observations_for
 from model.bayes.crossing import fmt_prob, p_cross_by_curve
 from model.bayes.stacking import FIT_MODEL_LABELS
 from model.bayes.summaries import crossing_dates, crossing_draws, prior_band, prior_trend_draws, trend_band
@@ -22,18 +22,12 @@ from model.presentation.readings import (
 )
 from model.presentation.text import plain
 from model.robustness.comparison import comparison_reading
-from pages.common import (
-    benchmark_picker,
-    current_dataset,
-    diagnostics_panel,
-    footer,
-    group_picker,
-    lag_definition_picker,
-    route_deep_links_through_entry_point,
-    run_fit,
-    settings,
-    share_link,
-)
+from ui.data import current_dataset
+from ui.fits import run_fit
+from ui.links import share_link
+from ui.routing import route_deep_links_through_entry_point
+from ui.state import Key, settings
+from ui.widgets import benchmark_picker, diagnostics_panel, footer, group_picker, lag_definition_picker
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -42,7 +36,7 @@ st.caption("A Bayesian trend through one benchmark's lags, with a posterior for 
            "is that of the best open model so far (the open frontier), not of a typical open model, which trails further.")
 ds = current_dataset()
 s = settings()
-fs = st.session_state.setdefault("fit_form", FitSettings(source=s["source"]).model_dump())
+fs = st.session_state.setdefault(Key.FIT_FORM, FitSettings(source=s.source).model_dump())
 
 bench = benchmark_picker(ds)
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
@@ -51,16 +45,16 @@ fs["model"] = c1.selectbox("Model", list(FIT_MODEL_LABELS), index=list(FIT_MODEL
                            help="stacked: constant, linear, AR(1) and changepoint fitted together and mixed by stacking "
                                 "weights from one-step-ahead forecasts (leave-future-out): the answer that carries the "
                                 "choice of model. Slower: four fits plus refits.")
-preview_model = "linear" if fs["model"] == "stacked" else fs["model"]  # the members' line priors
+preview_model = MODEL_CHOICES[fs["model"]].preview_model  # a combination previews its members' line priors
 fs["likelihood"] = c2.selectbox("Likelihood", ["normal", "student"], index=["normal", "student"].index(fs["likelihood"]),
                                 help="Student-t is robust to the odd outlying release.")
 fs["observations"] = c3.selectbox("Observations", ["events", "monthly"], index=["events", "monthly"].index(fs["observations"]),
                                   help="events: one lag per open release that set a new best (non-redundant; default). "
                                        "monthly: the sawtooth grid the June 2026 analysis used.")
 horizons = sorted(HORIZONS)
-horizon = c4.selectbox("Horizon", horizons, index=horizons.index(st.session_state.get("trend_horizon", HORIZONS[0])),
+horizon = c4.selectbox("Horizon", horizons, index=horizons.index(st.session_state.get(Key.TREND_HORIZON, HORIZONS[0])),
                        help="How far ahead the crossing chart looks; draws that reach zero later count as 'not by' it.")
-st.session_state["trend_horizon"] = horizon
+st.session_state[Key.TREND_HORIZON] = horizon
 first_release = ds.scores.loc[ds.scores["benchmark"] == bench, "release_date"].min().date()
 last_release = ds.scores.loc[ds.scores["benchmark"] == bench, "release_date"].max().date()
 fs["start"], moved = clamp_date(fs.get("start"), first_release, last_release)
@@ -127,7 +121,7 @@ with pc2:
     st.caption("Grey: trends the priors alone allow (before seeing the data); blue: the observed lags.")
 
 st.caption(plain(measurement_error_note(obs)))
-st.session_state["share_settings"] = fit_settings.to_json()
+st.session_state[Key.SHARE_SETTINGS] = fit_settings.to_json()
 # The address follows the settings, so the address bar is always a link to this fit (validated again on arrival).
 share_link(link_params(fit_settings, horizon=horizon), "this fit")
 result = run_fit(ds, fit_settings, f"{bench} · {fs['model']}")
@@ -139,7 +133,7 @@ read = readings(row)
 
 st.subheader("Crossing date")
 st.markdown(f"**{read['crossing']}**")
-if fs["model"] == "stacked":
+if fit_settings.choice.combines:
     st.caption(plain(f"Stacking weights: {fit.model.weights_text()} (from one-step-ahead forecasts of the last lags; "
                      "a weight near 1 means that model forecast them clearly best)."))
     with st.expander("Each model's own answer"):
@@ -163,7 +157,7 @@ with c1:
     st.plotly_chart(figs["p_cross"], width="stretch")
     st.caption(read["p_cross"])
 with c2:
-    if fs["model"] != "constant":
+    if fit.model.has_slope:
         figs["slope"] = slope_figure(fit.draws["beta"], fit_settings.priors.slope_mean, fit_settings.priors.slope_sd)
         st.plotly_chart(figs["slope"], width="stretch")
         st.caption(read["slope"])
@@ -173,7 +167,7 @@ if fs["model"] == "linear_ar1" and row["first_passage_median"]:
     st.markdown(f"First passage (AR model): simulated observed lags first touch 0 around **{row['first_passage_median'][:7]}** "
                 f"(90%: {row['first_passage_lo90'][:7]} to {row['first_passage_hi90'][:7]}); "
                 f"{fmt_prob(row['p_first_passage_by_horizon'])} of paths touch 0 by 2035.")
-st.session_state.setdefault("figures", {}).update({f"trend_fit_{k}": v for k, v in figs.items()})
+st.session_state.setdefault(Key.FIGURES, {}).update({f"trend_fit_{k}": v for k, v in figs.items()})
 
 st.subheader("Diagnostics")
 diagnostics_panel(row)
@@ -186,13 +180,13 @@ if st.button("Compare constant, linear, AR(1) and changepoint"):
 
     with st.status("Comparing models (4 fits plus 12 leave-future-out refits)…") as status:
         try:
-            st.session_state[f"compare:{bench}"] = compare_models(obs, likelihood=fs["likelihood"], priors=fit_settings.priors,
-                                                                  sampler=fit_settings.sampler())
+            st.session_state[Key.scoped("compare", bench)] = compare_models(
+                obs, likelihood=fit_settings.likelihood, priors=fit_settings.priors, sampler=fit_settings.sampler())
             status.update(label="Models compared", state="complete")
         except DataError as exc:
             st.error(str(exc))
-if f"compare:{bench}" in st.session_state:
-    table = st.session_state[f"compare:{bench}"]
+if Key.scoped("compare", bench) in st.session_state:
+    table = st.session_state[Key.scoped("compare", bench)]
     st.dataframe(comparison_table_for_people(table), hide_index=True, width="stretch")
     with st.expander("The raw comparison table"):
         st.dataframe(table, hide_index=True, width="stretch")

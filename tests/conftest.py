@@ -140,3 +140,18 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 _hypothesis_settings.register_profile("dev")
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+#: Test modules whose tests neither sample, start a process nor run a page (``pytest -m unit``: feedback in under a
+#: minute); a test in them marked ``slow`` or ``browser`` is left out of the tier.
+UNIT_MODULES = {"test_architecture", "test_compiled_callbacks", "test_conflict", "test_corpus", "test_fuzz_loaders",
+                "test_groups", "test_lag_definitions", "test_lag_uncertainty", "test_lags", "test_lags_properties",
+                "test_limits", "test_loaders", "test_network", "test_one_answer", "test_plot_data",
+                "test_published_figures", "test_tables"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if (item.module.__name__.rsplit(".", 1)[-1] in UNIT_MODULES and not item.get_closest_marker("slow")
+                and not item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.unit)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.bayes.engine import SamplerSettings
+from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
 from model.robustness.backtest import _ols_predictive, backtest_benchmark, backtest_mean, calibration_table, realised_lag
 from tests.conftest import ROOT

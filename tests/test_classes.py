@@ -6,7 +6,8 @@ from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.data.catalog import TEST_SETS, benchmark_classes
 from model.data.embedded import load_embedded
-from model.robustness.classes import class_members, compare_classes
+from model.robustness.test_sets import class_members, compare_classes
+from ui.state import Key
 
 
 def test_every_classification_names_a_known_benchmark_a_class_and_its_source(aa):
@@ -57,7 +58,7 @@ def test_the_pooled_page_fits_each_class_on_a_button(fast_fits):
     from tests.conftest import ROOT
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    at.session_state["dataset"] = load_embedded("epoch")
+    at.session_state[Key.DATASET] = load_embedded("epoch")
     at.run()
     at.switch_page("pages/pooled.py").run()
     next(b for b in at.button if b.label.startswith("Fit each class")).click().run()

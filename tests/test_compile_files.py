@@ -17,7 +17,7 @@ PROBE = """
 import ctypes, json, sys
 import numpy as np
 from model.bayes.compiled_callbacks import STATS
-from model.bayes.engine import _COMPILED, SamplerSettings
+from model.bayes.sampling import _COMPILED, SamplerSettings
 from model.bayes.fitting import FitSpec, fit_trend
 from model.bayes.trends import series_model
 from tests.sim import simulate_series

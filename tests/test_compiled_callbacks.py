@@ -6,11 +6,7 @@ draws' identity with plain nutpie are checked in tests/test_compile_files.py (se
 import pickle
 from types import SimpleNamespace
 
-import pytest  # noqa: E402
-
 import model.bayes.compiled_callbacks as cc
-
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 
 def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path, monkeypatch):

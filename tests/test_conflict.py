@@ -3,13 +3,11 @@
 import pytest
 
 from model.bayes.conflict import prior_data_conflict
-from model.bayes.engine import SamplerSettings
 from model.bayes.fitting import FitSpec, fit_trend
 from model.bayes.observations import benchmark_observations
 from model.bayes.priors import TrendPriors
+from model.bayes.sampling import SamplerSettings
 from tests.sim import simulate_series
-
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 
 def test_default_priors_never_conflict_with_the_embedded_benchmarks(aa, epoch):

@@ -8,9 +8,7 @@ import pytest
 from model.core.errors import DataError
 from model.core.limits import MAX_UPLOAD_BYTES
 from model.data.csv_upload import load_user_csv
-from model.presentation.exports import safe_csv
-
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
+from model.outputs.exports import safe_csv
 
 CORPUS = Path(__file__).parent / "corpus"
 

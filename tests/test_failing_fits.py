@@ -9,12 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
-from model.bayes.engine import SamplerSettings
 from model.bayes.fitting import FitSpec, fit_trend
 from model.bayes.priors import TrendPriors
+from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
 from tests.conftest import ROOT
 from tests.sim import simulate_series
+from ui.state import Key
 
 FAST = SamplerSettings(draws=200, tune=200, chains=2, seed=2)
 pytestmark = pytest.mark.slow
@@ -64,7 +65,7 @@ def test_ui_keeps_the_last_good_result_when_a_fit_fails(monkeypatch):
     import model.bayes.fitting as fitting
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
-    at.session_state["fit_form"] = FitSettings(draws=200, tune=200, chains=2).model_dump()  # 200: not a slider stop
+    at.session_state[Key.FIT_FORM] = FitSettings(draws=200, tune=200, chains=2).model_dump()  # 200: not a slider stop
     at.run()
     at.switch_page("pages/trend_fit.py").run()
     assert not at.exception, [e.value for e in at.exception]

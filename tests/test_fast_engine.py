@@ -10,13 +10,13 @@ from scipy import stats
 
 import model.bayes.importance as importance
 from model.bayes.crossing import crossing_years
-from model.bayes.engine import SamplerSettings
 from model.bayes.fitting import FitSpec, fit_trend
 from model.bayes.importance import importance_posterior, posterior_density
 from model.bayes.likelihood import censored_loglik
 from model.bayes.observations import benchmark_observations
 from model.bayes.priors import TrendPriors
 from model.bayes.psis import psis_log_weights
+from model.bayes.sampling import SamplerSettings
 from model.bayes.summaries import summarise_fit
 from model.bayes.trends import MODELS, series_model
 from model.core.errors import DataError

@@ -4,13 +4,13 @@ match, and the Answer page shows it without fitting."""
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from model.presentation.first_view import FIRST_VIEW_FILE, first_view_settings, load_first_view
+from model.serving.first_view import FIRST_VIEW_FILE, first_view_settings, load_first_view
 from tests.conftest import ROOT
 
 
 def test_shipped_first_view_matches_the_embedded_data_and_default_settings(aa):
     record = load_first_view(aa, first_view_settings().model_copy(update={"benchmarks": ["intelligence_index_2026_10_10"]}))
-    assert record is not None, f"{FIRST_VIEW_FILE} is stale: run python -m model.presentation.first_view"
+    assert record is not None, f"{FIRST_VIEW_FILE} is stale: run python -m model.serving.first_view"
     assert record["stacked"]["model"] == "stacked" and record["linear"]["model"] == "linear"
     assert abs(sum(m["weight"] for m in record["members"]) - 1.0) < 0.02
     # the window is declared and its spread shipped: every defensible start, the stacked answer and each member
@@ -38,8 +38,8 @@ def test_answer_page_answers_without_fitting(monkeypatch):
 
 
 def test_the_pooled_population_is_shipped_beside_it_and_shown_only_for_its_own_settings(aa):
-    from model.presentation.first_view import load_first_pooled
-    from model.presentation.warmup import default_pooled_settings
+    from model.serving.first_view import load_first_pooled
+    from model.serving.warmup import default_pooled_settings
 
     defaults = {"open_definition": "any", "tolerance": 0.0, "include_estimated": True, "lag_definition": "backward",
                 "follower": "open", "leader": "closed"}

@@ -10,8 +10,8 @@ import pytest
 
 from model.analysis import FitSettings, run_analysis
 from model.bayes.diagnostics import verdict
-from model.bayes.engine import SamplerSettings
 from model.bayes.fitting import FitSpec, fit_trend
+from model.bayes.sampling import SamplerSettings
 from model.bayes.summaries import SUMMARY_COLUMNS
 from model.core.errors import DataError
 from model.robustness.comparison import compare_models, crps_samples, leave_future_out, loo

@@ -14,9 +14,7 @@ from model.data.aa_api import load_aa_api
 from model.data.aa_page import load_aa_page
 from model.data.csv_upload import load_user_csv, sniff_delimiter
 from model.data.epoch_export import load_epoch_export
-from model.presentation.exports import safe_csv
-
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
+from model.outputs.exports import safe_csv
 
 fuzz = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LOOKUP = pd.DataFrame({"model_id": ["a", "b"], "open_weights": [True, False], "openness": ["MIT", "Proprietary"]})

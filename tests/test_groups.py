@@ -9,8 +9,6 @@ from model.lags.engine import event_lags, frontier_lag
 from model.lags.groups import PRESETS, filter_mask, group_labels, parse_filter, resolve_preset
 from tests.test_lags import frame, months
 
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
-
 # US: A 50 (2024-01), B 70 (2024-07); CN: X 60 (2024-03), Y 80 (2024-06), Z 75 (2024-10, open)
 ROWS = [("A", "2024-01-01", False, 50), ("B", "2024-07-01", False, 70), ("X", "2024-03-01", False, 60),
         ("Y", "2024-06-01", False, 80), ("Z", "2024-10-01", True, 75)]
@@ -84,6 +82,7 @@ def test_presets_resolve_and_run_on_the_newest_index(aa):
         resolve_preset("martians")
 
 
+@pytest.mark.slow  # fits (the fast engine)
 def test_cli_and_fit_path_take_the_groups(tmp_path, aa):
     from model.analysis import FitSettings, run_analysis
     from model.cli import main

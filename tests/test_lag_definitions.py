@@ -15,8 +15,6 @@ from model.lags.definitions import (
 )
 from tests.test_lags import frame, months
 
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
-
 # closed: A 50 (2024-01), B 70 (2024-07), C 85 (2025-03); open: Y 40 (2024-03), X 60 (2024-10), Z 80 (2024-12)
 BASE = [("A", "2024-01-01", False, 50), ("B", "2024-07-01", False, 70), ("Y", "2024-03-01", True, 40),
         ("X", "2024-10-01", True, 60), ("Z", "2024-12-01", True, 80), ("C", "2025-03-01", False, 85)]
@@ -138,6 +136,7 @@ def test_definitions_flow_into_the_fit_observations_with_their_censoring(aa):
 
 
 @pytest.mark.slow
+@pytest.mark.slow  # fits (the fast engine)
 def test_fit_path_and_cli_take_the_definition(aa, tmp_path):
     import subprocess
     import sys

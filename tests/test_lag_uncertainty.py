@@ -10,8 +10,6 @@ from model.lags.engine import frontier_lag
 from model.lags.uncertainty import bootstrap_lags, lag_intervals, score_standard_errors
 from tests.test_lags import frame
 
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
-
 
 @pytest.mark.parametrize("source", ["aa", "epoch"])
 def test_without_score_errors_the_bootstrap_is_the_engine(source, aa, epoch, monkeypatch):

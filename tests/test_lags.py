@@ -11,8 +11,6 @@ from model.lags.engine import event_lags, frontier_lag
 from model.lags.frontier import frontier_table
 from model.lags.ols import ols_crossing
 
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
-
 
 def frame(rows, benchmark="b"):
     """rows: (name, date, open, score)."""

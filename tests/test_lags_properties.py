@@ -3,7 +3,6 @@
 
 import numpy as np
 import pandas as pd
-import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,8 +10,6 @@ from model.core.errors import DataError
 from model.core.timeaxis import DAYS_PER_MONTH
 from model.lags.engine import event_lags, frontier_lag
 from model.lags.frontier import build_frontier
-
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 T0 = pd.Timestamp("2023-01-01")
 

@@ -10,8 +10,6 @@ from model.analysis import FitSettings
 from model.core.limits import MAX_CHAINS, MAX_DRAWS, MAX_ROWS, MAX_UPLOAD_BYTES
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
-
 
 def test_upload_limit_matches_the_loader_limit():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
@@ -28,7 +26,6 @@ def test_no_raw_html_anywhere_in_the_ui():
 
 
 def test_sampler_and_size_limits_are_enforced():
-    import pytest
 
     for bad in ({"draws": MAX_DRAWS + 1}, {"chains": MAX_CHAINS + 1}, {"max_seconds": 0}, {"draws": 5}):
         with pytest.raises(ValueError):

@@ -7,6 +7,7 @@ from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.presentation.links import clamp_date, settings_from_link
 from tests.conftest import ROOT
+from ui.state import Key
 
 BAD_LINKS = [
     ({"benchmark": "gpqa", "start": "garbage"}, "start"),
@@ -77,7 +78,7 @@ def test_pages_survive_bad_links(fast_fits, params, named):
     for page in ("pages/trend_fit.py", "pages/compare.py"):  # every page: tests/test_page_guard.py
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
-        FitSettings.model_validate(at.session_state["fit_form"])  # nothing invalid stayed in the session
+        FitSettings.model_validate(at.session_state[Key.FIT_FORM])  # nothing invalid stayed in the session
 
 
 def test_cli_settings_file_errors_name_the_file(tmp_path):
@@ -153,7 +154,7 @@ def test_links_open_compare_and_pooled_with_their_settings(fast_fits):
     assert not at.exception, [e.value for e in at.exception]
     assert any("no\\_such\\_benchmark" in w.value for w in at.warning)  # named, then left out
     assert at.multiselect[0].value == ["gpqa", "hle"]
-    assert at.session_state["fit_form"]["priors"]["slope_mean"] == -2.0
+    assert at.session_state[Key.FIT_FORM]["priors"]["slope_mean"] == -2.0
     assert at.query_params["benchmarks"] == "gpqa,hle"  # the address follows what the page fitted
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
@@ -162,6 +163,6 @@ def test_links_open_compare_and_pooled_with_their_settings(fast_fits):
     at.run()
     at.switch_page("pages/pooled.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    form = at.session_state["pooled_form"]
+    form = at.session_state[Key.POOLED_FORM]
     assert form["benchmarks"] == ["gpqa", "hle", "ifbench"] and form["correlated"] is True
     assert form["pooling_priors"]["tau_slope"] == 2.5

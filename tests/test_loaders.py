@@ -19,8 +19,6 @@ from model.data.schema import SCORE_COLUMNS
 from model.data.validation import validate_scores
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
-
 
 def test_embedded_aa_meets_coverage(aa):
     cov = coverage_table(aa.scores, aa.benchmarks)
@@ -248,8 +246,8 @@ def test_pooling_defaults_count_each_evaluation_once(aa):
 
 
 def test_the_pooled_default_leaves_out_benchmarks_too_thin_to_pool(aa):
-    from model.presentation.warmup import default_pooled_settings
     from model.robustness.windows import MIN_POOLED_LAGS as MIN_DEFAULT_POOLED_LAGS
+    from model.serving.warmup import default_pooled_settings
 
     settings = default_pooled_settings(aa)
     assert "apex_agents" not in settings.benchmarks and len(settings.benchmarks) >= 10  # 4 lags: its noise diverged

@@ -5,8 +5,6 @@ import pytest
 from model.core.errors import DataError
 from model.data.aa_api import fetch_aa_api, load_aa_api
 
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
-
 KEY = "test-key-not-a-secret-0123456789"
 
 

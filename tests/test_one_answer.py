@@ -11,9 +11,7 @@ import pandas as pd
 import pytest
 
 from model.analysis import FitSettings
-from model.bayes.stacking import evidence_text, model_weights, stacking_evidence
-
-pytestmark = pytest.mark.unit
+from model.bayes.model_weights import evidence_text, model_weights, stacking_evidence
 
 
 def test_weak_evidence_gives_a_mixture_and_strong_evidence_a_winner():
@@ -86,13 +84,11 @@ def test_the_june_2026_line_against_what_happened():
 def test_the_window_spread_in_one_sentence():
     from model.robustness.windows import spread_sentence
 
-    table = pd.DataFrame([
-        {"start": "a", "model": "stacked", "p_cross_by_2027_12_31": 0.45, "crossing_median": "2028-02-11", "note": ""},
-        {"start": "a", "model": "linear", "p_cross_by_2027_12_31": 0.10, "crossing_median": "2029-04-08", "note": ""},
-        {"start": "a", "model": "constant", "p_cross_by_2027_12_31": 0.0, "crossing_median": None, "note": ""},
-        {"start": "b", "model": "stacked", "p_cross_by_2027_12_31": 0.79, "crossing_median": "2027-04-28", "note": ""},
-        {"start": "b", "model": "linear", "p_cross_by_2027_12_31": 0.59, "crossing_median": "2027-11-02", "note": ""},
-    ])
+    rows = [("a", "stacked", True, 0.45, "2028-02-11"), ("a", "linear", False, 0.10, "2029-04-08"),
+            ("a", "constant", False, 0.0, None), ("b", "stacked", True, 0.79, "2027-04-28"),
+            ("b", "linear", False, 0.59, "2027-11-02")]
+    table = pd.DataFrame(rows, columns=["start", "model", "answer", "p_cross_by_2027_12_31", "crossing_median"]).assign(
+        note="")
     s = spread_sentence(table)
     assert "Across 2 window starts the stacked answer gives P(zero by end-2027) 45%–79% and a median date 2027-04 to "\
            "2028-02" in s

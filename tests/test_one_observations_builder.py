@@ -18,6 +18,7 @@ from model.analysis import FitSettings, observations_for
 from model.bayes.trends import SeriesTrend
 from model.data.openness import OPEN_DEFINITIONS
 from model.lags.groups import PRESETS, resolve_preset
+from ui.state import Key
 
 BENCHMARKS = ("intelligence_index_2026_10_10", "coding_index_2026_06_15", "gpqa", "hle")
 
@@ -72,47 +73,47 @@ def fit_settings(draw) -> FitSettings:
     )
 
 
-def cli_fit_args(st: FitSettings, command: str) -> list[str]:
-    """The CLI flags that say ``st``."""
-    args = [command, "--benchmark", st.benchmarks[0], "--observations", st.observations, "--definition", st.lag_definition,
-            "--tolerance", str(st.tolerance), "--follower", st.follower, "--leader", st.leader, "--likelihood", st.likelihood,
-            "--open-definition", st.open_definition,
+def cli_fit_args(fs: FitSettings, command: str) -> list[str]:
+    """The CLI flags that say ``fs``."""
+    args = [command, "--benchmark", fs.benchmarks[0], "--observations", fs.observations, "--definition", fs.lag_definition,
+            "--tolerance", str(fs.tolerance), "--follower", fs.follower, "--leader", fs.leader, "--likelihood", fs.likelihood,
+            "--open-definition", fs.open_definition,
             "--draws", "200", "--tune", "200", "--chains", "2"]
-    args += ["--start", st.start] if st.start else []
-    args += [] if st.measurement_error else ["--exact-lags"]
+    args += ["--start", fs.start] if fs.start else []
+    args += [] if fs.measurement_error else ["--exact-lags"]
     return args + (["--no-lfo"] if command == "compare" else [])
 
 
-def expected_or_none(aa, st):
+def expected_or_none(aa, fs):
     from model.core.errors import DataError
 
     try:
-        return observations_for(aa, st)
+        return observations_for(aa, fs)
     except DataError:
         return None
 
 
 @pytest.mark.unit
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st=fit_settings())
-def test_cli_fit_and_compare_fit_what_observations_for_builds(aa, spy, st, tmp_path_factory):
+@given(fs=fit_settings())
+def test_cli_fit_and_compare_fit_what_observations_for_builds(aa, spy, fs, tmp_path_factory):
     from model.cli import main
 
-    want = expected_or_none(aa, st)
+    want = expected_or_none(aa, fs)
     if want is None:  # settings the data cannot serve: every consumer refuses them (exit 2), none fits
-        assert main(cli_fit_args(st, "fit")) == 2 and main(cli_fit_args(st, "compare")) == 2
+        assert main(cli_fit_args(fs, "fit")) == 2 and main(cli_fit_args(fs, "compare")) == 2
         return
-    same_observations(fitted(lambda: main(cli_fit_args(st, "fit"))), want)
-    same_observations(fitted(lambda: main(cli_fit_args(st, "compare"))), want)
+    same_observations(fitted(lambda: main(cli_fit_args(fs, "fit"))), want)
+    same_observations(fitted(lambda: main(cli_fit_args(fs, "compare"))), want)
     path = tmp_path_factory.mktemp("settings") / "s.json"
-    path.write_text(st.to_json(), encoding="utf-8")
+    path.write_text(fs.to_json(), encoding="utf-8")
     same_observations(fitted(lambda: main(["fit", "--settings", str(path)])), want)
 
 
 @pytest.mark.unit
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st=fit_settings())
-def test_a_backtest_cutoff_fits_what_observations_for_builds_before_it(aa, spy, st):
+@given(fs=fit_settings())
+def test_a_backtest_cutoff_fits_what_observations_for_builds_before_it(aa, spy, fs):
     from model.core.errors import DataError
     from model.data.dataset import Dataset
     from model.robustness.backtest import backtest_benchmark
@@ -120,11 +121,11 @@ def test_a_backtest_cutoff_fits_what_observations_for_builds_before_it(aa, spy, 
     cut = pd.Timestamp("2025-07-01")
     past = Dataset(aa.scores[aa.scores["release_date"] < cut], aa.benchmarks, aa.report, "past")
     try:
-        want = observations_for(past, st.model_copy(update={"end": "2025-06-30"}))
+        want = observations_for(past, fs.model_copy(update={"end": "2025-06-30"}))
     except DataError:
         return
-    got = fitted(lambda: backtest_benchmark(aa.scores, st.benchmarks[0], benchmarks=aa.benchmarks, cutoffs=[cut],
-                                            methods=("linear",), settings=st))
+    got = fitted(lambda: backtest_benchmark(aa.scores, fs.benchmarks[0], benchmarks=aa.benchmarks, cutoffs=[cut],
+                                            methods=("linear",), settings=fs))
     same_observations(got, want)
     assert got.reference == cut
 
@@ -145,10 +146,10 @@ def test_trend_fit_page_fits_what_observations_for_builds(aa, fast_fits):
     from tests.conftest import ROOT
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    at.session_state["settings"] = {"source": "aa", "open_definition": "any", "include_estimated": True,
+    at.session_state[Key.SETTINGS] = {"source": "aa", "open_definition": "any", "include_estimated": True,
                                     "corrections": True, "tolerance": 0.0, "benchmark": "gpqa",
                                     "lag_definition": "backward", "follower": "open&country=CN", "leader": "closed"}
-    at.session_state["fit_form"] = FitSettings(benchmarks=["gpqa"], start="2024-01-01", observations="monthly").model_dump()
+    at.session_state[Key.FIT_FORM] = FitSettings(benchmarks=["gpqa"], start="2024-01-01", observations="monthly").model_dump()
     at.run()
     at.switch_page("pages/trend_fit.py")
     seen = []
@@ -164,9 +165,9 @@ def test_trend_fit_page_fits_what_observations_for_builds(aa, fast_fits):
         SeriesTrend.check_size = original
     assert not at.exception, at.exception
     assert seen, "the page fitted nothing"
-    st = FitSettings.from_shared(at.session_state["settings"], at.session_state["fit_form"])
-    assert st.follower == "open&country=CN" and st.benchmarks == ["gpqa"]
-    same_observations(seen[-1], observations_for(aa, st))
+    fs = FitSettings.from_shared(at.session_state[Key.SETTINGS], at.session_state[Key.FIT_FORM])
+    assert fs.follower == "open&country=CN" and fs.benchmarks == ["gpqa"]
+    same_observations(seen[-1], observations_for(aa, fs))
 
 
 @pytest.mark.unit
@@ -174,8 +175,8 @@ def test_a_planted_consumer_that_builds_its_own_observations_is_caught(aa):
     """The CLI compare before this change: its own builder, which dropped the groups and the score errors."""
     from model.bayes.observations import benchmark_observations
 
-    st = FitSettings(benchmarks=["intelligence_index_2026_10_10"], follower="open&country=CN", leader="open&country=US")
-    planted = benchmark_observations(aa.scores, st.benchmarks[0], kind=st.observations, start=st.start, end=st.end,
-                                     benchmarks=aa.benchmarks, definition=st.open_definition, tolerance=st.tolerance)
+    fs = FitSettings(benchmarks=["intelligence_index_2026_10_10"], follower="open&country=CN", leader="open&country=US")
+    planted = benchmark_observations(aa.scores, fs.benchmarks[0], kind=fs.observations, start=fs.start, end=fs.end,
+                                     benchmarks=aa.benchmarks, open_definition=fs.open_definition, tolerance=fs.tolerance)
     with pytest.raises(AssertionError):
-        same_observations(planted, observations_for(aa, st))
+        same_observations(planted, observations_for(aa, fs))

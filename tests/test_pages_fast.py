@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
 from tests.conftest import ROOT
+from ui.state import Key
 
 APP = str(ROOT / "streamlit_app.py")
 ALL_PAGES = ["pages/answer.py",
@@ -26,7 +27,7 @@ def _fast(fast_fits):
 def app_at(page, **state):
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in state.items():
-        at.session_state[k] = v
+        at.session_state[getattr(Key, k.upper())] = v  # a declared key (ui.state)
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -48,7 +49,7 @@ def test_trend_fit_reads_the_fit_and_follows_a_prior_slider():
     slider = next(s for s in at.slider if s.label.startswith("Slope prior mean"))
     slider.set_value(-5.0).run()
     assert not at.exception
-    assert at.session_state["fit_form"]["priors"]["slope_mean"] == -5.0
+    assert at.session_state[Key.FIT_FORM]["priors"]["slope_mean"] == -5.0
 
 
 @pytest.mark.parametrize("model", ["constant", "linear_ar1", "changepoint"])
@@ -68,12 +69,12 @@ def test_pooled_page_reports_population_and_new_benchmark():
 
 
 def test_pooled_page_shows_the_shipped_answer_while_its_own_fit_runs(monkeypatch):
-    import pages.common
+    import ui.fits
 
     at = app_at("pages/pooled.py")  # default settings: the shipped answer is replaced by the page's own fit
     assert "Population (precomputed)" not in [h.value for h in at.subheader]
     assert "Population and a new benchmark" in [h.value for h in at.subheader]
-    monkeypatch.setattr(pages.common, "run_fit", lambda *args, **kwargs: None)  # the fit has not answered
+    monkeypatch.setattr(ui.fits, "run_fit", lambda *args, **kwargs: None)  # the fit has not answered
     at = app_at("pages/pooled.py")
     assert [h.value for h in at.subheader] == ["Population (precomputed)"]
     assert "Population:" in " ".join(m.value for m in at.markdown)
@@ -90,7 +91,7 @@ def test_the_lag_definition_is_one_setting_shared_by_frontiers_and_trend_fit():
     at.switch_page("pages/trend_fit.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert next(s for s in at.selectbox if s.label == "Lag definition").value == "catch_up"
-    assert at.session_state["fit_form"]["lag_definition"] == "catch_up"
+    assert at.session_state[Key.FIT_FORM]["lag_definition"] == "catch_up"
     assert any("probability" in m.value for m in at.markdown)
 
 

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
 from tests.conftest import ROOT
+from ui.state import Key
 
 APP = str(ROOT / "streamlit_app.py")
 SMALL = {"draws": 250, "tune": 250, "chains": 2}
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.slow
 def app_at(page, **state):
     at = AppTest.from_file(APP, default_timeout=600)
     for k, v in state.items():
-        at.session_state[k] = v
+        at.session_state[getattr(Key, k.upper())] = v  # a declared key (ui.state)
     at.run()
     at.switch_page(page)
     at.run()
@@ -43,7 +44,7 @@ def test_trend_fit_page_slider_changes_the_summary():
     assert not at.exception
     after = crossing_text(at)
     assert after and after != before
-    assert at.session_state["results"]  # recorded for the Downloads page
+    assert at.session_state[Key.RESULTS]  # recorded for the Downloads page
     assert len(at.metric) >= 4  # diagnostics panel
 
 
@@ -96,7 +97,7 @@ def test_downloads_serve_right_content(media):
 
 
 def test_figures_export_as_png_and_svg(media):
-    from model.presentation.figure_export import find_browser
+    from model.outputs.figure_export import find_browser
 
     if find_browser() is None:
         pytest.skip("no Chromium for static figure export")

@@ -47,7 +47,8 @@ def test_score_space_page_compares_with_the_lag_trend():
 def test_report_page_and_html_download():
     at = app_at("pages/report.py")
     titles = [h.value for h in at.subheader]
-    assert titles[:2] == ["What the data say about the gap", "How sure we are"] and "Data provenance and versions" in titles
+    assert titles[:3] == ["The answer in brief", "What the data say about the gap", "How sure we are"]
+    assert "Data provenance and versions" in titles
     assert any(b.label.startswith("Download this report") for b in at.download_button)
     # nothing run yet on Multiverse and Backtest: their sections are left out (the HTML is built from the sections),
     # and a one-line pointer shows in the app only
@@ -56,6 +57,9 @@ def test_report_page_and_html_download():
     assert "Run the Backtest page to add" in captions and "Run the Multiverse page" in captions
     text = " ".join(m.value for m in at.markdown)
     assert "Diagnostics" in text or "diagnostics" in text  # each quoted fit carries its verdict
+    # the brief: the index's answer with its window and evidence, the spread, the typical benchmark; the yardsticks
+    assert "window from 2024" in text and "nats" in text and "A typical benchmark" in text
+    assert any("Training compute" in str(t.value) for t in at.dataframe)
 
 
 def test_report_html_is_self_contained_and_escaped():

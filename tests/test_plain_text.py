@@ -9,6 +9,7 @@ from model.data.csv_upload import load_user_csv
 from model.presentation.text import plain
 from tests.conftest import ROOT
 from tests.test_pages_fast import ALL_PAGES
+from ui.state import Key
 
 PIXEL = "![x](http://127.0.0.1:9/pixel.png)"
 LINK = "[click](http://127.0.0.1:9/)"
@@ -49,8 +50,8 @@ def markdown_texts(at) -> list[str]:
 def test_hostile_names_render_as_plain_text_on_every_page(fast_fits, page):
     ds = hostile_dataset()
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    at.session_state["dataset"] = ds
-    at.session_state["settings"] = {"source": "csv", "open_definition": "any", "include_estimated": True,
+    at.session_state[Key.DATASET] = ds
+    at.session_state[Key.SETTINGS] = {"source": "csv", "open_definition": "any", "include_estimated": True,
                                     "corrections": True, "tolerance": 0.0, "benchmark": HOSTILE_BENCH}
     at.run()
     at.switch_page(page).run()

@@ -6,12 +6,9 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pytest  # noqa: E402
 
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
 from tests.conftest import ROOT
-
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 
 def test_crossing_histogram_shares_add_up_to_the_crossing_draws_before_the_horizon():
@@ -130,8 +127,8 @@ def test_the_session_summary_has_one_row_per_fit_names_priors_as_columns_and_sen
 
     from model.analysis import FitSettings, run_analysis
     from model.data.embedded import load_embedded
+    from model.outputs.exports import session_summary
     from model.presentation.dictionary import SUMMARY_DICTIONARY
-    from model.presentation.exports import session_summary
 
     ds = load_embedded("aa")
     settings = FitSettings(benchmarks=["gpqa"], draws=250, chains=2, priors={"slope_mean": -2.0})

@@ -10,8 +10,6 @@ import pytest
 from model.core.paths import DATA_DIR
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.unit
-
 RAW = ROOT.parent / "shared" / "data" / "raw"
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.bayes.engine import SamplerSettings
+from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
 from model.core.timeaxis import date_after
 from model.robustness.score_space import fit_score_space, frontier_records, score_space_summary

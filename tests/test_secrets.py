@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
 from tests.conftest import ROOT
+from ui.state import Key
 
 KEY = "sk-aa-SECRET-5f0c2b9e7d41"
 pytestmark = pytest.mark.slow
@@ -42,7 +43,7 @@ def test_key_never_leaks_in_a_full_session(aa_server, media, monkeypatch, tmp_pa
     caplog.set_level(logging.DEBUG)
     outputs = []
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
-    at.session_state["fit_form"] = FitSettings(draws=200, tune=200, chains=2).model_dump()
+    at.session_state[Key.FIT_FORM] = FitSettings(draws=200, tune=200, chains=2).model_dump()
     at.run()
     at.switch_page("pages/data.py").run()  # the landing page is the answer; the source picker is on Data
     for url, expect_ok in ((base + "/denied", False), (base + "/ok", True)):

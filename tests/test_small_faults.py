@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
 from tests.conftest import ROOT
+from ui.state import Key
 
 
 def test_negative_max_specs_is_refused_by_the_parser():
@@ -19,10 +20,10 @@ def test_negative_max_specs_is_refused_by_the_parser():
 
 
 def test_a_full_temporary_folder_on_downloads_costs_only_the_posterior_file(fast_fits, monkeypatch):
-    import model.presentation.posterior_files as posterior_files
+    import model.outputs.posterior_files as posterior_files
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    at.session_state["fit_form"] = FitSettings(draws=100, tune=100, chains=2).model_dump()
+    at.session_state[Key.FIT_FORM] = FitSettings(draws=100, tune=100, chains=2).model_dump()
     at.run()
     at.switch_page("pages/trend_fit.py").run()
     assert not at.exception

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from model.analysis import FitSettings
-from model.presentation.stored_results import load_result, result_path, run_analysis_stored
+from model.serving.stored_results import load_result, result_path, run_analysis_stored
 from tests.conftest import ROOT
 
 SETTINGS = FitSettings(draws=200, chains=2)
@@ -29,7 +29,7 @@ def test_a_fit_is_stored_and_read_back_in_another_process(store, aa):
     # read, not refitted: in the second process the fit path itself is replaced by one that fails
     probe = ("import model.analysis as a; from model.analysis import FitSettings; "
              "from model.data.embedded import load_embedded; "
-             "from model.presentation.stored_results import run_analysis_stored; ds = load_embedded('aa'); "
+             "from model.serving.stored_results import run_analysis_stored; ds = load_embedded('aa'); "
              "a.run_analysis = lambda *args, **kw: (_ for _ in ()).throw(SystemExit('refitted')); "
              "r = run_analysis_stored(ds, FitSettings(draws=200, chains=2)); print('read_back'); "
              "r.summary.to_csv('out.csv', index=False)")

@@ -3,11 +3,8 @@
 
 import numpy as np
 import pandas as pd
-import pytest  # noqa: E402
 
 from model.presentation.tables import round_significant, table_for_people
-
-pytestmark = pytest.mark.unit  # no sampling, no process, no page: pytest -m unit
 
 
 def test_headers_units_names_and_precision():

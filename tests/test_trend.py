@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from model.bayes.crossing import crossing_years, summarise_crossing
-from model.bayes.engine import COMPILE_COUNT, SamplerSettings
 from model.bayes.fitting import FitSpec, PooledSpec, fit_pooled, fit_trend
 from model.bayes.observations import Observations, benchmark_observations, mean_observations
 from model.bayes.priors import PoolingPriors, TrendPriors
+from model.bayes.sampling import COMPILE_COUNT, SamplerSettings
 from model.bayes.summaries import SUMMARY_COLUMNS, crossing_draws, summarise_fit
 from model.bayes.trends import series_model
 from model.core.errors import DataError

@@ -4,9 +4,9 @@ ask for (so a first visitor reads them back instead of fitting)."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import model.presentation.stored_results as stored_results
-from model.presentation.stored_results import load_result
-from model.presentation.warmup import default_views, warm_common_models
+import model.serving.stored_results as stored_results
+from model.serving.stored_results import load_result
+from model.serving.warmup import default_views, warm_common_models
 from tests.conftest import ROOT
 
 

@@ -10,9 +10,10 @@ machine-code generation is skipped when the cache holds the callback.
 
 The cache key is everything the machine code depends on: PyTensor's own key of each compiled graph (its ops, their
 properties, the constants and how they connect), the graph's input types, the layout of nutpie's data record, the
-callback's signature, the CPU (numba's target description) and the versions of numba, llvmlite, PyTensor, PyMC, nutpie,
-numpy and Python. Data *values* are not part of it: nutpie reads them through pointers at run time (``with_data``), so
-one cached callback serves every prior and benchmark of a size class, as the in-process compile does.
+callback's signature, the CPU (numba's target description) and the versions of the packages that matter (one list,
+:mod:`model.core.versions`: numba, llvmlite, PyTensor, PyMC, nutpie, numpy and others) and of Python. Data *values*
+are not part of it: nutpie reads them through pointers at run time (``with_data``), so one cached callback serves
+every prior and benchmark of a size class, as the in-process compile does.
 
 Contained: used only through :func:`compile_pymc_model`. Another nutpie version, a graph PyTensor cannot key, or any
 cache failure falls back to plain ``nutpie.compile_pymc_model`` (or to compiling without the cache). A test compares the
@@ -28,11 +29,11 @@ import os
 import pickle
 import sys
 import threading
-from importlib.metadata import version
 from pathlib import Path
 
 from model.core.files import write_atomic
 from model.core.paths import cache_dir
+from model.core.versions import package_versions
 
 #: The nutpie version whose internals this module mirrors; any other version uses plain nutpie.
 NUTPIE_VERSION = "0.16.11"
@@ -41,7 +42,6 @@ CACHE_FORMAT = 1
 #: Oldest files beyond this many are removed after a write (each callback is a few hundred KB).
 MAX_FILES = 200
 
-_PACKAGES = ("numba", "llvmlite", "pytensor", "pymc", "nutpie", "numpy")
 _lock = threading.Lock()
 #: What happened to each callback in this process: read from disk, compiled (and stored), compiled without a key.
 STATS: dict[str, int] = {"hit": 0, "miss": 0, "uncached": 0}
@@ -116,7 +116,7 @@ def _graph_key(role: str, fn_pt, shared_keys: list[str], common: tuple) -> str |
     inputs = [(v.name, str(v.type), getattr(v.type, "dtype", None), getattr(v.type, "shape", None))
               for v in fn_pt.maker.fgraph.inputs]
     shared_names = [v.name for v in fn_pt.get_shared()]
-    versions = [(p, version(p)) for p in _PACKAGES] + [("python", sys.version)]
+    versions = [*package_versions().items(), ("python", sys.version)]
     text = repr((CACHE_FORMAT, role, graph, inputs, shared_names, shared_keys, common, versions,
                  bool(config.numba__fastmath)))
     return hashlib.sha256(text.encode()).hexdigest()

@@ -26,12 +26,17 @@ def _least_squares(x: np.ndarray, y: np.ndarray, slope: bool) -> tuple[np.ndarra
     return coef, np.sqrt(np.diag(s2 * np.linalg.pinv(design.T @ design)))
 
 
-def prior_data_conflict(obs, priors: TrendPriors, model_name: str) -> str | None:
-    """A one-line warning when the data's own estimate and the prior disagree, else None."""
-    if model_name not in ("constant", "linear", "linear_ar1"):
+def prior_data_conflict(obs, priors: TrendPriors, model) -> str | None:
+    """A one-line warning when the data's own estimate and the prior disagree, else None. ``model``: the trend model
+    (or its name); only models with a least-squares twin (``least_squares_twin``) are checked."""
+    if isinstance(model, str):
+        from model.bayes.trends import series_model
+
+        model = series_model(model)
+    if model.least_squares_twin is None:
         return None
     ok = obs.status == "ok"
-    slope = model_name != "constant"
+    slope = model.least_squares_twin == "line"
     if ok.sum() < (4 if slope else 3):
         return None
     coef, se = _least_squares(obs.x[ok], obs.y[ok], slope)

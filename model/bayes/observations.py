@@ -104,7 +104,7 @@ def _from_table(name: str, kind: str, table: pd.DataFrame, date_col: str, start,
 
 
 def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = "events", start=None, end=None,
-                           reference=None, benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                           reference=None, benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                            tolerance: float = 0.0, lag_definition: str = "backward",
                            measurement_error: bool = False, groups: pd.Series | None = None) -> Observations:
     """Event lags (default) or the monthly grid of one benchmark, from ``start`` to ``end``.
@@ -117,16 +117,16 @@ def benchmark_observations(scores: pd.DataFrame, benchmark: str, *, kind: str = 
     definitions are left exact: ``not_significantly_behind`` already uses the errors in its rule.
     """
     obs = _benchmark_observations(scores, benchmark, kind=kind, start=start, end=end, reference=reference,
-                                  benchmarks=benchmarks, definition=definition, tolerance=tolerance,
+                                  benchmarks=benchmarks, open_definition=open_definition, tolerance=tolerance,
                                   lag_definition=lag_definition, groups=groups)
     if not measurement_error or lag_definition != "backward":
         return obs
-    se = lag_standard_errors(scores, benchmark, pd.to_datetime(obs.dates), benchmarks=benchmarks, definition=definition,
+    se = lag_standard_errors(scores, benchmark, pd.to_datetime(obs.dates), benchmarks=benchmarks, open_definition=open_definition,
                              groups=groups)
     return obs.with_measurement_error(se) if se.any() else obs
 
 
-def _benchmark_observations(scores, benchmark, *, kind, start, end, reference, benchmarks, definition, tolerance,
+def _benchmark_observations(scores, benchmark, *, kind, start, end, reference, benchmarks, open_definition, tolerance,
                             lag_definition, groups) -> Observations:
     if kind not in OBSERVATION_KINDS:
         raise DataError(f"Unknown observations {kind!r}; use one of {', '.join(OBSERVATION_KINDS)}.")
@@ -139,22 +139,22 @@ def _benchmark_observations(scores, benchmark, *, kind, start, end, reference, b
         if kind != "events":
             raise DataError(f"The {lag_definition} definition gives one observation per record or threshold; use the "
                             "events observations.")
-        table = lags_by_definition(scores, benchmark, lag_definition, benchmarks=benchmarks, open_definition=definition,
+        table = lags_by_definition(scores, benchmark, lag_definition, benchmarks=benchmarks, open_definition=open_definition,
                                    start=start, tolerance=tolerance, groups=groups)
         return replace(_from_table(benchmark, kind, table, "date", start, end, reference or end), lag_definition=lag_definition)
     if kind == "events":
-        table = event_lags(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance,
+        table = event_lags(scores, benchmark, benchmarks=benchmarks, open_definition=open_definition, tolerance=tolerance,
                            groups=groups)
         return _from_table(benchmark, kind, table, "release_date", start, end, reference or end)
-    table = frontier_lag(scores, benchmark, benchmarks=benchmarks, definition=definition, tolerance=tolerance, end=end,
+    table = frontier_lag(scores, benchmark, benchmarks=benchmarks, open_definition=open_definition, tolerance=tolerance, end=end,
                          groups=groups)
     return _from_table(benchmark, kind, table, "date", start, end, reference or end)
 
 
 def mean_observations(scores: pd.DataFrame, names: list[str], *, start=None, end=None, benchmarks: pd.DataFrame | None = None,
-                      definition: str = "any", tolerance: float = 0.0, groups: pd.Series | None = None) -> Observations:
+                      open_definition: str = "any", tolerance: float = 0.0, groups: pd.Series | None = None) -> Observations:
     """The across-benchmark mean monthly lag (the June 2026 analysis's series), as uncensored observations."""
-    long = lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition, tolerance=tolerance,
+    long = lags_by_benchmark(scores, benchmarks=benchmarks, names=names, open_definition=open_definition, tolerance=tolerance,
                              groups=groups)
     summary = lag_summary_by_date(long, min_benchmarks=quorum(len(names)))
     table = summary.rename(columns={"mean_lag": "lag_months"}).assign(status="ok")
@@ -190,7 +190,7 @@ class PooledObservations:
 
 
 def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "events", start=None, end=None,
-                        benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                        benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                         tolerance: float = 0.0, lag_definition: str = "backward",
                         measurement_error: bool = False,
                         groups: pd.Series | None = None) -> tuple[PooledObservations, list[str]]:
@@ -207,7 +207,7 @@ def pooled_observations(scores: pd.DataFrame, names: list[str], *, kind: str = "
         try:
             series.append(benchmark_observations(scores, name, kind=kind, start=start,
                                                  end=min(ends.get(name, reference), reference),
-                                                 reference=reference, benchmarks=benchmarks, definition=definition,
+                                                 reference=reference, benchmarks=benchmarks, open_definition=open_definition,
                                                  tolerance=tolerance, lag_definition=lag_definition,
                                                  measurement_error=measurement_error, groups=groups))
         except DataError as exc:

@@ -12,9 +12,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from model.bayes.engine import PAD_VALUE, pad, size_bucket
 from model.bayes.priors import PoolingPriors
-from model.bayes.trends import censored_lag, data_nodes, measurement_error_label, noise_draws
+from model.bayes.sampling import PAD_VALUE, pad, size_bucket
+from model.bayes.series_base import censored_lag, data_nodes, measurement_error_label, noise_draws
 
 GROUP_SIZES = (4, 8, 16, 32, 64)
 POOLED_SIZES = (64, 128, 192, 256, 384, 512, 768, 1024, 2048)

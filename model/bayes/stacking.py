@@ -31,25 +31,23 @@ from scipy.special import logsumexp
 
 from model.bayes.crossing import crossing_mcse_from_cdf_error, crossing_years
 from model.bayes.diagnostics import Diagnostics
-from model.bayes.fitting import FitSpec, TrendFit, fit_pooled, fit_trend
+from model.bayes.fitting import FitSpec, TrendFit, fit_trend
 from model.bayes.likelihood import censored_loglik
+from model.bayes.model_weights import VERDICT_WEIGHT, evidence_text, model_weights, stacking_evidence
 from model.bayes.observations import Observations
-from model.bayes.pooled import PooledTrend
 from model.bayes.psis import psis_log_weights
-from model.bayes.trends import MODEL_LABELS, MODELS, SeriesTrend
+from model.bayes.trends import MODEL_LABELS, MODELS, STACKED, SeriesTrend
 from model.core.errors import DataError
 from model.core.timeaxis import years_between
 
 #: Forecast origins scored by LFO (the last observations), the shortest training series, and the PSIS threshold.
 N_ORIGINS, MIN_TRAIN, K_THRESHOLD = 12, 6, 0.7
-#: Bayesian-bootstrap replicates of the stacking weights.
-N_BOOT = 200
-#: Refits inside LFO (where PSIS is unreliable) use a lighter sampler: their densities need less precision.
+#: The leave-future-out refits use a lighter sampler: their one-step densities need less precision than the answer.
 REFIT_DRAWS, REFIT_CHAINS = 500, 2
 #: The members of the stacked answer, in order.
 STACK_MEMBERS = MODELS
 #: Labels of every model a fit may name, the stacked mixture included.
-FIT_MODEL_LABELS = {**MODEL_LABELS, "stacked": "stacked: the four models, weighted by how well each forecast the lags"}
+FIT_MODEL_LABELS = {**MODEL_LABELS, STACKED: "stacked: the four models, weighted by how well each forecast the lags"}
 
 
 def pointwise_loglik(fit: TrendFit, obs: Observations | None = None) -> np.ndarray:
@@ -106,110 +104,7 @@ def lfo_log_densities(fit: TrendFit, *, n_origins: int = N_ORIGINS, k_threshold:
             "dates": np.asarray(obs.dates)[order][origins]}
 
 
-def _stacking_em(lpd: np.ndarray, point_weights: np.ndarray, iters: int = 5000, tol: float = 1e-10) -> np.ndarray:
-    """Mixture weights maximising sum_i pi_i log sum_m w_m p_mi, for many point weightings at once: EM's
-    multiplicative update (monotone; the objective is concave in w, so this is the optimum). ``point_weights`` is
-    (replicates, points) and each row sums to 1; returns (replicates, models)."""
-    dens = np.exp(lpd - lpd.max(axis=1, keepdims=True))  # per point, a common factor does not move the optimum
-    w = np.full((point_weights.shape[0], lpd.shape[1]), 1.0 / lpd.shape[1])
-    for _ in range(iters):
-        mix = w @ dens.T  # (replicates, points)
-        new = w * ((point_weights / mix) @ dens)
-        if np.abs(new - w).max() < tol:
-            return new
-        w = new
-    return w
-
-
-def stacking_weights(lpd: np.ndarray, point_weights: np.ndarray | None = None) -> np.ndarray:
-    """Stacking weights from a (points, models) matrix of log predictive densities (Yao et al. 2018, eq. 4):
-    maximise the (weighted) mean log score of the mixture over the simplex."""
-    lpd = np.asarray(lpd, dtype=float)
-    keep = np.isfinite(lpd).all(axis=1)
-    lpd = lpd[keep]
-    m = lpd.shape[1]
-    if m == 1 or not len(lpd):
-        return np.full(m, 1.0 / m)
-    pw = np.full(len(lpd), 1.0 / len(lpd)) if point_weights is None else np.asarray(point_weights, dtype=float)[keep]
-    w = _stacking_em(lpd, (pw / pw.sum())[None, :])[0]
-    w[w < 1e-6] = 0.0
-    return w / w.sum()
-
-
-def bootstrap_stacking_weights(lpd: np.ndarray, *, n_boot: int = N_BOOT, seed: int = 0) -> np.ndarray:
-    """Stacking weights averaged over Bayesian-bootstrap reweightings of the forecast points (Yao et al. 2018, §4.3).
-
-    Kept for comparison: with a dozen forecast points whose densities are nearly collinear (the changepoint model is the
-    line plus a little), every replicate's optimum is a corner, so the average is a corner too (0.99 on evidence of
-    1.0 ± 0.6 nats). :func:`model_weights` is what the stacked answer uses."""
-    lpd = np.asarray(lpd, dtype=float)
-    lpd = lpd[np.isfinite(lpd).all(axis=1)]
-    if len(lpd) < 2:
-        return stacking_weights(lpd)
-    rng = np.random.default_rng(seed)
-    w = _stacking_em(lpd, rng.dirichlet(np.ones(len(lpd)), size=n_boot)).mean(axis=0)
-    w[w < 1e-6] = 0.0
-    return w / w.sum()
-
-
-#: A member below this weight (under 5% of the mixture's draws) does not set the stacked verdict.
-VERDICT_WEIGHT = 0.05
-#: The Bayesian bootstrap of the weights uses its own fixed seed: the weights depend on the forecasts, not on the
-#: sampler's seed.
-WEIGHTS_SEED = 20180101
-
-
-def model_weights(lpd: np.ndarray, *, n_boot: int = N_BOOT) -> tuple[np.ndarray, np.ndarray]:
-    """Weights of the member models from a (points, models) matrix of log predictive densities, with their doubt.
-
-    Bayesian-bootstrap pseudo-BMA+ (Yao, Vehtari, Simpson and Gelman 2018, §3.4; ArviZ's "BB-pseudo-BMA"): each
-    replicate reweights the forecast points by Dirichlet(1) weights, scores each model by its reweighted total log
-    density, and gives it the weight exp(score) / sum exp(score); the members' draws are then mixed over the replicates
-    (the mean weight). A model ahead by 1 nat over 12 forecasts gets about 0.7, not 1: weak evidence gives a mixture.
-    Returns (mean weights, replicate weights (n_boot, models)). Deterministic: the bootstrap has a fixed seed."""
-    lpd = np.asarray(lpd, dtype=float)
-    lpd = lpd[np.isfinite(lpd).all(axis=1)]
-    m = lpd.shape[1]
-    if m == 1 or not len(lpd):
-        return np.full(m, 1.0 / m), np.full((1, m), 1.0 / m)
-    n = len(lpd)
-    rng = np.random.default_rng(WEIGHTS_SEED)
-    score = n * rng.dirichlet(np.ones(n), size=n_boot) @ lpd  # (replicates, models): total log score, reweighted
-    rep = np.exp(score - logsumexp(score, axis=1, keepdims=True))
-    w = rep.mean(axis=0)
-    w[w < 1e-6] = 0.0
-    return w / w.sum(), rep
-
-
-def stacking_evidence(lpd: np.ndarray, names: list[str]) -> dict:
-    """How strongly the forecasts separate the leading model from the next: the difference of their summed log
-    predictive densities (nats) and its standard error (sqrt(n) x the sd of the pointwise differences), in words.
-
-    Words follow Sivula, Magnusson and Vehtari (2022): a difference under 4 nats is small whatever its SE ("weak
-    evidence"); above 4 and more than twice its SE, "clear evidence"; otherwise "some evidence"."""
-    lpd = np.asarray(lpd, dtype=float)
-    lpd = lpd[np.isfinite(lpd).all(axis=1)]
-    if lpd.shape[1] < 2 or len(lpd) < 2:
-        return {"leader": names[0] if names else "", "runner_up": "", "diff": float("nan"), "se": float("nan"),
-                "n": len(lpd), "words": "no evidence (too few forecasts to compare the models)"}
-    totals = lpd.sum(axis=0)
-    lead, second = np.argsort(-totals, kind="stable")[:2]
-    d = lpd[:, lead] - lpd[:, second]
-    diff, se = float(d.sum()), float(np.sqrt(len(d)) * d.std(ddof=1))
-    words = "weak evidence" if diff < 4 else ("clear evidence" if diff > 2 * se else "some evidence")
-    return {"leader": names[lead], "runner_up": names[second], "diff": diff, "se": se, "n": len(d), "words": words}
-
-
-def evidence_text(evidence: dict) -> str:
-    """The evidence in one sentence, e.g. "changepoint forecast the last 12 lags better than linear by 1.0 ± 0.6 nats:
-    weak evidence"."""
-    if not evidence.get("runner_up"):
-        return evidence.get("words", "")
-    return (f"{evidence['leader']} forecast the last {evidence['n']} lags better than {evidence['runner_up']} by "
-            f"{evidence['diff']:.1f} ± {evidence['se']:.1f} nats: {evidence['words']}")
-
-
-def _mixture_indices(n_chains: int, n_draws: int, weights: np.ndarray) -> list[tuple[int, np.ndarray]]:
+def mixture_indices(n_chains: int, n_draws: int, weights: np.ndarray) -> list[tuple[int, np.ndarray]]:
     """Which flat draw indices each member contributes: the first round(w * draws) of every chain, so the mixture
     keeps a chain structure (each chain is a concatenation of the members' blocks: conservative for MCSE)."""
     counts = np.round(weights * n_draws).astype(int)
@@ -225,7 +120,7 @@ def _mixture_indices(n_chains: int, n_draws: int, weights: np.ndarray) -> list[t
 class StackedTrend(SeriesTrend):
     """The stacked mixture of fitted member models: draws carry their member, trends come from each member."""
 
-    name, label = "stacked", "stacked (the four models, weighted by leave-future-out)"
+    name, label = STACKED, "stacked (the four models, weighted by leave-future-out)"
     parameters: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, members: dict[str, TrendFit], weights: dict[str, float], lfo: dict[str, dict],
@@ -285,7 +180,7 @@ class StackedTrend(SeriesTrend):
         return mu
 
 
-def _combined_diagnostics(members: dict[str, TrendFit], weights: dict[str, float]) -> Diagnostics:
+def combined_diagnostics(members: dict[str, TrendFit], weights: dict[str, float]) -> Diagnostics:
     """The worst diagnostics among the members that carry a non-negligible weight (>= :data:`VERDICT_WEIGHT`; the
     largest always counts); the verdict names the member."""
     top = max(weights, key=weights.get)
@@ -331,7 +226,7 @@ def fit_stacked(obs: Observations, spec: FitSpec, *, members=STACK_MEMBERS, pool
     evidence = stacking_evidence(matrix, names)
     first = fits[names[0]]
     n_chains, n_draws = first.spec.sampler.chains, first.spec.sampler.draws
-    parts = _mixture_indices(n_chains, n_draws, w)
+    parts = mixture_indices(n_chains, n_draws, w)
     draws = {"alpha": [], "beta": [], "sigma": [], "member": [], "source_index": []}
     for m, idx in parts:
         d = fits[names[m]].draws
@@ -348,73 +243,17 @@ def fit_stacked(obs: Observations, spec: FitSpec, *, members=STACK_MEMBERS, pool
     model = StackedTrend(fits, weights, lfo, notes, pooling, evidence)
     seconds = sum(f.seconds for f in fits.values())
     stacked_spec = replace(spec, model=names[0], sampler=replace(spec.sampler, draws=len(flat["alpha"]) // n_chains))
-    fit = TrendFit(model, stacked_spec, obs, flat, None, _combined_diagnostics(fits, weights), seconds,
+    fit = TrendFit(model, stacked_spec, obs, flat, None, combined_diagnostics(fits, weights), seconds,
                    any(f.compiled_now for f in fits.values()))
     return fit
 
 
 def _loo_densities(fit: TrendFit) -> np.ndarray:
     """PSIS-LOO log predictive densities of every lag (the fallback where LFO has no origins)."""
-    return _loo_from_loglik(pointwise_loglik(fit))
+    return loo_from_loglik(pointwise_loglik(fit))
 
 
-# --------------------------------------------------------------------------- pooled structures
-
-#: The partially pooled structures a stacked pooled fit combines: benchmark intercepts and slopes independent, or
-#: LKJ-correlated.
-POOLED_MEMBERS = {"independent": False, "correlated": True}
-
-
-def pooled_pointwise_loglik(fit: TrendFit) -> np.ndarray:
-    """Log-likelihood of every lag of every benchmark under each draw of a partially pooled fit, (draws, n)."""
-    pooled = fit.obs
-    x, y, g = pooled.stacked("x"), pooled.stacked("y"), pooled.group
-    d = fit.draws
-    mu = d["alpha"][:, g] + d["beta"][:, g] * x[None, :]
-    sd = np.sqrt(d["sigma"][:, g] ** 2 + pooled.stacked("meas_sd")[None, :] ** 2)
-    return censored_loglik(mu, sd, y, pooled.stacked("status"), fit.spec.likelihood, fit.spec.priors.student_nu)
-
-
-class StackedPooledTrend(PooledTrend):
-    """The stacked mixture of the partially pooled structures: the same targets (each benchmark, the population, a new
-    benchmark), their draws mixed by weight."""
-
-    name = "stacked"
-
-    def __init__(self, members: dict[str, TrendFit], weights: dict[str, float]) -> None:
-        super().__init__(correlated=False)
-        self.members, self.weights = members, weights
-
-    def describe(self, fit, target=None) -> dict:
-        weights = ", ".join(f"{k} {v:.2f}" for k, v in sorted(self.weights.items(), key=lambda kv: -kv[1]))
-        return {**super().describe(fit, target), "model": "stacked (pooled structures)", "stack_weights": weights,
-                "stack_evidence": ""}
-
-
-def fit_pooled_stacked(pooled, spec) -> TrendFit:
-    """Fit both pooled structures and mix them by stacking weights.
-
-    The weights stack PSIS-LOO densities of every lag (the documented fallback): leave-future-out across twenty
-    benchmarks would need a refit of the hierarchical NUTS model at most origins (Pareto k > 0.7 when a benchmark's last
-    lags are left out), several seconds each. LOO weights favour the structure that predicts held-out lags best, not the
-    future, so read them as a model-averaging device, not a forecast score."""
-    fits = {name: fit_pooled(pooled, replace(spec, correlated=corr)) for name, corr in POOLED_MEMBERS.items()}
-    names = list(fits)
-    matrix = np.column_stack([_loo_from_loglik(pooled_pointwise_loglik(fits[n])) for n in names])
-    w, _ = model_weights(matrix)
-    weights = dict(zip(names, (float(v) for v in w), strict=True))
-    n_chains, n_draws = spec.sampler.chains, spec.sampler.draws
-    keys = ("mu_alpha", "mu_beta", "alpha", "beta", "alpha_new", "beta_new", "sigma")
-    parts = _mixture_indices(n_chains, n_draws, w)
-    draws = {k: np.concatenate([fits[names[m]].draws[k][idx] for m, idx in parts]) for k in keys}
-    chain_of = np.concatenate([np.repeat(np.arange(n_chains), len(idx) // n_chains) for _, idx in parts])
-    order = np.argsort(chain_of, kind="stable")  # chain-major, as every member's
-    draws = {k: v[order] for k, v in draws.items()}
-    return TrendFit(StackedPooledTrend(fits, weights), spec, pooled, draws, None, _combined_diagnostics(fits, weights),
-                    sum(f.seconds for f in fits.values()), any(f.compiled_now for f in fits.values()))
-
-
-def _loo_from_loglik(ll: np.ndarray) -> np.ndarray:
+def loo_from_loglik(ll: np.ndarray) -> np.ndarray:
     """PSIS-LOO log predictive density of each column of a (draws, n) log-likelihood."""
     out = []
     for i in range(ll.shape[1]):

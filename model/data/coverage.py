@@ -8,9 +8,9 @@ from model.data.catalog import ITEM_COUNTS
 from model.data.openness import open_groups
 
 
-def coverage_table(scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None, definition: str = "any") -> pd.DataFrame:
+def coverage_table(scores: pd.DataFrame, benchmarks: pd.DataFrame | None = None, open_definition: str = "any") -> pd.DataFrame:
     """One row per benchmark: open/closed counts, first and last release, estimated values."""
-    g = open_groups(scores, definition)
+    g = open_groups(scores, open_definition)
     df = scores.assign(group=g.to_numpy())
     out = df.groupby("benchmark").agg(
         n_open=("group", lambda s: int((s == "open").sum())),

@@ -49,18 +49,18 @@ def licence_class(openness: str | None) -> str:
     return "unknown"
 
 
-def open_groups(scores: pd.DataFrame, definition: str = "any") -> pd.Series:
+def open_groups(scores: pd.DataFrame, open_definition: str = "any") -> pd.Series:
     """Return the group of each row: ``"open"``, ``"closed"`` or ``"excluded"``.
 
     Under ``permissive``, open models whose licence is not permissive are
     ``"excluded"``: calling them closed would put them on the leader side.
     """
-    if definition not in OPEN_DEFINITIONS:
-        raise DataError(f"Unknown open definition {definition!r}; use one of {', '.join(OPEN_DEFINITIONS)}.")
+    if open_definition not in OPEN_DEFINITIONS:
+        raise DataError(f"Unknown open definition {open_definition!r}; use one of {', '.join(OPEN_DEFINITIONS)}.")
     group = pd.Series("closed", index=scores.index, dtype=object)
     is_open = scores["open_weights"].astype(bool)
     group[is_open] = "open"
-    if definition == "permissive":
+    if open_definition == "permissive":
         classes = scores.loc[is_open, "openness"].astype("string").fillna("").map(licence_class)
         group[classes.index[classes != "permissive"]] = "excluded"
     return group

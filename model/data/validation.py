@@ -49,7 +49,7 @@ class Context:
 def check_text(df: pd.DataFrame, ctx: Context) -> list[Finding]:
     """Names and benchmarks present; our own formula-neutralising quote removed; ids and defaults filled."""
     for c in ("model_id", "model_name", "creator", "openness", "benchmark"):
-        if c in df:  # our CSV exports prefix formula-like text with a quote (model.presentation.exports): undo it
+        if c in df:  # our CSV exports prefix formula-like text with a quote (model.outputs.exports): undo it
             t = df[c].astype("string")
             df[c] = t.where(~t.str.match(r"^'[=+\-@\t\r]").fillna(False), t.str.slice(1))
     df["model_name"] = df["model_name"].astype("string").str.strip()

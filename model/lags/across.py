@@ -20,12 +20,12 @@ from model.lags.frontier import build_frontier
 
 
 def event_lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None = None, tolerance: float = 0.0,
-                            definition: str = "any", groups: pd.Series | None = None) -> tuple[pd.DataFrame, list[str]]:
+                            open_definition: str = "any", groups: pd.Series | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Event lags of every benchmark as one table with a ``benchmark`` column, and the reasons for those skipped."""
     parts, skipped = [], []
     for name in sorted(scores["benchmark"].unique()):
         try:
-            parts.append(event_lags(scores, name, benchmarks=benchmarks, tolerance=tolerance, definition=definition,
+            parts.append(event_lags(scores, name, benchmarks=benchmarks, tolerance=tolerance, open_definition=open_definition,
                                     groups=groups).assign(benchmark=name))
         except DataError as exc:
             skipped.append(str(exc))
@@ -35,7 +35,7 @@ def event_lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | 
 
 
 def lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None = None, names: list[str] | None = None,
-                      grid: str = "monthly", start=None, end=None, tolerance: float = 0.0, definition: str = "any",
+                      grid: str = "monthly", start=None, end=None, tolerance: float = 0.0, open_definition: str = "any",
                       groups: pd.Series | None = None, skip_unusable: bool = True) -> pd.DataFrame:
     """Grid lags for many benchmarks on one shared grid, as a long table with a ``benchmark`` column.
 
@@ -47,17 +47,17 @@ def lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None =
         raise DataError("No benchmarks selected.")
     scores, groups = aligned_groups(scores, groups)
     sub = scores[scores["benchmark"].isin(names)]
-    g_all = open_groups(sub, definition) if groups is None else groups.reindex(sub.index)
+    g_all = open_groups(sub, open_definition) if groups is None else groups.reindex(sub.index)
     start = pd.Timestamp(start) if start is not None else sub.loc[g_all == "open", "release_date"].min()
     if pd.isna(start):
-        raise DataError(f"No open models in the selected benchmarks under the '{definition}' definition.")
+        raise DataError(f"No open models in the selected benchmarks under the '{open_definition}' definition.")
     start = start.to_period("M").to_timestamp() if grid == "monthly" else start
     end = pd.Timestamp(end) if end is not None else sub["release_date"].max()
     dates = date_grid(start, end, grid)
     out = []
     for name, rows in sub.groupby("benchmark", sort=True):
         try:
-            follower, leader = split_groups(rows, g_all, definition, name)
+            follower, leader = split_groups(rows, g_all, open_definition, name)
         except DataError:
             if skip_unusable:
                 continue
@@ -100,7 +100,7 @@ def lag_summary_by_date(long: pd.DataFrame, min_benchmarks: int = 1) -> pd.DataF
 
 
 def new_since(scores: pd.DataFrame, benchmark: str, previous: str, *, benchmarks: pd.DataFrame | None = None,
-              definition: str = "any") -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+              open_definition: str = "any") -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     """What a newer snapshot adds: the models scored on ``benchmark`` that ``previous`` (an older index version) does
     not have, best first, and the lag at the end of each version's data (the last grid row of each)."""
     new_rows = scores[(scores["benchmark"] == benchmark)
@@ -108,6 +108,6 @@ def new_since(scores: pd.DataFrame, benchmark: str, previous: str, *, benchmarks
     table = new_rows.sort_values("score", ascending=False)[["model_name", "creator", "release_date", "open_weights", "score"]]
     lag_now = {}
     for name in (previous, benchmark):
-        grid = frontier_lag(scores, name, benchmarks=benchmarks, definition=definition)
+        grid = frontier_lag(scores, name, benchmarks=benchmarks, open_definition=open_definition)
         lag_now[name] = grid.iloc[-1]
     return table.reset_index(drop=True), lag_now

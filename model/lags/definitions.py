@@ -53,8 +53,8 @@ def _months(later: np.datetime64, earlier: np.datetime64) -> float:
     return float(months_from_days(np.array([later - earlier]))[0])
 
 
-def _frontiers(scores, benchmark, benchmarks, definition, groups):
-    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+def _frontiers(scores, benchmark, benchmarks, open_definition, groups):
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, open_definition, groups)
     fo, le = build_frontier(follower, hib), build_frontier(leader, hib)
     if not len(fo) or not len(le):
         raise DataError(f"{benchmark}: the lag needs both open and closed models.")
@@ -76,10 +76,10 @@ def _level_row(level, fo, le, k_open, k_closed, end, sign) -> dict:
     return {**row, "date": pd.Timestamp(o_date), "lag_months": _months(o_date, c_date), "status": "ok"}
 
 
-def catch_up_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, definition: str = "any",
+def catch_up_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                   groups: pd.Series | None = None) -> pd.DataFrame:
     """For each closed record, the months until an open model first matched it (see the module docstring)."""
-    fo, le, end, sign = _frontiers(scores, benchmark, benchmarks, definition, groups)
+    fo, le, end, sign = _frontiers(scores, benchmark, benchmarks, open_definition, groups)
     rows = []
     for j, level in enumerate(le.values):
         k = first_reach(fo, level)
@@ -97,10 +97,10 @@ def threshold_levels(fo: Frontier, le: Frontier, n: int = N_THRESHOLDS) -> np.nd
     return np.linspace(lo, hi, n + 1)[1:] if hi > lo else np.array([])
 
 
-def threshold_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, definition: str = "any",
+def threshold_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                    groups: pd.Series | None = None, n: int = N_THRESHOLDS) -> pd.DataFrame:
     """First open crossing minus first closed crossing of each threshold, dated at the open crossing."""
-    fo, le, end, sign = _frontiers(scores, benchmark, benchmarks, definition, groups)
+    fo, le, end, sign = _frontiers(scores, benchmark, benchmarks, open_definition, groups)
     rows = []
     for level in threshold_levels(fo, le, n):
         k_open, k_closed = first_reach(fo, level), first_reach(le, level)
@@ -121,10 +121,10 @@ def _value_at(frontier: Frontier, date: np.datetime64) -> float:
 
 
 def level_average_lag(scores: pd.DataFrame, benchmark: str, *, start, end, benchmarks: pd.DataFrame | None = None,
-                      definition: str = "any", groups: pd.Series | None = None, n: int = N_LEVELS) -> float:
+                      open_definition: str = "any", groups: pd.Series | None = None, n: int = N_LEVELS) -> float:
     """Months between the first closed and the first open model at each score level both frontiers passed through
     between ``start`` and ``end``, averaged over those levels (NaN when the two ranges do not overlap)."""
-    fo, le, _, _ = _frontiers(scores, benchmark, benchmarks, definition, groups)
+    fo, le, _, _ = _frontiers(scores, benchmark, benchmarks, open_definition, groups)
     t0 = np.datetime64(pd.Timestamp(start).date())
     t1 = np.datetime64(pd.Timestamp(end).date())
     lo = max(_value_at(fo, t0), _value_at(le, t0), fo.values[0], le.values[0])
@@ -136,13 +136,13 @@ def level_average_lag(scores: pd.DataFrame, benchmark: str, *, start, end, bench
 
 
 def level_average_lags(scores: pd.DataFrame, benchmark: str, *, start, benchmarks: pd.DataFrame | None = None,
-                       definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
+                       open_definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
     """:func:`level_average_lag` from ``start`` to each month after it, as a series."""
     rows_all = scores[scores["benchmark"] == benchmark]
     grid = pd.date_range(pd.Timestamp(start) + pd.offsets.MonthBegin(1), rows_all["release_date"].max(), freq="MS")
     rows = []
     for t in grid:
-        lag = level_average_lag(scores, benchmark, start=start, end=t, benchmarks=benchmarks, definition=definition,
+        lag = level_average_lag(scores, benchmark, start=start, end=t, benchmarks=benchmarks, open_definition=open_definition,
                                 groups=groups)
         if np.isfinite(lag):
             rows.append({"date": t, "lag_months": max(lag, 0.0), "status": "ok" if lag >= 0 else "open_ahead"})
@@ -154,9 +154,10 @@ def _se_by_model(rows: pd.DataFrame, se: np.ndarray, frontier: Frontier) -> np.n
 
 
 def not_significantly_behind_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None,
-                                  definition: str = "any", groups: pd.Series | None = None, z: float = NSB_Z) -> pd.DataFrame:
+                                  open_definition: str = "any", groups: pd.Series | None = None,
+                                  z: float = NSB_Z) -> pd.DataFrame:
     """At each open record: months since the closed frontier first became significantly better than it."""
-    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, open_definition, groups)
     se_f, origin_f = score_standard_errors(follower, benchmark, benchmarks)
     se_l, origin_l = score_standard_errors(leader, benchmark, benchmarks)
     if origin_f == "none" and origin_l == "none":
@@ -186,15 +187,16 @@ def not_significantly_behind_lags(scores: pd.DataFrame, benchmark: str, *, bench
 
 
 def not_significantly_behind_grid(scores: pd.DataFrame, benchmark: str, *, start, end=None,
-                                  benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                                  benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                                   groups: pd.Series | None = None, z: float = NSB_Z) -> pd.DataFrame:
     """The ``not_significantly_behind`` lag on the first of every month from ``start`` to ``end`` (default: the data's
     end): months since the closed frontier first became significantly better than the best open model released so
     far, 0 where it is not (yet) significantly better. Between open releases it grows with the calendar (the sawtooth);
     its mean over a window is the "open models lag by N months" figure."""
-    events = not_significantly_behind_lags(scores, benchmark, benchmarks=benchmarks, definition=definition, groups=groups,
+    events = not_significantly_behind_lags(scores, benchmark, benchmarks=benchmarks, open_definition=open_definition,
+                                           groups=groups,
                                            z=z)
-    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, open_definition, groups)
     se_f, _ = score_standard_errors(follower, benchmark, benchmarks)
     se_l, _ = score_standard_errors(leader, benchmark, benchmarks)
     fo, le = build_frontier(follower, hib), build_frontier(leader, hib)
@@ -226,7 +228,7 @@ def lags_by_definition(scores: pd.DataFrame, benchmark: str, definition_name: st
     """Lag observations of one benchmark under a named definition (``backward`` = the engine's event lags)."""
     if definition_name not in DEFINITIONS:
         raise DataError(f"Unknown lag definition {definition_name!r}; use one of {', '.join(DEFINITIONS)}.")
-    kw = dict(benchmarks=benchmarks, definition=open_definition, groups=groups)
+    kw = dict(benchmarks=benchmarks, open_definition=open_definition, groups=groups)
     if definition_name == "backward":
         ev = event_lags(scores, benchmark, tolerance=tolerance, **kw)
         return ev.rename(columns={"release_date": "date", "model_name": "open_model", "closed_match_model": "closed_model",

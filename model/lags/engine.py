@@ -145,16 +145,17 @@ def aligned_groups(scores: pd.DataFrame, groups: pd.Series | None) -> tuple[pd.D
     return scores, (None if groups is None else pd.Series(np.asarray(groups), index=scores.index))
 
 
-def split_groups(rows: pd.DataFrame, groups: pd.Series | None, definition: str,
+def split_groups(rows: pd.DataFrame, groups: pd.Series | None, open_definition: str,
                  benchmark: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The follower and leader rows of one benchmark (open vs closed unless groups are given)."""
-    g = open_groups(rows, definition) if groups is None else groups.reindex(rows.index)
+    g = open_groups(rows, open_definition) if groups is None else groups.reindex(rows.index)
     follower, leader = rows[g == "open"], rows[g == "closed"]
     if groups is not None and (follower.empty or leader.empty):
         side = "follower" if follower.empty else "leader"
         raise DataError(f"Benchmark {benchmark!r} has no model of the {side} group, so there is no lag.")
     if follower.empty:
-        raise DataError(f"Benchmark {benchmark!r} has no open models under the '{definition}' definition, so there is no lag.")
+        raise DataError(f"Benchmark {benchmark!r} has no open models under the '{open_definition}' definition, so there is "
+                        "no lag.")
     if leader.empty:
         raise DataError(f"Benchmark {benchmark!r} has no closed models, so there is no frontier to lag behind.")
     return follower, leader
@@ -167,27 +168,27 @@ def higher_is_better(benchmarks: pd.DataFrame | None, benchmark: str) -> bool:
     return bool(benchmarks.set_index("benchmark").at[benchmark, "higher_is_better"])
 
 
-def benchmark_groups(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame | None, definition: str,
+def benchmark_groups(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame | None, open_definition: str,
                      groups: pd.Series | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, bool]:
     """One benchmark's rows, its follower and leader rows, and whether higher is better; unknown is an error."""
     scores, groups = aligned_groups(scores, groups)
     rows = scores[scores["benchmark"] == benchmark]
     if rows.empty:
         raise DataError(f"Unknown benchmark {benchmark!r}.")
-    follower, leader = split_groups(rows, groups, definition, benchmark)
+    follower, leader = split_groups(rows, groups, open_definition, benchmark)
     return rows, follower, leader, higher_is_better(benchmarks, benchmark)
 
 
 def frontier_lag(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None,
                  grid: str = "monthly", start=None, end=None, tolerance: float = 0.0,
-                 definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
+                 open_definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
     """Lag of the open frontier behind the closed frontier on a date grid, for one benchmark.
 
     ``groups`` (optional) labels each row ``"open"`` (follower) / ``"closed"`` (leader) /
     anything else (ignored), replacing the open-weights definition.
     Default grid: from the first open release (month start) to the last release in the benchmark.
     """
-    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, open_definition, groups)
     start = pd.Timestamp(start) if start is not None else follower["release_date"].min().to_period("M").to_timestamp()
     end = pd.Timestamp(end) if end is not None else rows["release_date"].max()
     return lag_at(build_frontier(follower, hib), build_frontier(leader, hib), date_grid(start, end, grid),
@@ -195,9 +196,9 @@ def frontier_lag(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFra
 
 
 def event_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None,
-               tolerance: float = 0.0, definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
+               tolerance: float = 0.0, open_definition: str = "any", groups: pd.Series | None = None) -> pd.DataFrame:
     """One row per open model that raised the open frontier, with its lag at release."""
-    _, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+    _, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, open_definition, groups)
     fo, le = build_frontier(follower, hib), build_frontier(leader, hib)
     lags = lag_at(fo, le, fo.dates, tolerance=tolerance, higher_is_better=hib)
     return pd.DataFrame({

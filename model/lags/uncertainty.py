@@ -58,12 +58,12 @@ def _bootstrap(values: np.ndarray, se: np.ndarray, scale, rng: np.random.Generat
     return draws.clip(*scale) if scale is not None else draws
 
 
-def bootstrap_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, definition: str = "any",
+def bootstrap_lags(scores: pd.DataFrame, benchmark: str, *, benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                    grid: str = "monthly", start=None, end=None, n_replicates: int = N_REPLICATES,
                    seed: int = 0, dates=None, groups: pd.Series | None = None) -> tuple[pd.DatetimeIndex, np.ndarray, str]:
     """Grid dates (or the ``dates`` given), the backward lag per replicate and date (months; NaN = no lag), and the
     SE's origin."""
-    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, definition, groups)
+    rows, follower, leader, hib = benchmark_groups(scores, benchmark, benchmarks, open_definition, groups)
     if follower.empty or leader.empty:
         raise DataError(f"{benchmark}: the lag needs both open and closed models.")
     sign = 1.0 if hib else -1.0
@@ -104,11 +104,11 @@ def lag_intervals(scores: pd.DataFrame, benchmark: str, **kw) -> pd.DataFrame:
 
 
 def lag_standard_errors(scores: pd.DataFrame, benchmark: str, dates, *, benchmarks: pd.DataFrame | None = None,
-                        definition: str = "any", n_replicates: int = N_REPLICATES, seed: int = 0,
+                        open_definition: str = "any", n_replicates: int = N_REPLICATES, seed: int = 0,
                         groups: pd.Series | None = None) -> np.ndarray:
     """Each date's lag measurement error (months) from score uncertainty: the half-width of the bootstrap's 90%
     interval / 1.645, a standard deviation robust to the lag's skew and its bound at 0 (0 where scores are exact)."""
-    _, lag, origin = bootstrap_lags(scores, benchmark, benchmarks=benchmarks, definition=definition,
+    _, lag, origin = bootstrap_lags(scores, benchmark, benchmarks=benchmarks, open_definition=open_definition,
                                     n_replicates=n_replicates, seed=seed, dates=dates, groups=groups)
     if origin == "none":
         return np.zeros(lag.shape[1])
@@ -119,7 +119,7 @@ def lag_standard_errors(scores: pd.DataFrame, benchmark: str, dates, *, benchmar
 
 
 def mean_lag_intervals(scores: pd.DataFrame, names: list[str], *, benchmarks: pd.DataFrame | None = None,
-                       definition: str = "any", min_benchmarks: int = 1, n_replicates: int = N_REPLICATES,
+                       open_definition: str = "any", min_benchmarks: int = 1, n_replicates: int = N_REPLICATES,
                        seed: int = 0, groups: pd.Series | None = None) -> pd.DataFrame:
     """The across-benchmark mean monthly lag with its 90% interval from score uncertainty.
 
@@ -128,7 +128,7 @@ def mean_lag_intervals(scores: pd.DataFrame, names: list[str], *, benchmarks: pd
     per = []
     for i, name in enumerate(names):
         try:
-            dates, lag, _ = bootstrap_lags(scores, name, benchmarks=benchmarks, definition=definition,
+            dates, lag, _ = bootstrap_lags(scores, name, benchmarks=benchmarks, open_definition=open_definition,
                                            n_replicates=n_replicates, seed=seed + i, groups=groups)
         except DataError:
             continue

@@ -20,8 +20,8 @@ def model_words(settings) -> str:
     """The model of a fit in words."""
     if settings.pooling == "partial":
         return "a straight line per benchmark, partially pooled" + (" (both pooled structures stacked)"
-                                                                     if settings.model == "stacked" else "")
-    return "the four trend models stacked" if settings.model == "stacked" else f"the {settings.model} trend model"
+                                                                     if settings.choice.combines else "")
+    return "the four trend models stacked" if settings.choice.combines else f"the {settings.model} trend model"
 
 
 def disagreement_reasons(index_row, index_settings, pop_row, pooled_settings) -> list[str]:
@@ -78,11 +78,11 @@ def june_line_sentence(monthly: pd.DataFrame, version_name: str, today: dt.date 
 def answer_summary(record: dict, index_name: str) -> list[str]:
     """The answer page's sentences in plain text, from the precomputed answer record (``data/first_view.json``): the
     index's forecast with its window and evidence, the window spread, the typical benchmark, and why they differ."""
-    from model.analysis import FitSettings
+    from model.analysis import STACKED, FitSettings
     from model.presentation.readings import crossing_month, too_few_for_a_trend
     from model.robustness.windows import ANSWER_START_RULE, spread_sentence
 
-    row, settings = record["stacked"], FitSettings.model_validate(record["settings"])
+    row, settings = record[STACKED], FitSettings.model_validate(record["settings"])
     few = too_few_for_a_trend(row)
     out = [f"The headline index ({index_name}), window {ANSWER_START_RULE}: "
            + (f"no date, {few}." if few else

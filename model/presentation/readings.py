@@ -39,7 +39,7 @@ def too_few_for_a_trend(row) -> str | None:
     r = dict(row)
     n = int(r.get("n_obs") or 0)
     start, end = pd.to_datetime(r.get("window_start")), pd.to_datetime(r.get("window_end"))
-    months = (end - start).days / 30.44 if pd.notna(start) and pd.notna(end) else 0.0
+    months = (end - start).days / 30.44 if pd.notna(start) and pd.notna(end) else float("inf")  # no window: by n
     if n < MIN_TREND_LAGS or months < MIN_TREND_MONTHS:
         return f"too few observations for a trend ({n} over {months:.0f} months)"
     return None

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
-from importlib import metadata
 
 import pandas as pd
 
-PACKAGES = ("pymc", "nutpie", "arviz", "pandas", "numpy", "streamlit", "plotly")
+from model.core.versions import package_versions
 
 
 @dataclass
@@ -23,14 +22,8 @@ class Section:
 
 
 def versions() -> dict[str, str]:
-    """Installed versions of the packages the results depend on."""
-    out = {}
-    for p in PACKAGES:
-        try:
-            out[p] = metadata.version(p)
-        except metadata.PackageNotFoundError:
-            out[p] = "not installed"
-    return out
+    """Installed versions of the packages the results depend on (model.core.versions: one list)."""
+    return package_versions()
 
 
 def render_html(title: str, sections: list[Section]) -> str:

@@ -25,10 +25,10 @@ import pandas as pd
 from scipy import stats
 
 from model.bayes.crossing import crossing_years, summarise_crossing
-from model.bayes.engine import SamplerSettings
 from model.bayes.observations import Observations
+from model.bayes.sampling import SamplerSettings
 from model.bayes.summaries import crossing_draws
-from model.bayes.trends import MODELS
+from model.bayes.trends import MODELS, STACKED
 from model.core.errors import DataError
 from model.core.timeaxis import date_after, years_between
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
@@ -43,7 +43,7 @@ HINDSIGHT_CAVEAT = ("These backtests use today's data for the past: index values
                     "it against the newest: few, short-horizon forecasts, but no hindsight.")
 #: Default methods, and every method a backtest knows: the OLS baseline and each Bayesian model.
 METHODS = ("ols", "linear", "linear_ar1")
-METHODS_ALL = ("ols", *MODELS, "stacked")
+METHODS_ALL = ("ols", *MODELS, STACKED)
 N_PRED = 4000
 
 
@@ -88,7 +88,7 @@ def _ols_predictive(obs: Observations, x_future: np.ndarray, rng: np.random.Gene
     return draws, crossing
 
 
-def backtest_settings(settings=None, *, benchmark: str | None = None, start=None, definition: str = "any",
+def backtest_settings(settings=None, *, benchmark: str | None = None, start=None, open_definition: str = "any",
                       tolerance: float = 0.0, sampler: SamplerSettings | None = None):
     """The :class:`model.analysis.FitSettings` every cutoff's fit uses: the user's (their priors, likelihood, lag and
     open definitions, groups, score errors and sampler reach each cutoff), or, without them, the app's defaults on the
@@ -97,7 +97,7 @@ def backtest_settings(settings=None, *, benchmark: str | None = None, start=None
 
     if settings is None:
         sampler = sampler or SamplerSettings(draws=500, tune=500, chains=2)
-        settings = FitSettings(observations="monthly", start=start, open_definition=definition, tolerance=tolerance,
+        settings = FitSettings(observations="monthly", start=start, open_definition=open_definition, tolerance=tolerance,
                                draws=sampler.draws, tune=sampler.tune, chains=sampler.chains, seed=sampler.seed)
     return settings.model_copy(update={"pooling": "none"} | ({"benchmarks": [benchmark]} if benchmark else {}))
 
@@ -123,7 +123,7 @@ def _realised_kw(scores: pd.DataFrame, benchmarks, settings) -> dict:
     from model.lags.groups import group_labels
 
     groups, _ = group_labels(scores, settings.follower, settings.leader, settings.open_definition)
-    return dict(benchmarks=benchmarks, definition=settings.open_definition, tolerance=settings.tolerance, groups=groups)
+    return dict(benchmarks=benchmarks, open_definition=settings.open_definition, tolerance=settings.tolerance, groups=groups)
 
 
 def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, settings, seed) -> list[dict]:
@@ -176,12 +176,12 @@ def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, sett
 
 
 def backtest_benchmark(scores: pd.DataFrame, benchmark: str, *, methods=METHODS, cutoffs=None, horizons=HORIZONS,
-                       start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                       start="2023-07-01", benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                        tolerance: float = 0.0, sampler: SamplerSettings | None = None, seed: int = 0,
                        settings=None) -> pd.DataFrame:
     """One row per method × cutoff × horizon with the forecast, the realised lag and the scores. ``settings`` (a
     FitSettings) give every fit's options; without them the keyword options do (:func:`backtest_settings`)."""
-    settings = backtest_settings(settings, benchmark=benchmark, start=start, definition=definition, tolerance=tolerance,
+    settings = backtest_settings(settings, benchmark=benchmark, start=start, open_definition=open_definition, tolerance=tolerance,
                                  sampler=sampler)
     kw = _realised_kw(scores, benchmarks, settings)
     rows_b = scores[scores["benchmark"] == benchmark]
@@ -198,15 +198,15 @@ def backtest_benchmark(scores: pd.DataFrame, benchmark: str, *, methods=METHODS,
 
 
 def backtest_mean(scores: pd.DataFrame, names: list[str], *, methods=METHODS, cutoffs=None, horizons=HORIZONS,
-                  start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                  start="2023-07-01", benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                   sampler: SamplerSettings | None = None, seed: int = 0, settings=None) -> pd.DataFrame:
     """The same backtest on the across-benchmark mean monthly lag (the pooled set, as the June analysis averaged it).
     The mean series is built here (only the benchmarks known before each cutoff count toward its quorum); the fits
     take ``settings`` as :func:`backtest_benchmark` does."""
-    settings = backtest_settings(settings, start=start, definition=definition, sampler=sampler)
-    start, definition = settings.start or "1900-01-01", settings.open_definition  # no start: every month
+    settings = backtest_settings(settings, start=start, open_definition=open_definition, sampler=sampler)
+    start, open_definition = settings.start or "1900-01-01", settings.open_definition  # no start: every month
     min_b = quorum(len(names))
-    full = lag_summary_by_date(lags_by_benchmark(scores, benchmarks=benchmarks, names=names, definition=definition),
+    full = lag_summary_by_date(lags_by_benchmark(scores, benchmarks=benchmarks, names=names, open_definition=open_definition),
                                min_benchmarks=min_b).set_index("date")
     last = full.index.max()
     cutoffs = cutoffs if cutoffs is not None else quarterly_cutoffs("2024-07-01", last - pd.DateOffset(months=min(horizons)))
@@ -218,7 +218,7 @@ def backtest_mean(scores: pd.DataFrame, names: list[str], *, methods=METHODS, cu
         known = [n for n in names if n in set(past["benchmark"])]
         if not known:
             raise DataError("no benchmark had data before the cutoff")
-        long = lags_by_benchmark(past, benchmarks=benchmarks, names=known, definition=definition)
+        long = lags_by_benchmark(past, benchmarks=benchmarks, names=known, open_definition=open_definition)
         table = lag_summary_by_date(long, min_benchmarks=quorum(len(known)))
         table = table[(table["date"] >= pd.Timestamp(start)) & (table["date"] < c)]
         if len(table) < 3:
@@ -253,7 +253,7 @@ VINTAGE_HORIZONS = (1, 2, 3)
 
 
 def backtest_vintages(scores: pd.DataFrame, index: str, *, methods=METHODS, horizons=VINTAGE_HORIZONS,
-                      start="2023-07-01", benchmarks: pd.DataFrame | None = None, definition: str = "any",
+                      start="2023-07-01", benchmarks: pd.DataFrame | None = None, open_definition: str = "any",
                       sampler: SamplerSettings | None = None, seed: int = 0, hindsight: bool = False,
                       settings=None) -> pd.DataFrame:
     """A real-time backtest: at each snapshot date but the last, fit the index version that snapshot published (only
@@ -267,7 +267,7 @@ def backtest_vintages(scores: pd.DataFrame, index: str, *, methods=METHODS, hori
         raise DataError(f"No index versions for {index!r}; use one of {', '.join(INDEX_VINTAGES)}.")
     dates = sorted(versions)
     latest = versions[dates[-1]]
-    settings = backtest_settings(settings, start=start, definition=definition, sampler=sampler)
+    settings = backtest_settings(settings, start=start, open_definition=open_definition, sampler=sampler)
     kw = _realised_kw(scores, benchmarks, settings)
 
     def observe(c):

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,6 +24,7 @@ from model.bayes.trends import MODELS
 from model.core.errors import DataError
 from model.data.openness import OPEN_DEFINITIONS
 from model.lags.groups import resolve_preset
+from model.robustness.cluster import check_reachable, ship_project
 
 STARTS = tuple(d.date().isoformat() for d in pd.date_range("2023-07-01", "2025-07-01", freq="QS"))
 OBSERVATIONS = ("events", "monthly")
@@ -137,64 +137,6 @@ def _progress(done: int, total: int, t0: float, stream=sys.stderr) -> None:
         stream.write("\n")
 
 
-def _check_reachable(address: str, timeout: float = 3.0) -> None:
-    """Fail fast, with one line, when nothing listens at a tcp:// scheduler address."""
-    import socket
-    from urllib.parse import urlparse
-
-    parsed = urlparse(address if "://" in address else "tcp://" + address)
-    if parsed.scheme != "tcp" or not parsed.hostname or not parsed.port:
-        raise DataError(f"A Dask scheduler address looks like tcp://HOST:PORT; got {address!r}.")
-    try:
-        socket.create_connection((parsed.hostname, parsed.port), timeout=timeout).close()
-    except OSError as exc:
-        raise DataError(f"Could not reach the Dask scheduler at {address} ({exc.__class__.__name__}).") from None
-
-
-#: The folder name under which the project travels to a Dask cluster.
-STAGING = "frontier_lag_project"
-
-
-def ship_project(client) -> None:
-    """Give every worker the project's code and embedded data, so a cluster needs only the dependencies
-    (``pip install -r requirements.txt``): the ``model`` package and ``data/`` are uploaded as one folder that Dask adds
-    to each worker's import path (workers restart to pick it up; they must run with a nanny, Dask's default).
-
-    Workers that already have the project importable are left alone (no restart)."""
-    import shutil
-    import tempfile
-
-    from distributed.diagnostics.plugin import UploadDirectory
-
-    def has_project() -> bool:  # defined here so that Dask ships it by value (workers may lack this module)
-        import importlib.util
-
-        try:
-            return importlib.util.find_spec("model.robustness.multiverse") is not None
-        except ImportError:
-            return False
-
-    def scheduler_import_path(dask_scheduler=None) -> None:
-        import os
-        import sys
-
-        path = os.path.join(dask_scheduler.local_directory, STAGING)
-        if path not in sys.path:
-            sys.path.insert(0, path)
-
-    if all(client.run(has_project).values()) and client.run_on_scheduler(has_project):
-        return
-    root = Path(__file__).resolve().parents[2]
-    with tempfile.TemporaryDirectory() as tmp:
-        staging = Path(tmp) / STAGING
-        shutil.copytree(root / "model", staging / "model", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        shutil.copytree(root / "data", staging / "data")
-        # "all": the scheduler unpickles the task graph too, so it needs the code as well
-        client.register_plugin(UploadDirectory(str(staging), update_path=True, restart_workers=True, mode="all"))
-    client.run_on_scheduler(scheduler_import_path)
-    client.wait_for_workers(1, timeout=120)
-
-
 def run_specs(specs: list[Spec], *, workers: int = 2, scheduler: str | None = None, draws: int = 500,
               progress: Callable[[int, int, float], None] | None = _progress) -> pd.DataFrame:
     """Fit every spec on the chosen executor: a local process pool (default) or a Dask scheduler address."""
@@ -205,7 +147,7 @@ def run_specs(specs: list[Spec], *, workers: int = 2, scheduler: str | None = No
             from distributed import Client, as_completed
         except ImportError:  # pragma: no cover - distributed is in requirements.txt
             raise DataError("The Dask executor needs the 'distributed' package.") from None
-        _check_reachable(scheduler)
+        check_reachable(scheduler)
         try:
             client = Client(scheduler, timeout=20)
         except OSError as exc:

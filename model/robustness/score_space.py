@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from model.bayes.crossing import CrossingSummary, summarise_crossing
-from model.bayes.engine import SamplerSettings, compiled_model, sample_compiled
+from model.bayes.sampling import SamplerSettings, compiled_model, sample_compiled
 from model.core.errors import DataError
 from model.core.timeaxis import years_between, years_since
 from model.data.openness import open_groups
@@ -85,7 +85,8 @@ def scale_bounds(scale: str) -> tuple[float, float]:
     return bounds
 
 
-def frontier_records(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame, definition: str = "any") -> pd.DataFrame:
+def frontier_records(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame,
+                     open_definition: str = "any") -> pd.DataFrame:
     """Record points of both frontiers, with the group and the score scaled to 0..1."""
     rows = scores[scores["benchmark"] == benchmark]
     if rows.empty:
@@ -94,7 +95,7 @@ def frontier_records(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFr
     if not bool(meta["higher_is_better"]):
         raise DataError("The score-space model assumes higher is better.")
     lo, hi = scale_bounds(meta["scale"])
-    groups = open_groups(rows, definition)
+    groups = open_groups(rows, open_definition)
     parts = []
     for g in ("open", "closed"):
         t = frontier_table(rows[groups == g])
@@ -127,7 +128,7 @@ def _model(size: int):
     return model
 
 
-def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame, *, definition: str = "any",
+def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFrame, *, open_definition: str = "any",
                     sampler: SamplerSettings | None = None, records: pd.DataFrame | None = None,
                     reference: pd.Timestamp | None = None) -> ScoreSpaceFit:
     """Fit both frontiers of one bounded benchmark (or given ``records`` with columns since, group, p)."""
@@ -135,7 +136,7 @@ def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFra
 
     sampler = sampler or SamplerSettings()
     if records is None:
-        records = frontier_records(scores, benchmark, benchmarks, definition)
+        records = frontier_records(scores, benchmark, benchmarks, open_definition)
         lo, hi = scale_bounds(benchmarks.set_index("benchmark").at[benchmark, "scale"])
     else:
         lo, hi = 0.0, 1.0

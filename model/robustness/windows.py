@@ -51,21 +51,22 @@ def window_sensitivity(ds, settings, starts=DEFENSIBLE_STARTS) -> pd.DataFrame:
     from model.analysis import run_analysis
     from model.bayes.summaries import summarise_fit
 
-    if settings.model != "stacked":
-        raise DataError("The window sensitivity compares the stacked answer and its members; use model 'stacked'.")
+    if not settings.choice.combines:
+        raise DataError("The window sensitivity compares a combined answer and its members; choose the stacked model.")
     rows = []
     for start in starts:
         try:
             result = run_analysis(ds, settings.model_copy(update={"start": start}))
         except DataError as exc:
-            rows.append({"start": start or "data start", "model": "stacked", "note": str(exc)[:200]})
+            rows.append({"start": start or "data start", "model": settings.model, "answer": True, "note": str(exc)[:200]})
             continue
         fit = next(iter(result.fits.values()))
         label = start or f"data start ({str(fit.obs.window_start.date())})"
-        parts = [("stacked", 1.0, result.summary.iloc[0])]
-        parts += [(name, weight, summarise_fit(member).iloc[0]) for name, weight, member in fit.model.member_summaries(fit)]
-        for model, weight, r in parts:
-            rows.append({"start": label, "model": model, "weight": round(float(weight), 3),
+        parts = [(settings.model, True, 1.0, result.summary.iloc[0])]
+        parts += [(name, False, weight, summarise_fit(member).iloc[0])
+                  for name, weight, member in fit.model.member_summaries(fit)]
+        for model, answer, weight, r in parts:
+            rows.append({"start": label, "model": model, "answer": answer, "weight": round(float(weight), 3),
                          "p_cross_by_2027_12_31": float(r["p_cross_by_2027_12_31"]), "p_never": float(r["p_never"]),
                          "crossing_median": r["crossing_median"], "crossing_lo90": r["crossing_lo90"],
                          "crossing_hi90": r["crossing_hi90"], "n_obs": int(r["n_obs"]), "note": ""})
@@ -78,7 +79,7 @@ def spread_sentence(table: pd.DataFrame) -> str:
     from model.bayes.crossing import fmt_prob
 
     ok = table[table.get("note", "").fillna("") == ""] if "note" in table else table
-    stacked = ok[ok["model"] == "stacked"]
+    stacked = ok[ok["answer"].astype(bool)]
     if stacked.empty:
         return "No window start could be fitted."
 
@@ -93,7 +94,30 @@ def spread_sentence(table: pd.DataFrame) -> str:
             return "never"
         return f"{dates[0]} to {dates[-1]}" + (f" (never in {never})" if never else "")
 
-    members = ok[(ok["model"] != "stacked")]
+    members = ok[~ok["answer"].astype(bool)]
     return (f"Across {len(stacked)} window starts the stacked answer gives P(zero by end-2027) {p_range(stacked)} and a "
             f"median date {median_range(stacked)}; across those starts and the four models one by one, "
             f"{p_range(members)} and {median_range(members)}.")
+
+
+def what_changes_the_answer(ds, settings, benchmark: str, *,
+                            observations=("events", "monthly"),
+                            starts=("2023-07-01", "2024-07-01", "2025-01-01")) -> pd.DataFrame:
+    """The same fit under each observation choice and start date: one summary row each, labelled.
+
+    Choices that leave too few observations are reported in a ``note`` row instead of failing.
+    """
+    from model.analysis import run_analysis
+
+    rows = []
+    for kind in observations:
+        for start in starts:
+            label = f"{kind} from {start[:7]}"
+            fit_settings = settings.model_copy(update={"benchmarks": [benchmark], "observations": kind, "start": start,
+                                                       "pooling": "none"})
+            try:
+                table = run_analysis(ds, fit_settings).summary
+                rows.append(table.assign(choice=label))
+            except DataError as exc:
+                rows.append(pd.DataFrame({"choice": [label], "benchmark": [benchmark], "verdict": [f"not fitted: {exc}"]}))
+    return pd.concat(rows, ignore_index=True)

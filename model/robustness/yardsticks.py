@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.bayes.trends import STACKED
 from model.core.errors import DataError
 
 
@@ -30,14 +31,14 @@ class Family:
 def families(aa, epoch_benchmarks: pd.DataFrame) -> tuple[Family, ...]:
     """The families, with the AA set of the pooled answer (each distinct evaluation once, enough lags in the window)
     and the private set from the Epoch benchmarks classified private or held out."""
-    from model.robustness.classes import class_members
+    from model.robustness.test_sets import class_members
     from model.robustness.windows import pooled_answer_settings
 
     components = pooled_answer_settings(aa).benchmarks
     private = class_members(epoch_benchmarks)["private or held out"]
     return (
         Family("AA Intelligence Index (public composite)", "backward lag of the newest index version; the four trend "
-               "models stacked", "aa", {"benchmarks": ["intelligence_index_2026_10_10"], "model": "stacked"}),
+               "models stacked", "aa", {"benchmarks": ["intelligence_index_2026_10_10"], "model": STACKED}),
         Family("AA component benchmarks, pooled", f"backward lags of {len(components)} distinct AA evaluations; linear "
                "trends, partially pooled (the population)", "aa",
                {"benchmarks": components, "pooling": "partial", "model": "linear"}, "population"),
@@ -47,10 +48,10 @@ def families(aa, epoch_benchmarks: pd.DataFrame) -> tuple[Family, ...]:
                {"benchmarks": private or ["epoch_frontiermath"], "pooling": "partial", "model": "linear",
                 "observations": "monthly"}, "population"),
         Family("Epoch Capabilities Index (ECI)", "backward lag on Epoch's IRT index of many benchmarks; the four trend "
-               "models stacked", "epoch", {"benchmarks": ["epoch_eci"], "model": "stacked"}),
+               "models stacked", "epoch", {"benchmarks": ["epoch_eci"], "model": STACKED}),
         Family("Training compute (Epoch)", "backward lag in log10 training FLOP of notable models: inputs, not "
                "capability; the four trend models stacked", "epoch",
-               {"benchmarks": ["epoch_training_compute"], "model": "stacked"}),
+               {"benchmarks": ["epoch_training_compute"], "model": STACKED}),
     )
 
 
@@ -62,9 +63,9 @@ def yardstick_table(data: dict, settings) -> pd.DataFrame:
     rows = []
     for fam in families(data["aa"], data["epoch"].benchmarks):
         ds = data[fam.source]
-        st = settings.model_copy(update={"source": fam.source, "pooling": "none", **fam.update})
+        fit_settings = settings.model_copy(update={"source": fam.source, "pooling": "none", **fam.update})
         try:
-            result = run_analysis(ds, st)
+            result = run_analysis(ds, fit_settings)
         except DataError as exc:
             rows.append({"family": fam.name, "definition": fam.definition, "note": str(exc)[:200]})
             continue
@@ -77,6 +78,6 @@ def yardstick_table(data: dict, settings) -> pd.DataFrame:
                      "lag_now_lo90": float(lo), "lag_now_hi90": float(hi), "slope_median": float(row["slope_median"]),
                      "p_slope_negative": float(row["p_slope_negative"]),
                      "p_cross_by_2027_12_31": float(row["p_cross_by_2027_12_31"]), "p_never": float(row["p_never"]),
-                     "reference_date": row["reference_date"], "n_benchmarks": len(st.benchmarks),
+                     "reference_date": row["reference_date"], "n_benchmarks": len(fit_settings.benchmarks),
                      "verdict": row["verdict"], "note": ""})
     return pd.DataFrame(rows)

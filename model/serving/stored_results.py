@@ -22,24 +22,20 @@ from model.core.files import write_atomic
 from model.core.paths import cache_dir
 
 MAX_FILES = 200
-_PACKAGES = ("numpy", "scipy", "pandas", "pymc", "pytensor", "nutpie", "arviz", "arviz-stats", "xarray")
 
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of every source file of the ``model`` package and the numerical packages' versions."""
-    from importlib.metadata import PackageNotFoundError, version
+    from model.core.versions import package_versions
 
     h = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]  # the model package
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
-    for name in _PACKAGES:
-        try:
-            h.update(f"{name}={version(name)}".encode())
-        except PackageNotFoundError:
-            h.update(name.encode())
+    for name, version in package_versions().items():
+        h.update(f"{name}={version}".encode())
     return h.hexdigest()[:16]
 
 

@@ -1,9 +1,9 @@
-"""The first views, fitted ahead of the first visitor (``python -m model.presentation.warmup``: the server starts it once, as a
+"""The first views, fitted ahead of the first visitor (``python -m model.serving.warmup``: the server starts it once, as a
 low-priority process).
 
 Per-benchmark fits use the compile-free engine (:mod:`model.bayes.importance`); the one default view that still needs
 NUTS, and so a compile, is the Pooled page's partial-pooling fit. The warm-up fits Trend fit's and Pooled's default
-views through the disk store (:mod:`model.presentation.stored_results`): after the first server start on a machine, a new server
+views through the disk store (:mod:`model.serving.stored_results`): after the first server start on a machine, a new server
 (or session) reads them back instead of fitting.
 """
 
@@ -37,7 +37,7 @@ def warm_common_models() -> list[str]:
     """Fit (or read back) the default views on the embedded AA data, storing them; returns their cache keys.
     Never raises: the warm-up is best effort, the real fit reports real errors."""
     from model.data.embedded import load_embedded
-    from model.presentation.stored_results import run_analysis_stored
+    from model.serving.stored_results import run_analysis_stored
 
     done = []
     try:

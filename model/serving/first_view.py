@@ -2,7 +2,7 @@
 and the Pooled page's default fit (the population across the distinct evaluations).
 
 Fitting four models with leave-future-out stacking takes seconds warm and half a minute on a fresh server, too long
-for the first ten seconds of a visit. ``python -m model.presentation.first_view`` fits it once and writes
+for the first ten seconds of a visit. ``python -m model.serving.first_view`` fits it once and writes
 ``data/first_view.json`` (atomically) with the settings, the data hash and the summary rows; the Answer page shows it
 when the data and the settings are still the ones it was computed from, and fits live otherwise. A test keeps the
 shipped file in step with the embedded data (same hash, same default settings).
@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.analysis import FitSettings, run_analysis
+from model.analysis import STACKED, FitSettings, run_analysis
 from model.core.files import write_atomic
 from model.core.paths import DATA_DIR
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.presentation.readings import stacked_members_table
-from model.presentation.warmup import default_pooled_settings
+from model.serving.warmup import default_pooled_settings
 
 FIRST_VIEW_FILE = DATA_DIR / "first_view.json"
 
@@ -33,7 +33,7 @@ def first_view_settings() -> FitSettings:
     declared window (:data:`model.robustness.windows.ANSWER_START`)."""
     from model.robustness.windows import ANSWER_START
 
-    return FitSettings(model="stacked", start=ANSWER_START)
+    return FitSettings(model=STACKED, start=ANSWER_START)
 
 
 def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
@@ -52,7 +52,7 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
     yardsticks = yardstick_table({"aa": ds, "epoch": load_embedded("epoch")}, settings)
     return {"settings": json.loads(settings.to_json()), "data_hash": ds.content_hash,
             "computed": dt.date.today().isoformat(),
-            "stacked": json.loads(result.summary.iloc[0].to_json(date_format="iso")),
+            STACKED: json.loads(result.summary.iloc[0].to_json(date_format="iso")),
             "linear": json.loads(linear.summary.iloc[0].to_json(date_format="iso")),
             "members": stacked_members_table(fit).to_dict(orient="records"),
             "pooled_settings": json.loads(pooled_settings.to_json()),

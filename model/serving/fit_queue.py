@@ -12,7 +12,7 @@ own interpreters, at lower priority), one queue feeds them, and each session see
 * **Warm workers.** A worker process lives as long as the server: its compiled models and loaded data stay warm.
   The embedded data is loaded in the worker by name; an upload is sent with the job.
 
-No Streamlit here: the pages poll :meth:`FitQueue.status` and show it (``pages/common.run_fit``).
+No Streamlit here: the pages poll :meth:`FitQueue.status` and show it (``ui.fits.run_fit``).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _run_job(data, settings_json: str, persist: bool):
     data set sent whole."""
     from model.analysis import FitSettings
     from model.data.embedded import load_embedded
-    from model.presentation.stored_results import run_analysis_stored
+    from model.serving.stored_results import run_analysis_stored
 
     if isinstance(data, tuple):  # ("embedded", source, include_estimated, corrections)
         if data not in _EMBEDDED:

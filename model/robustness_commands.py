@@ -1,0 +1,142 @@
+"""The robustness commands: ``backtest``, ``multiverse``, ``compare``, ``classes`` and ``anchors``."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+
+from model.bayes.crossing import fmt_prob
+from model.commands import emit, input_paths, settings_from_args
+from model.core.errors import DataError
+from model.data.dataset import Dataset
+from model.data.embedded import load_embedded
+from model.lags.definitions import DEFINITIONS
+
+
+def run_multiverse(args) -> int:
+    """``multiverse``: fit every specification, print the headline and the choice importance."""
+    from model.robustness.multiverse import choice_importance, enumerate_specs, headline, run_specs
+
+    names = [b.strip() for b in args.benchmark.split(",") if b.strip()]
+    known = set(load_embedded("aa").benchmarks["benchmark"])
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise DataError("Unknown benchmark(s): " + ", ".join(unknown))
+    models = tuple(m.strip() for m in args.models.split(",") if m.strip())
+    definitions = tuple(d.strip() for d in args.definitions.split(",") if d.strip())
+    unknown = sorted(set(definitions) - set(DEFINITIONS))
+    if unknown:
+        raise DataError("Unknown lag definition(s): " + ", ".join(unknown))
+    from model.lags.groups import PRESETS
+
+    groups = tuple(g.strip() for g in args.groups_choices.split(",") if g.strip())
+    unknown = sorted(set(groups) - set(PRESETS))
+    if unknown:
+        raise DataError("Unknown group preset(s): " + ", ".join(unknown) + "; use " + ", ".join(PRESETS))
+    specs = enumerate_specs(names, pooled=not args.no_pooled, models=models, lag_definitions=definitions, groups=groups,
+                            max_specs=args.max_specs, seed=args.seed)
+    print(f"{len(specs)} specifications", file=sys.stderr)
+    table = run_specs(specs, workers=args.workers, scheduler=args.scheduler, draws=args.draws)
+    h = headline(table)
+    print(f"fitted {h['fitted']} of {h['specs']}; share with P(zero gap by 2026-12-31) > 0.5: {h['share_p2026_over_half']:.0%}; "
+          f"by 2027-12-31: {h['share_p2027_over_half']:.0%}; median P(never): {fmt_prob(h['median_p_never'])}")
+    print(choice_importance(table).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.out:
+        emit(table, args.out)
+    return 0
+
+
+def run_anchors(args) -> int:
+    """``anchors``: each published figure with its citation, beside the project's number on the same definition."""
+    from model.robustness.anchors import anchors_table
+
+    table = anchors_table()
+    if args.out:
+        emit(table, args.out)
+        return 0
+    for _, r in table.iterrows():
+        print(f"{r['their_figure']}\n  source: {r['citation']} ({r['address']})\n  definition: {r['definition']}\n"
+              f"  this project, as of their data: {r['project_as_of_their_data']}\n  this project, now: "
+              f"{r['project_now']}\n  reading: {r['reading']}\n")
+    return 0
+
+
+def run_backtest(args, ds: Dataset) -> int:
+    """``backtest``: forecasts from past cutoffs scored against what happened; prints calibration."""
+    from model.bayes.sampling import SamplerSettings
+    from model.robustness.backtest import (
+        METHODS_ALL,
+        backtest_benchmark,
+        backtest_mean,
+        backtest_vintages,
+        calibration_table,
+    )
+
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    unknown = sorted(set(methods) - set(METHODS_ALL))
+    if unknown:
+        raise DataError("Unknown method(s): " + ", ".join(unknown))
+    cutoffs = [pd.Timestamp(c) for c in args.cutoffs.split(",")] if args.cutoffs else None
+    kw = dict(methods=methods, start=args.start, benchmarks=ds.benchmarks, open_definition=args.open_definition, cutoffs=cutoffs,
+              sampler=SamplerSettings(draws=args.draws, tune=args.draws, chains=2, seed=args.seed), seed=args.seed)
+    parts = []
+    names = [n.strip() for n in args.benchmark.split(",") if n.strip()]
+    if getattr(args, "vintages", False):
+        kw.pop("cutoffs")
+        for name in names:
+            for hindsight in (False, True):
+                parts.append(backtest_vintages(ds.scores, name, hindsight=hindsight, **kw))
+        results = pd.concat(parts, ignore_index=True)
+        table = results.groupby(["benchmark", "method"]).agg(
+            n=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index()
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        if args.out:
+            emit(results, args.out, inputs=input_paths(args))
+        return 0
+    for name in names:
+        if name == "mean":
+            parts.append(backtest_mean(ds.scores, list(ds.benchmarks["benchmark"]), **kw))
+        else:
+            parts.append(backtest_benchmark(ds.scores, name, **kw))
+    results = pd.concat(parts, ignore_index=True)
+    print(calibration_table(results).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.out:
+        emit(results, args.out, inputs=input_paths(args))
+    return 0
+
+
+def run_compare(args, ds: Dataset) -> int:
+    """``compare``: PSIS-LOO and leave-future-out for every model of one benchmark."""
+    from model.analysis import observations_for
+    from model.robustness.comparison import compare_models
+
+    fit_settings = settings_from_args(args)
+    if len(fit_settings.benchmarks) != 1 or fit_settings.benchmarks == ["all"]:
+        raise DataError("compare: name one benchmark (--benchmark ID); it compares the models of one series.")
+    if fit_settings.model != "linear":
+        raise DataError("compare: --model is not used (compare fits every model); leave it out.")
+    obs = observations_for(ds, fit_settings)
+    table = compare_models(obs, likelihood=fit_settings.likelihood, priors=fit_settings.priors,
+                           sampler=fit_settings.sampler(), with_lfo=not args.no_lfo)
+    if not args.out:
+        print(table.to_string(index=False))
+        return 0
+    emit(table, args.out, inputs=input_paths(args))
+    return 0
+
+
+def run_classes(args, ds: Dataset) -> int:
+    """``classes``: a partially pooled fit per test-set class (public; private or held out) and the ratio of their lag
+    now (the classes come from data/benchmark_classes.csv; --benchmark is ignored)."""
+    from model.robustness.test_sets import compare_classes
+
+    comparison = compare_classes(ds, settings_from_args(args))
+    for note in comparison.notes:
+        print(note, file=sys.stderr)
+    print(comparison.sentence())
+    if not args.out:
+        print(comparison.table.to_string(index=False))
+        return 0
+    emit(comparison.table, args.out, inputs=input_paths(args))
+    return 0
