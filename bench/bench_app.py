@@ -60,7 +60,7 @@ def pooled_latency() -> list[float]:
 
 
 def cold_start() -> float | None:
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS, served_app
 
     if not Path(CHROMIUM).exists():
         return None

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app  # noqa: E402
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, served_app  # noqa: E402
 
 #: Each new session: the answer page, Frontiers, Lag overview and Trend fit (each until its answer shows), then a prior
 #: change on Trend fit (one keyboard step of the slope prior mean) until the refitted answer shows.

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_load import cpu_seconds, machine_busy_seconds, peak_rss_mb, print_load  # noqa: E402
-from tests.browser import served_app  # noqa: E402
+from tests.chromium import served_app  # noqa: E402
 
 #: (url path of the page, text its answer carries), as in bench_load.py.
 STEPS = [("", "by the end of 2027"), ("frontiers", "Show the lag at"), ("lag_overview", "Every benchmark"),

@@ -166,7 +166,7 @@ def bench_fresh_server(tmp: Path) -> None:
 def _first_visits(label: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS, served_app
 
     print(f"  {label}")
     # (path, [(marker, label, target)]): Pooled shows the answer shipped for its default settings first ("Population:"

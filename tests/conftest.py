@@ -31,7 +31,7 @@ def fast_fits(monkeypatch):
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright (the browser tests; skipped, with the reason, where it is missing)."""
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}; .ci/run installs Debian's chromium")

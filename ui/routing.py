@@ -19,7 +19,7 @@ def route_deep_links_through_entry_point(*, entry_point: bool = False) -> None:
     pages/trend_fit.py directly, with no layout and no navigation. This switches that routing off and
     reruns, so the entry point serves the page, inside its guard (:func:`guard_page`). The entry point calls it
     first, and every page calls it before anything else, because on that first deep link the entry point has not
-    run. ``tests/test_browser.py`` opens a deep link on a fresh server to prove it."""
+    run. ``tests/browser/test_browser.py`` opens a deep link on a fresh server to prove it."""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:

@@ -8,7 +8,7 @@ import pytest
 from model.data import catalog
 from model.lags.engine import frontier_lag
 from model.lags.uncertainty import bootstrap_lags, lag_intervals, score_standard_errors
-from tests.test_lags import frame
+from tests.lags.test_lags import frame
 
 
 @pytest.mark.parametrize("source", ["aa", "epoch"])

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from model.data.csv_upload import load_user_csv
 from model.presentation.text import plain
 from tests.conftest import ROOT
-from tests.test_pages_fast import ALL_PAGES
+from tests.ui.test_pages_fast import ALL_PAGES
 from ui.state import Key
 
 PIXEL = "![x](http://127.0.0.1:9/pixel.png)"

@@ -75,7 +75,7 @@ def test_pages_survive_bad_links(fast_fits, params, named):
     assert not at.exception, [e.value for e in at.exception]
     if named:
         assert any(named.replace("_", "\\_") in w.value for w in at.warning), [w.value for w in at.warning]
-    for page in ("pages/trend_fit.py", "pages/compare.py"):  # every page: tests/test_page_guard.py
+    for page in ("pages/trend_fit.py", "pages/compare.py"):  # every page: tests/ui/test_page_guard.py
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
         FitSettings.model_validate(at.session_state[Key.FIT_FORM])  # nothing invalid stayed in the session

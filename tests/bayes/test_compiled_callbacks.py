@@ -1,7 +1,7 @@
 
 """The disk cache of nutpie's callbacks (model.bayes.compiled_callbacks) fails safe: a damaged file is a cache miss
 (the callback is compiled afresh), an unsupported nutpie version uses plain nutpie. The cross-process reuse and the
-draws' identity with plain nutpie are checked in tests/test_compile_files.py (separate processes)."""
+draws' identity with plain nutpie are checked in tests/bayes/test_compile_files.py (separate processes)."""
 
 import pickle
 from types import SimpleNamespace

@@ -9,7 +9,7 @@ from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest  # noqa: I001
 
 from tests.conftest import ROOT
-from tests.test_pages_fast import ALL_PAGES
+from tests.ui.test_pages_fast import ALL_PAGES
 
 
 def test_an_unexpected_error_is_a_short_message_with_a_reference(monkeypatch, caplog):

@@ -12,7 +12,7 @@ import pytest
 from model.analysis import FitSettings, run_analysis
 from model.data.csv_upload import load_user_csv
 from model.presentation.readings import readings
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, served_app
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, served_app
 
 N_SESSIONS = 10
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

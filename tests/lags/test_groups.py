@@ -7,7 +7,7 @@ import pytest
 from model.core.errors import DataError
 from model.lags.engine import event_lags, frontier_lag
 from model.lags.groups import PRESETS, filter_mask, group_labels, parse_filter, resolve_preset
-from tests.test_lags import frame, months
+from tests.lags.test_lags import frame, months
 
 # US: A 50 (2024-01), B 70 (2024-07); CN: X 60 (2024-03), Y 80 (2024-06), Z 75 (2024-10, open)
 ROWS = [("A", "2024-01-01", False, 50), ("B", "2024-07-01", False, 70), ("X", "2024-03-01", False, 60),

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser import served_app, wait_rendered
+from tests.chromium import served_app, wait_rendered
 
 pytestmark = pytest.mark.browser
 SLIDER = "Slope prior mean (months of lag per year)"

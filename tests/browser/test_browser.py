@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ROOT, served_app, wait_rendered
+from tests.chromium import ROOT, served_app, wait_rendered
 
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts" / "screenshots"))
 PAGES = [("The answer", "When could the gap reach zero?", "answer"),

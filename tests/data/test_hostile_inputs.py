@@ -115,7 +115,7 @@ BUDGET_CASES = ["csv_2_5_million_columns_24mb", "csv_10000_benchmark_columns", "
 PROBE = """
 import sys, time
 sys.path.insert(0, {root!r})
-from tests.test_hostile_inputs import CASES
+from tests.data.test_hostile_inputs import CASES
 from model.core.errors import DataError
 loader, build, _ = CASES[{case!r}]
 data = build()

@@ -13,7 +13,7 @@ from model.lags.definitions import (
     not_significantly_behind_lags,
     threshold_lags,
 )
-from tests.test_lags import frame, months
+from tests.lags.test_lags import frame, months
 
 # closed: A 50 (2024-01), B 70 (2024-07), C 85 (2025-03); open: Y 40 (2024-03), X 60 (2024-10), Z 80 (2024-12)
 BASE = [("A", "2024-01-01", False, 50), ("B", "2024-07-01", False, 70), ("Y", "2024-03-01", True, 40),

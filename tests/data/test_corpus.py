@@ -10,7 +10,7 @@ from model.core.limits import MAX_UPLOAD_BYTES
 from model.data.csv_upload import load_user_csv
 from model.outputs.exports import safe_csv
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 # file -> ("error", exact message) or ("ok", n valid rows, [lines expected in the report])
 EXPECTED = {
