@@ -16,9 +16,10 @@ from model.robustness.backtest import (
     backtest_vintages,
     calibration_table,
 )
+from model.serving.first_view import ANSWER_BACKTEST_METHODS, load_answer_robustness
 from ui.data import current_dataset, titles
 from ui.routing import route_deep_links_through_entry_point
-from ui.state import Key, settings
+from ui.state import DEFAULT_SETTINGS, Key, settings
 from ui.widgets import footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
@@ -39,11 +40,11 @@ ds = current_dataset()
 s = settings()
 names = list(ds.benchmarks["benchmark"])
 c1, c2 = st.columns([2, 1])
+headline = DEFAULT_SETTINGS["benchmark"]  # the answer's own benchmark and models by default ("How sure?")
 target = c1.selectbox("Series", ["mean of every benchmark", *names],
-                      index=(["mean of every benchmark", *names].index("intelligence_index_2026_06_15")
-                             if "intelligence_index_2026_06_15" in names else 0),
+                      index=(["mean of every benchmark", *names].index(headline) if headline in names else 0),
                       format_func=lambda b: titles(ds).get(b, b))
-methods = c2.multiselect("Methods", list(METHODS_ALL), default=["ols", "linear", "linear_ar1"])
+methods = c2.multiselect("Methods", list(METHODS_ALL), default=list(ANSWER_BACKTEST_METHODS))
 key = Key.scoped("backtest", target, ",".join(methods), backtest_fit_settings(s).cache_key(), ds.content_hash)
 if st.button("Run the backtest", type="primary", disabled=not methods):
     with st.status("Refitting at every cutoff…") as status:
@@ -55,6 +56,10 @@ if st.button("Run the backtest", type="primary", disabled=not methods):
         except DataError as exc:
             st.error(plain(exc))
 results = st.session_state.get(key)
+if results is None and target == headline and (results := load_answer_robustness(ds, "backtest")) is not None:
+    st.caption(plain(f"Precomputed with the answer: {titles(ds).get(headline, headline)}, the answer's window and "
+                     f"settings, methods {', '.join(sorted(results['method'].unique()))} (300 draws a fit). Run the "
+                     "backtest to refit with your settings and methods."))
 if results is None:
     st.info("Run the backtest to see the calibration plot and the table.")
 else:

@@ -16,9 +16,10 @@ from model.robustness.multiverse import (
     read_multiverse_table,
     run_specs,
 )
+from model.serving.first_view import load_answer_robustness
 from ui.data import current_dataset, titles
 from ui.routing import route_deep_links_through_entry_point
-from ui.state import Key
+from ui.state import DEFAULT_SETTINGS, Key
 from ui.widgets import footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
@@ -32,9 +33,10 @@ ds = current_dataset()
 names = list(ds.benchmarks["benchmark"]) if ds.benchmarks["source"].eq("aa").any() else []
 c1, c2 = st.columns([2, 1])
 with c1:
-    chosen = st.multiselect("Benchmarks", names, default=[b for b in ("intelligence_index", "intelligence_index_2026_06_15")
-                                                          if b in names], format_func=lambda b: titles(ds).get(b, b))
-    models = st.multiselect("Models", list(MODELS), default=["linear", "linear_ar1"])
+    # the answer's own benchmark and models by default: "How sure?" on the answer page leads here
+    chosen = st.multiselect("Benchmarks", names, default=[b for b in (DEFAULT_SETTINGS["benchmark"],) if b in names],
+                            format_func=lambda b: titles(ds).get(b, b))
+    models = st.multiselect("Models", list(MODELS), default=list(MODELS))
 with c2:
     pooled = st.checkbox("Include the pooled AA set (slow: one hierarchical fit per spec)", value=False)
     n_max = st.slider("Specifications to run here (a fixed-seed sample)", 10, 200, 40, 10)
@@ -59,6 +61,11 @@ elif st.button("Run the sample", type="primary", disabled=not (chosen or pooled)
     st.session_state[Key.MULTIVERSE] = run_specs(specs, workers=1, draws=300, progress=report)
 
 table = st.session_state.get(Key.MULTIVERSE)
+if table is None and (table := load_answer_robustness(ds, "multiverse")) is not None:
+    st.caption(plain(f"Precomputed with the answer: {len(table)} specifications of "
+                     f"{titles(ds).get(DEFAULT_SETTINGS['benchmark'], DEFAULT_SETTINGS['benchmark'])} (every window "
+                     "start, observation kind, model, open definition and estimated-values choice; a fixed-seed sample). "
+                     "Run your own sample above to replace it."))
 if table is None:
     st.info("Run a sample or load a CLI result to see the specification curve.")
     st.stop()

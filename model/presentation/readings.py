@@ -27,7 +27,7 @@ def priors_in_words(priors) -> str:
 
 
 #: Below these a crossing date is not printed: a trend from fewer lags, or over a shorter span, dates nothing.
-MIN_TREND_LAGS, MIN_TREND_MONTHS = 8, 12
+MIN_TREND_LAGS, MIN_TREND_MONTHS = 6, 12  # 6: as the pooled answer and leave-future-out ask
 #: A crossing quantile whose Monte Carlo error exceeds this many months is "too uncertain to date"; past the last year,
 #: "after 2100".
 MAX_DATE_MCSE_MONTHS, LAST_DATED_YEAR = 12.0, 2100

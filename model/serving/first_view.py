@@ -50,6 +50,7 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
     from model.robustness.yardsticks import yardstick_table
 
     yardsticks = yardstick_table({"aa": ds, "epoch": load_embedded("epoch")}, settings)
+    multiverse, backtest = answer_robustness(ds, settings)
     return {"settings": json.loads(settings.to_json()), "data_hash": ds.content_hash,
             "computed": dt.date.today().isoformat(),
             STACKED: json.loads(result.summary.iloc[0].to_json(date_format="iso")),
@@ -58,7 +59,37 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
             "pooled_settings": json.loads(pooled_settings.to_json()),
             "pooled": json.loads(pooled.to_json(date_format="iso")),
             "sensitivity": json.loads(sensitivity.to_json(orient="records", date_format="iso")),
-            "yardsticks": json.loads(yardsticks.to_json(orient="records", date_format="iso"))}
+            "yardsticks": json.loads(yardsticks.to_json(orient="records", date_format="iso")),
+            "multiverse": json.loads(multiverse.to_json(orient="records", date_format="iso")),
+            "backtest": json.loads(backtest.to_json(orient="records", date_format="iso"))}
+
+
+#: "How sure?" for the answer itself: the multiverse sample and the backtest methods precomputed with it.
+ANSWER_MULTIVERSE_SPECS = 48
+ANSWER_BACKTEST_METHODS = ("ols", "linear", "changepoint", STACKED)
+
+
+def answer_robustness(ds: Dataset, settings: FitSettings):
+    """The answer's own robustness checks: a fixed-seed sample of the multiverse of its benchmark (every window start,
+    observation kind, model, open definition and estimated-values choice) and the backtest of its benchmark with the
+    least-squares line, the line, the break and the stacked answer (300 draws a fit)."""
+    from model.robustness.backtest import backtest_benchmark
+    from model.robustness.multiverse import enumerate_specs, run_specs
+
+    bench = settings.benchmarks[0]
+    specs = enumerate_specs([bench], pooled=False, max_specs=ANSWER_MULTIVERSE_SPECS, seed=0)
+    multiverse = run_specs(specs, workers=1, draws=300, progress=None)
+    backtest = backtest_benchmark(ds.scores, bench, benchmarks=ds.benchmarks, methods=ANSWER_BACKTEST_METHODS,
+                                  settings=settings.model_copy(update={"draws": 300, "tune": 300, "chains": 2}))
+    return multiverse, backtest
+
+
+def load_answer_robustness(ds: Dataset, kind: str, path: Path = FIRST_VIEW_FILE) -> pd.DataFrame | None:
+    """The precomputed multiverse or backtest (``kind``) of the answer, when computed from this data; else None."""
+    record = _record_for(ds, path)
+    if record is None or not record.get(kind):
+        return None
+    return pd.DataFrame(record[kind])
 
 
 def _record_for(ds: Dataset, path: Path) -> dict | None:

@@ -3,6 +3,7 @@ correct result: the crossing sentence each browser shows equals the same fit run
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,8 @@ async def one_session(browser, url: str, i: int, tmp: Path) -> tuple[str, str]:
     leaked = [j for j in range(N_SESSIONS) if j != i and f"session_{j}_bench" in body]
     assert not leaked, (i, leaked)
     await page.locator("[data-testid='stSidebar']").get_by_role("link", name="Trend fit", exact=True).click()
-    sentence = page.locator("strong", has_text="probability it never closes").first
+    # the crossing sentence, whichever it is (a date interval, or "No crossing date: too few observations …")
+    sentence = page.locator("strong").filter(has_text=re.compile("probability it never closes|No crossing date")).first
     await sentence.wait_for(timeout=PATIENCE_MS)
     text = await sentence.inner_text()
     body = await page.inner_text("body")

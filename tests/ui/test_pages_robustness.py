@@ -71,3 +71,17 @@ def test_report_html_is_self_contained_and_escaped():
                                  Section("Two", ["plain"])])
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count("<h2>") == 2 and "plotly" in html.lower() and len(html) > 1_000_000  # plotly.js inline: works offline
+
+
+def test_how_sure_opens_on_the_answers_own_benchmark_with_precomputed_results():
+    """The answer page's "How sure?" links lead to Multiverse and Backtest on the answer's benchmark and models, with
+    the results precomputed with the answer shown before any run."""
+    at = app_at("pages/multiverse.py")
+    assert at.multiselect[0].value == ["intelligence_index_2026_10_10"]
+    assert set(at.multiselect[1].value) == {"constant", "linear", "linear_ar1", "changepoint"}
+    assert any("Precomputed with the answer" in c.value for c in at.caption)
+    assert {m.label: m.value for m in at.metric}["Specifications fitted"].endswith("of 48")
+    at = app_at("pages/backtest.py")
+    assert at.selectbox[0].value == "intelligence_index_2026_10_10" and "stacked" in at.multiselect[0].value
+    assert any("Precomputed with the answer" in c.value for c in at.caption)
+    assert any(m.value.startswith("**Best calibrated:") for m in at.markdown)
