@@ -52,12 +52,13 @@ def run_lags(args, ds: Dataset) -> int:
 
 def refuse_unused_lag_flags(args) -> None:
     """Every ``lags`` flag changes the output or is refused here, in one line naming it and why."""
+    grid_only = "it gives one row per observation, not the backward grid"
     if args.definition != "backward":
-        for flag, given in (("--grid", args.grid is not None), ("--intervals", args.intervals), ("--events", args.events),
-                            ("--ols-from", bool(args.ols_from))):
+        for flag, given, why in (("--grid", args.grid is not None, grid_only), ("--intervals", args.intervals, grid_only),
+                                 ("--events", args.events, grid_only), ("--ols-from", bool(args.ols_from), grid_only),
+                                 ("--tolerance", args.tolerance != 0, "a tolerance is part of the backward rule only")):
             if given:
-                raise DataError(f"{flag} does not apply to --definition {args.definition}: it gives one row per "
-                                "observation, not the backward grid; leave it out.")
+                raise DataError(f"{flag} does not apply to --definition {args.definition}: {why}; leave it out.")
     elif args.events:
         for flag, given in (("--grid", args.grid is not None), ("--intervals", args.intervals)):
             if given:

@@ -149,7 +149,8 @@ def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, sett
         for method in methods:
             if method == "ols":
                 draws, cross_years = _ols_predictive(obs, x_future, rng)
-                cross_median = None if not np.isfinite(cross_years) else date_after(c, cross_years)
+                # a line so flat that it closes after 2200 (or never) has no date to report (and none a calendar holds)
+                cross_median = None if not np.isfinite(cross_years) or cross_years > 175 else date_after(c, cross_years)
             else:
                 try:
                     fit = fit_observations(obs, settings.model_copy(update={"model": method}))
