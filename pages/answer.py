@@ -42,8 +42,9 @@ evaluations = distinct_benchmarks(ds.benchmarks) or list(ds.benchmarks["benchmar
 
 # 1. The lag now, measured (no model): on the headline index, and across the distinct evaluations (each counted once).
 try:
-    now = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, open_definition=s.open_definition,
-                       groups=current_groups(ds)).iloc[-1]
+    index_lags = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, open_definition=s.open_definition,
+                              groups=current_groups(ds))  # monthly: the lag now, and the June 2026 line's since
+    now = index_lags.iloc[-1]
     long = monthly_lags(ds, evaluations)
 except DataError as exc:
     st.error(f"{plain(exc)} Choose other data or groups on the Data and Frontiers pages.")
@@ -117,9 +118,7 @@ else:
 
 # 4. The forecast this question started from, against what happened.
 if bench == headline:
-    monthly_index = frontier_lag(ds.scores, bench, benchmarks=ds.benchmarks, open_definition=s.open_definition,
-                                 groups=current_groups(ds))
-    st.markdown("**The June 2026 line.** " + plain(june_line_sentence(monthly_index, names.get(bench, bench))))
+    st.markdown("**The June 2026 line.** " + plain(june_line_sentence(index_lags, names.get(bench, bench))))
 
 # 5. The yardstick as a finding: the same question on each family of measures, precomputed with the answer.
 if stored is not None and stored.get("yardsticks"):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.core.timeaxis import date_after, years_between
+from model.core.timeaxis import FAR_FUTURE, crossing_date, years_between
 
 HORIZON_END = pd.Timestamp("2035-12-31")
 
@@ -67,17 +67,6 @@ class CrossingSummary:
                 f"{fmt_prob(self.p_never)} probability it never closes on the current trend.")
 
 
-#: Crossing quantiles later than this are reported as this date ("2200 or later"): the ratio
-#: -alpha/beta can put them centuries out, past what a date type can hold.
-FAR_FUTURE = pd.Timestamp("2200-01-01")
-
-
-def _date(reference: pd.Timestamp, years: float) -> pd.Timestamp | None:
-    if not np.isfinite(years):
-        return None
-    if years > years_between([FAR_FUTURE], reference)[0]:
-        return FAR_FUTURE
-    return date_after(reference, years).normalize()
 
 
 def fmt_month(ts: pd.Timestamp | None) -> str:
@@ -114,7 +103,7 @@ def summarise_crossing(x_star: np.ndarray, reference: pd.Timestamp, *, by=("2026
     if len(finite) == 0:
         return CrossingSummary(reference, None, None, None, None, None, p_never, p_by, len(x_star), p_already)
     q = np.quantile(finite, [0.5, 0.25, 0.75, 0.05, 0.95])
-    return CrossingSummary(reference, *(_date(reference, v) for v in q), p_never, p_by, len(x_star), p_already)
+    return CrossingSummary(reference, *(crossing_date(reference, v) for v in q), p_never, p_by, len(x_star), p_already)
 
 
 #: Probabilities (among the draws that close later) of the reported crossing quantiles, by column suffix.

@@ -33,6 +33,21 @@ def date_after(reference, years: np.ndarray | float):
     return pd.Timestamp(reference) + pd.to_timedelta(np.asarray(years) * DAYS_PER_YEAR, unit="D")
 
 
+#: Crossing dates later than this are reported as this date ("2200 or later"): the ratio -alpha/beta of a nearly flat
+#: line can put them centuries out, past what a date type can hold.
+FAR_FUTURE = pd.Timestamp("2200-01-01")
+
+
+def crossing_date(reference, years: float) -> pd.Timestamp | None:
+    """The day ``years`` after ``reference`` at which a trend reaches zero: None for never (not finite), and
+    :data:`FAR_FUTURE` for anything later than it."""
+    if not np.isfinite(years):
+        return None
+    if years > years_between([FAR_FUTURE], reference)[0]:
+        return FAR_FUTURE
+    return date_after(reference, years).normalize()
+
+
 def monthly_grid(start, end) -> pd.DatetimeIndex:
     """First days of the months from ``start``'s month to ``end``."""
     return pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(end), freq="MS")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from model.core.errors import DataError
-from model.core.timeaxis import date_after, years_since
+from model.core.timeaxis import crossing_date, years_since
 
 
 @dataclass(frozen=True)
@@ -47,5 +47,5 @@ def ols_crossing(series: pd.DataFrame, start=None, *, value: str = "lag_months",
     b, a = np.polyfit(x, y, 1)
     crossing = None
     if b < 0:
-        crossing = date_after(ref, -a / b).normalize()
+        crossing = crossing_date(ref, -a / b)  # a nearly flat line: "2200 or later", never past a date type's range
     return OLSResult(float(b), float(a), ref, crossing, len(s), s[date].min(), s[date].max())

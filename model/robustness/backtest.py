@@ -30,7 +30,7 @@ from model.bayes.sampling import SamplerSettings
 from model.bayes.summaries import crossing_draws
 from model.bayes.trends import MODELS, STACKED
 from model.core.errors import DataError
-from model.core.timeaxis import date_after, years_between
+from model.core.timeaxis import crossing_date, years_between
 from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
 from model.lags.engine import frontier_lag
 from model.robustness.comparison import crps_samples
@@ -149,8 +149,7 @@ def _run(name: str, observe, realise, cross, cutoffs, *, methods, horizons, sett
         for method in methods:
             if method == "ols":
                 draws, cross_years = _ols_predictive(obs, x_future, rng)
-                # a line so flat that it closes after 2200 (or never) has no date to report (and none a calendar holds)
-                cross_median = None if not np.isfinite(cross_years) or cross_years > 175 else date_after(c, cross_years)
+                cross_median = crossing_date(c, cross_years)  # never: None; a nearly flat line: 2200 at the latest
             else:
                 try:
                     fit = fit_observations(obs, settings.model_copy(update={"model": method}))

@@ -78,7 +78,7 @@ def spread_sentence(table: pd.DataFrame) -> str:
     then across every start and model."""
     from model.bayes.crossing import fmt_prob
 
-    ok = table[table.get("note", "").fillna("") == ""] if "note" in table else table
+    ok = table[table["note"].fillna("") == ""] if "note" in table else table
     stacked = ok[ok["answer"].astype(bool)]
     if stacked.empty:
         return "No window start could be fitted."
