@@ -17,12 +17,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from model.bayes.model_choices import FIT_MODELS, MODEL_CHOICES, ModelChoice
 from model.bayes.observations import OBSERVATION_KINDS, benchmark_observations, mean_observations, pooled_observations
 from model.bayes.priors import PoolingPriors, TrendPriors
 from model.bayes.sampling import ENGINES, SamplerSettings
-from model.bayes.trends import LIKELIHOODS, MODELS, STACKED
+from model.bayes.trends import LIKELIHOODS, STACKED  # noqa: F401 (the fit path names the combination too)
 from model.core.errors import DataError
 from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
 from model.data.dataset import Dataset
@@ -38,24 +39,6 @@ POOLINGS = ("none", "partial", "complete")
 SHARED_FIELDS = ("source", "open_definition", "tolerance", "include_estimated", "lag_definition", "follower", "leader")
 
 
-@dataclass(frozen=True)
-class ModelChoice:
-    """What a fit's ``model`` setting means, as capabilities (nothing downstream tests the name)."""
-
-    members: tuple[str, ...]  # the trend models fitted
-    combines: bool  # several members mixed into one answer (model.bayes.stacking)
-    one_posterior: bool  # the draws are one model's posterior (a posterior file can hold them)
-    preview_model: str  # whose priors the prior preview draws (the members share the line's)
-    slow: bool  # fits for seconds (refits at every forecast origin): the worker pool runs it
-
-
-#: The design table: each trend model on its own, and the stacked combination of all four.
-MODEL_CHOICES: dict[str, ModelChoice] = {
-    **{m: ModelChoice((m,), combines=False, one_posterior=True, preview_model=m, slow=False) for m in MODELS},
-    STACKED: ModelChoice(MODELS, combines=True, one_posterior=False, preview_model="linear", slow=True),
-}
-#: Every model a fit may name: the trend models, and their stacked mixture.
-FIT_MODELS = tuple(MODEL_CHOICES)
 
 
 class FitSettings(BaseModel):
@@ -102,6 +85,14 @@ class FitSettings(BaseModel):
         if len(names) > MAX_BENCHMARKS_PER_FIT:
             raise ValueError(f"at most {MAX_BENCHMARKS_PER_FIT} benchmarks per fit")
         return names
+
+    @model_validator(mode="after")
+    def _design_fits_the_model(self) -> FitSettings:
+        """Partial pooling fits a line across benchmarks (or mixes its two structures): any other model would be
+        silently fitted as the line."""
+        if self.pooling == "partial" and self.model != "linear" and not self.choice.combines:
+            raise ValueError(f"partial pooling fits the linear trend (or the stacked mix of its structures), not {self.model}")
+        return self
 
     @property
     def choice(self) -> ModelChoice:

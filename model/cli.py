@@ -102,7 +102,8 @@ def _add_fit_parser(sub) -> None:
     _fit_args(p)
     p.add_argument("--pooling", choices=POOLINGS, default="none")
     p.add_argument("--correlated", action="store_true", help="partial pooling: correlated intercepts and slopes (LKJ)")
-    p.add_argument("--settings", help="a settings JSON (from the app's Downloads page); other fit options are then ignored")
+    p.add_argument("--settings", help="a settings JSON (from the app's Downloads page); it gives every fit option, so other "
+                                      "fit options are refused beside it")
     p.add_argument("--out", help="summary CSV, or .json (default: stdout CSV)")
     p.add_argument("--netcdf", help="write the full posterior(s) as NetCDF (one file per fit; suffixed when several)")
     p.add_argument(
@@ -228,6 +229,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def given_flags(parser: argparse.ArgumentParser, args) -> frozenset[str]:
+    """The flags of the chosen subcommand whose value differs from its default: what the user asked for (a command
+    refuses, in one line, any of them it cannot honour)."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
+    return frozenset(a.option_strings[0] for a in sub._actions
+                     if a.option_strings and a.dest != "help" and getattr(args, a.dest, a.default) != a.default)
+
+
 def run(args) -> int:
     """Run the command the arguments name (each subcommand set its own function)."""
     if not getattr(args, "prepare", True):
@@ -239,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     """The CLI entry point: exit 0, or 2 with one line on stderr."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.given = given_flags(parser, args)
     try:
         return run(args)
     except DataError as exc:

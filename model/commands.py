@@ -41,6 +41,51 @@ def emit(frame: pd.DataFrame, out: str | None, *, inputs=()) -> None:
         sys.stdout.write(text)
 
 
+def refuse(args, reasons: dict[str, str]) -> None:
+    """Refuse, in one line naming it, the first flag the user gave (``args.given``, set by the parser) that this command
+    cannot honour with the other options given: ``reasons`` maps a flag (or a flag prefix ending in ``-``) to why."""
+    for flag in sorted(getattr(args, "given", ())):
+        why = reasons.get(flag) or next((w for f, w in reasons.items() if f.endswith("-") and flag.startswith(f)), None)
+        if why:
+            raise DataError(f"{flag} {why}; leave it out.")
+
+
+#: The flags of each FitSettings field that a design can ignore (:data:`model.analysis.DESIGNS`).
+FIELD_FLAGS = {"priors": "--prior-", "pooling_priors": "--pool-", "correlated": "--correlated"}
+#: Why a design ignores a field's flags.
+IGNORED_BECAUSE = {"priors": "sets a one-series trend prior, and a partially pooled fit uses the --pool- hyperpriors",
+                   "pooling_priors": "sets a pooling hyperprior, which only --pooling partial uses",
+                   "correlated": "applies to --pooling partial only"}
+
+
+def refuse_unused_fit_flags(args, *, pooling: str | None = None) -> None:
+    """The fit options a fit with these arguments cannot use are refused in one line (before, they were ignored):
+    what the design ignores, what a lag definition other than backward or complete pooling leaves out, and every fit
+    option beside a settings or posterior file (the file carries its own)."""
+    from model.analysis import DESIGNS, STACKED
+
+    pooling = pooling or getattr(args, "pooling", "none")
+    reasons = {FIELD_FLAGS[f]: IGNORED_BECAUSE[f] for f in DESIGNS[pooling].ignores if f in FIELD_FLAGS}
+    if pooling == "partial":
+        reasons["--engine"] = "does not apply to a partially pooled fit (always NUTS)"
+        if args.model not in ("linear", STACKED):
+            reasons["--model"] = "must be linear or stacked with --pooling partial (the pooled trend is a line)"
+    if pooling == "complete":
+        reasons["--observations"] = "does not apply to --pooling complete (it fits the monthly mean across benchmarks)"
+        reasons["--exact-lags"] = "does not apply to --pooling complete (the mean series carries no score errors)"
+        reasons["--definition"] = "does not apply to --pooling complete (it averages the monthly backward lag)"
+    elif args.lag_definition != "backward":
+        reasons["--tolerance"] = "applies to the backward definition only"
+        reasons["--exact-lags"] = "applies to the backward definition only (other definitions add no score errors)"
+        reasons["--observations"] = "does not apply to a definition other than backward (one observation per record)"
+    for source in ("settings", "from_netcdf"):
+        if getattr(args, source, None):
+            flag = "--" + source.replace("_", "-")
+            keep = {"--file", "--out", flag} | ({"--netcdf"} if source == "settings" else set())
+            reasons = {f: f"is given by the {flag} file" for f in getattr(args, "given", ()) if f not in keep}
+    refuse(args, reasons)
+
+
 def input_paths(args) -> tuple:
     """The files a command reads, which its outputs must never overwrite."""
     return tuple(getattr(args, k, None) for k in ("file", "overrides", "settings"))
@@ -60,6 +105,8 @@ def prepare(args) -> Dataset:
 
 def run_data(args, ds: Dataset) -> int:
     """``data``: the tidy table, or the coverage table."""
+    refuse(args, {"--open-definition": "applies to --coverage only (the tidy table keeps every model's open flag)"}
+           if not args.coverage else {})
     if args.coverage:
         table = coverage_table(ds.scores, ds.benchmarks, args.open_definition)
         if not args.out:
@@ -113,9 +160,11 @@ def run_fit(args, ds: Dataset) -> int:
     from model.analysis import run_analysis
 
     if args.from_netcdf:
+        refuse_unused_fit_flags(args)
         results = _from_posterior_files(args, ds)
         summary = pd.concat([r.summary for r in results], ignore_index=True)
         return write_summary(summary, args)
+    refuse_unused_fit_flags(args)
     fit_settings = settings_from_args(args)
     if args.netcdf and not fit_settings.choice.one_posterior:
         raise DataError("--netcdf writes one model's posterior; a stacked fit has four (fit each with --model NAME).")

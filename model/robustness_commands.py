@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 
 from model.bayes.crossing import fmt_prob
-from model.commands import emit, input_paths, settings_from_args
+from model.commands import emit, input_paths, refuse, refuse_unused_fit_flags, settings_from_args
 from model.core.errors import DataError
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
@@ -18,6 +18,8 @@ def run_multiverse(args) -> int:
     """``multiverse``: fit every specification, print the headline and the choice importance."""
     from model.robustness.multiverse import choice_importance, enumerate_specs, headline, run_specs
 
+    refuse(args, {"--seed": "picks the subsample of --max-specs, and without it every specification is fitted"}
+           if args.max_specs is None else {})
     names = [b.strip() for b in args.benchmark.split(",") if b.strip()]
     known = set(load_embedded("aa").benchmarks["benchmark"])
     unknown = sorted(set(names) - known)
@@ -77,12 +79,17 @@ def run_backtest(args, ds: Dataset) -> int:
     unknown = sorted(set(methods) - set(METHODS_ALL))
     if unknown:
         raise DataError("Unknown method(s): " + ", ".join(unknown))
+    reasons = {"--cutoffs": "does not apply to --vintages (each index version is fitted at its own snapshot date)"} \
+        if args.vintages else {}
+    if set(methods) <= {"ols"}:
+        reasons["--draws"] = "sets the Bayesian methods' draws, and --methods names none"
+    refuse(args, reasons)
     cutoffs = [pd.Timestamp(c) for c in args.cutoffs.split(",")] if args.cutoffs else None
     kw = dict(methods=methods, start=args.start, benchmarks=ds.benchmarks, open_definition=args.open_definition, cutoffs=cutoffs,
               sampler=SamplerSettings(draws=args.draws, tune=args.draws, chains=2, seed=args.seed), seed=args.seed)
     parts = []
     names = [n.strip() for n in args.benchmark.split(",") if n.strip()]
-    if getattr(args, "vintages", False):
+    if args.vintages:
         kw.pop("cutoffs")
         for name in names:
             for hindsight in (False, True):
@@ -111,11 +118,11 @@ def run_compare(args, ds: Dataset) -> int:
     from model.analysis import observations_for
     from model.robustness.comparison import compare_models
 
+    refuse(args, {"--model": "is not used by compare (it fits every model)"})
+    refuse_unused_fit_flags(args)
     fit_settings = settings_from_args(args)
     if len(fit_settings.benchmarks) != 1 or fit_settings.benchmarks == ["all"]:
         raise DataError("compare: name one benchmark (--benchmark ID); it compares the models of one series.")
-    if fit_settings.model != "linear":
-        raise DataError("compare: --model is not used (compare fits every model); leave it out.")
     obs = observations_for(ds, fit_settings)
     table = compare_models(obs, likelihood=fit_settings.likelihood, priors=fit_settings.priors,
                            sampler=fit_settings.sampler(), with_lfo=not args.no_lfo)
@@ -128,9 +135,12 @@ def run_compare(args, ds: Dataset) -> int:
 
 def run_classes(args, ds: Dataset) -> int:
     """``classes``: a partially pooled fit per test-set class (public; private or held out) and the ratio of their lag
-    now (the classes come from data/benchmark_classes.csv; --benchmark is ignored)."""
+    now (the classes come from data/benchmark_classes.csv)."""
     from model.robustness.test_sets import compare_classes
 
+    refuse(args, {"--benchmark": "is not used by classes (data/benchmark_classes.csv names each class's benchmarks)",
+                  "--model": "is not used by classes (each class is a partially pooled line)"})
+    refuse_unused_fit_flags(args, pooling="partial")
     comparison = compare_classes(ds, settings_from_args(args))
     for note in comparison.notes:
         print(note, file=sys.stderr)

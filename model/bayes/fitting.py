@@ -122,8 +122,8 @@ def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = 
         diag = importance_diagnostics(k, ess, len(draws["alpha"]))
     else:
         if trace is None:
-            compiled = compiled_model(key, lambda: model.build(spec.likelihood, key[-1]))
-            trace = sample_compiled(compiled, model.sampler_data(obs, spec.priors, key[-1]), spec.sampler)
+            compiled = compiled_model(key, lambda: model.build(spec.likelihood, key.size))
+            trace = sample_compiled(compiled, model.sampler_data(obs, spec.priors, key.size), spec.sampler)
         draws = flat_draws(trace, ["alpha", "beta", "beta_before", "tau", "sigma", "ell"])
         diag = diagnose(trace, [v for v in model.parameters if v in draws])
         if declined:
@@ -156,8 +156,8 @@ def fit_pooled(pooled: PooledObservations, spec: PooledSpec | None = None, *, tr
     t0 = time.perf_counter()
     before = COMPILE_COUNT[key]
     if trace is None:
-        compiled = compiled_model(key, lambda: model.build(spec.likelihood, key[2], key[3]))
-        trace = sample_compiled(compiled, model.sampler_data(pooled, spec.priors, key[3]), spec.sampler)
+        compiled = compiled_model(key, lambda: model.build(spec.likelihood, key.groups, key.size))
+        trace = sample_compiled(compiled, model.sampler_data(pooled, spec.priors, key.size), spec.sampler)
     draws = flat_draws(trace, ["mu_alpha", "mu_beta", "tau_alpha", "tau_beta", "alpha", "beta", "alpha_new", "beta_new", "sigma"])
     for k in ("alpha", "beta", "sigma"):
         draws[k] = draws[k][:, :n_groups]

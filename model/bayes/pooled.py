@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 
 from model.bayes.priors import PoolingPriors
-from model.bayes.sampling import PAD_VALUE, pad, size_bucket
+from model.bayes.sampling import PAD_VALUE, StructureKey, pad, size_bucket
 from model.bayes.series_base import censored_lag, data_nodes, measurement_error_label, noise_draws
 
 GROUP_SIZES = (4, 8, 16, 32, 64)
@@ -34,9 +34,10 @@ class PooledTrend:
         self.correlated = correlated
 
     # ------------------------------------------------------------------ graph
-    def structure_key(self, likelihood: str, n_groups: int, n_obs: int) -> tuple:
+    def structure_key(self, likelihood: str, n_groups: int, n_obs: int) -> StructureKey:
         """What a compiled model depends on: likelihood, group and observation size classes, correlation."""
-        return ("pooled", likelihood, size_bucket(n_groups, GROUP_SIZES), size_bucket(n_obs, POOLED_SIZES), self.correlated)
+        return StructureKey("pooled", self.name, likelihood, size_bucket(n_obs, POOLED_SIZES),
+                            size_bucket(n_groups, GROUP_SIZES), self.correlated)
 
     def build(self, likelihood: str, n_groups: int, size: int):
         """The hierarchical PyMC graph for ``n_groups`` benchmarks and ``size`` padded observations."""

@@ -12,7 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -20,10 +20,23 @@ from model.core.errors import DataError
 from model.core.limits import MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MIN_DRAWS
 from model.core.paths import cache_dir
 
+
+class StructureKey(NamedTuple):
+    """What a compiled model depends on; two fits with equal keys share one compiled model (priors and data are not
+    part of it: they are ``pm.Data``)."""
+
+    design: str  # "single", "pooled", "score_space"
+    model: str  # the model's name ("linear", "changepoint", ...)
+    likelihood: str
+    size: int  # padded observations
+    groups: int = 0  # padded benchmarks (pooled designs)
+    correlated: bool = False  # correlated intercepts and slopes (pooled designs)
+
+
 #: Counts compilations by structure key; a prior change must not move it.
 COMPILE_COUNT: Counter = Counter()
-_COMPILED: dict[tuple, Any] = {}
-_LOCKS: dict[tuple, threading.Lock] = {}
+_COMPILED: dict[StructureKey, Any] = {}
+_LOCKS: dict[StructureKey, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 #: "auto": importance sampling where it is reliable, else NUTS; "nuts": always NUTS.
@@ -90,7 +103,7 @@ def use_own_source_folder() -> None:
         pytensor.config.generated_src_dir = str(cache_dir("generated_src"))
 
 
-def compiled_model(key: tuple, build: Callable[[], Any]):
+def compiled_model(key: StructureKey, build: Callable[[], Any]):
     """The compiled nutpie model for a structure key, compiled once per process (thread-safe:
     the background warm-up and a user's fit never compile the same structure twice); its machine code comes from the
     disk cache of :mod:`model.bayes.compiled_callbacks` when another process compiled it before."""

@@ -11,7 +11,7 @@ import numpy as np
 
 from model.bayes.likelihood import normal_logpdf
 from model.bayes.priors import TrendPriors
-from model.bayes.sampling import PAD_VALUE, pad, size_bucket
+from model.bayes.sampling import PAD_VALUE, StructureKey, pad, size_bucket
 from model.core.errors import DataError
 
 LIKELIHOODS = ("normal", "student")
@@ -76,9 +76,9 @@ class SeriesTrend:
         self.pooling = pooling
 
     # ------------------------------------------------------------------ graph
-    def structure_key(self, likelihood: str, n_obs: int) -> tuple:
+    def structure_key(self, likelihood: str, n_obs: int) -> StructureKey:
         """What a compiled model depends on: the shape, the likelihood, the size class."""
-        return ("single", self.name, likelihood, size_bucket(n_obs, SERIES_SIZES))
+        return StructureKey("single", self.name, likelihood, size_bucket(n_obs, SERIES_SIZES))
 
     def build(self, likelihood: str, size: int):
         """The PyMC graph for ``size`` padded observations; priors and data are ``pm.Data``."""

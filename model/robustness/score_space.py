@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from model.bayes.crossing import CrossingSummary, summarise_crossing
-from model.bayes.sampling import SamplerSettings, compiled_model, sample_compiled
+from model.bayes.sampling import SamplerSettings, StructureKey, compiled_model, sample_compiled
 from model.core.errors import DataError
 from model.core.timeaxis import years_between, years_since
 from model.data.openness import open_groups
@@ -147,7 +147,7 @@ def fit_score_space(scores: pd.DataFrame, benchmark: str, benchmarks: pd.DataFra
     size = next(s for s in (32, 64, 128, 256, 512, 1024) if s >= n) if n <= 1024 else None
     if size is None:
         raise DataError("Too many frontier records for the score-space model.")
-    compiled = compiled_model(("score_space", size), lambda: _model(size))
+    compiled = compiled_model(StructureKey("score_space", "score_space", "normal", size), lambda: _model(size))
     pad = size - n
     data = {"x": np.concatenate([x, np.zeros(pad)]), "y": np.concatenate([y, np.zeros(pad)]),
             "is_open": np.concatenate([(records["group"] == "open").to_numpy(float), np.zeros(pad)]),

@@ -26,7 +26,7 @@ obs = simulate_series(5, -2, seed=1)
 fit_trend(obs, FitSpec(model="constant", sampler=SamplerSettings(draws=30, tune=30, chains=1, engine="nuts")))
 model = series_model("constant", "none")
 key = model.structure_key("normal", len(obs))
-data = model.sampler_data(obs, FitSpec().priors, key[-1])
+data = model.sampler_data(obs, FitSpec().priors, key.size)
 
 
 def log_density(compiled):
@@ -45,7 +45,7 @@ result = {"stats": dict(STATS), "ours": log_density(_COMPILED[key])}
 if "--plain" in sys.argv:  # the same model through plain nutpie (its own numba compile, no cache)
     import nutpie
 
-    result["plain"] = log_density(nutpie.compile_pymc_model(model.build("normal", key[-1])))
+    result["plain"] = log_density(nutpie.compile_pymc_model(model.build("normal", key.size)))
 print(json.dumps(result))
 """
 

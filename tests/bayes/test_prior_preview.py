@@ -20,7 +20,7 @@ def test_preview_matches_the_graphs_prior(name):
     obs = simulate_series(5.0, -1.5, n=20, years=3.0, seed=3)
     priors = TrendPriors(slope_mean=-1.0, slope_sd=2.0, intercept_mean=4.0, intercept_sd=3.0)
     model = series_model(name)
-    size = model.structure_key("normal", len(obs))[-1]
+    size = model.structure_key("normal", len(obs)).size
     graph = model.build("normal", size)
     data = model.sampler_data(obs, priors, size)
     with graph:
@@ -41,7 +41,7 @@ def test_the_old_straight_line_preview_would_fail():
     obs = simulate_series(5.0, -1.5, n=20, years=3.0, seed=3)
     priors = TrendPriors(slope_mean=-1.0, slope_sd=2.0, intercept_mean=4.0, intercept_sd=3.0)
     model = series_model("changepoint")
-    size = model.structure_key("normal", len(obs))[-1]
+    size = model.structure_key("normal", len(obs)).size
     graph = model.build("normal", size)
     with graph:
         pm.set_data({k: v for k, v in model.sampler_data(obs, priors, size).items() if k in graph.named_vars})
