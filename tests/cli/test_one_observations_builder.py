@@ -67,7 +67,7 @@ def fit_settings(draw) -> FitSettings:
         open_definition=draw(hs.sampled_from(OPEN_DEFINITIONS)),
         tolerance=draw(hs.sampled_from([0.0, 1.0])) if lag_definition == "backward" else 0.0,
         follower=follower, leader=leader,
-        measurement_error=draw(hs.booleans()),
+        measurement_error=draw(hs.booleans()) if lag_definition == "backward" else True,
         likelihood=draw(hs.sampled_from(["normal", "student"])),
         draws=200, tune=200, chains=2,
     )
