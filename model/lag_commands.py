@@ -12,7 +12,7 @@ import pandas as pd
 from model.commands import emit, groups_from_args, input_paths
 from model.core.errors import DataError
 from model.data.dataset import Dataset
-from model.lags.across import event_lags_by_benchmark, lag_summary_by_date, lags_by_benchmark
+from model.lags.across import definition_lags_by_benchmark, event_lags_by_benchmark, lag_summary_by_date, lags_by_benchmark
 from model.lags.engine import event_lags, frontier_lag
 from model.lags.ols import ols_crossing
 
@@ -93,25 +93,17 @@ def with_lag_intervals(table: pd.DataFrame, ds: Dataset, args, groups) -> pd.Dat
 
 def run_lag_definition(args, ds: Dataset, groups) -> int:
     """``lags --definition D``: one benchmark's (or every benchmark's) lag observations under a published definition."""
-    from model.lags.definitions import lags_by_definition
-
     names = list(ds.benchmarks["benchmark"]) if args.benchmark == "all" else [args.benchmark]
     scores = ds.scores if not args.end else ds.scores[ds.scores["release_date"] <= pd.Timestamp(args.end)]  # as known then
-    parts, skipped = [], []
-    for name in names:
-        try:
-            parts.append(lags_by_definition(scores, name, args.definition, benchmarks=ds.benchmarks,
-                                            open_definition=args.open_definition, start=args.start,
-                                            tolerance=args.tolerance, groups=groups)
-                         .assign(benchmark=name))
-        except DataError as exc:
-            if len(names) == 1:
-                raise
-            skipped.append(str(exc))
-            print(f"skipped: {exc}", file=sys.stderr)
-    if not parts:
+    table, skipped = definition_lags_by_benchmark(scores, args.definition, names=names, benchmarks=ds.benchmarks,
+                                                  open_definition=args.open_definition, start=args.start,
+                                                  tolerance=args.tolerance, groups=groups)
+    if len(names) == 1 and skipped:
+        raise DataError(skipped[0].split(": ", 1)[1])
+    for reason in skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    if table.empty:
         raise DataError(f"No benchmark has {args.definition} lags with these options ({len(skipped)} skipped; the first: "
                         f"{skipped[0] if skipped else 'none'}).")
-    table = in_window(pd.concat(parts, ignore_index=True), "date", args.start, args.end)
-    emit(table[["benchmark", *[c for c in table.columns if c != "benchmark"]]], args.out, inputs=input_paths(args))
+    emit(in_window(table, "date", args.start, args.end), args.out, inputs=input_paths(args))
     return 0

@@ -72,8 +72,8 @@ def run_backtest(args, ds: Dataset) -> int:
         backtest_benchmark,
         backtest_mean,
         backtest_vintages,
-        calibration_table,
     )
+    from model.robustness.backtest_tables import best_method_sentence, calibration_table, method_scores, vintage_table
 
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     unknown = sorted(set(methods) - set(METHODS_ALL))
@@ -95,9 +95,7 @@ def run_backtest(args, ds: Dataset) -> int:
             for hindsight in (False, True):
                 parts.append(backtest_vintages(ds.scores, name, hindsight=hindsight, **kw))
         results = pd.concat(parts, ignore_index=True)
-        table = results.groupby(["benchmark", "method"]).agg(
-            n=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index()
-        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(vintage_table(results).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         if args.out:
             emit(results, args.out, inputs=input_paths(args))
         return 0
@@ -107,7 +105,9 @@ def run_backtest(args, ds: Dataset) -> int:
         else:
             parts.append(backtest_benchmark(ds.scores, name, **kw))
     results = pd.concat(parts, ignore_index=True)
-    print(calibration_table(results).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    calibration = calibration_table(results)
+    print(calibration.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(best_method_sentence(method_scores(calibration)))
     if args.out:
         emit(results, args.out, inputs=input_paths(args))
     return 0

@@ -14,8 +14,8 @@ from model.robustness.backtest import (
     backtest_benchmark,
     backtest_mean,
     backtest_vintages,
-    calibration_table,
 )
+from model.robustness.backtest_tables import best_method_sentence, calibration_table, method_scores, vintage_table
 from model.serving.first_view import ANSWER_BACKTEST_METHODS, load_answer_robustness
 from ui.data import current_dataset, titles
 from ui.routing import route_deep_links_through_entry_point
@@ -68,14 +68,7 @@ else:
     fig = calibration_figure(table)
     st.plotly_chart(fig, width="stretch")
     st.session_state.setdefault(Key.FIGURES, {})["backtest_calibration"] = fig
-    overall = table.groupby("method").apply(lambda g: pd.Series({
-        "cover50": (g["cover50"] * g["n"]).sum() / g["n"].sum(), "cover90": (g["cover90"] * g["n"]).sum() / g["n"].sum(),
-        "crps": (g["crps"] * g["n"]).sum() / g["n"].sum()}), include_groups=False).reset_index()
-    overall["calibration_error"] = (overall["cover50"] - 0.5).abs() + (overall["cover90"] - 0.9).abs()
-    best = overall.sort_values(["calibration_error", "crps"]).iloc[0]
-    st.markdown(f"**Best calibrated: {best['method']}** (50% intervals held {best['cover50']:.0%} of the time, 90% intervals "
-                f"{best['cover90']:.0%}; mean CRPS {best['crps']:.2f} months). Lowest CRPS: "
-                f"{overall.sort_values('crps').iloc[0]['method']}.")
+    st.markdown(best_method_sentence(method_scores(table)))  # method names from METHODS_ALL: no text from data
     people_table(table, ds)
     with st.expander("Every forecast"):
         people_table(results, ds)
@@ -94,9 +87,7 @@ if st.button("Run the real-time check", disabled=not methods):
             st.error(plain(exc))
 vint = st.session_state.get(vkey)
 if vint is not None:
-    vtable = vint.groupby(["benchmark", "method"]).agg(
-        forecasts=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index()
-    people_table(vtable, ds)
+    people_table(vintage_table(vint), ds)
     st.caption("Real time fits what each snapshot published; hindsight fits the newest version at the same dates. Both are "
                "scored against the newest version's lag 1-3 months later.")
 footer(ds)

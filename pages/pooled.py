@@ -1,6 +1,5 @@
 """Pooled page: a hierarchical trend across benchmarks, the population crossing date, and shrinkage."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +10,7 @@ from model.core.errors import DataError
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
 from model.presentation.links import link_params, settings_from_link
+from model.presentation.plot_data import shrinkage_table
 from model.presentation.readings import readings, summary_table_for_people
 from model.presentation.text import plain
 from model.serving.first_view import load_pooled_for
@@ -20,7 +20,7 @@ from ui.fits import run_fit
 from ui.links import known_benchmarks, share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import class_comparison_section, diagnostics_panel, footer
+from ui.widgets import class_comparison_section, diagnostics_panel, footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -110,16 +110,15 @@ st.caption(f"P(closed by end of 2027): population {fmt_prob(pop['p_cross_by_2027
            f"{fmt_prob(new['p_cross_by_2027_12_31'])}.")
 
 st.subheader("Shrinkage")
-per = result.summary.iloc[: len(fit.obs.series)]
 alone = run_fit(ds, fit_settings.model_copy(update={"pooling": "none", "model": "linear"}),
                 f"no pooling · {len(chosen)} benchmarks")
-alone_slopes = alone.summary.set_index("benchmark")["slope_median"] if alone is not None else pd.Series(dtype=float)
-unpooled = [float(alone_slopes.get(n, np.nan)) for n in per["benchmark"]]
-figs["shrinkage"] = shrinkage_figure([titles(ds).get(n, n)[:30] for n in per["benchmark"]], np.array(unpooled),
-                                     per["slope_median"].to_numpy(), float(pop["slope_median"]))
+shrinkage = shrinkage_table(result.summary, alone.summary if alone is not None else None)
+figs["shrinkage"] = shrinkage_figure(shrinkage, float(pop["slope_median"]), titles=titles(ds))
 st.plotly_chart(figs["shrinkage"], width="stretch")
 st.caption("Open circles: each benchmark fitted alone; dots: partially pooled. Noisy benchmarks move most towards the "
            "population mean (dashed).")
+with st.expander("The slopes as a table"):
+    people_table(shrinkage, ds)
 
 st.subheader("The June 2026 method, beside it")
 complete = run_fit(ds, fit_settings.model_copy(update={"pooling": "complete", "model": "linear", "observations": "monthly"}),

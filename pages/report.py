@@ -17,7 +17,8 @@ from model.presentation.readings import priors_in_words, readings, yardstick_tab
 from model.presentation.report import Section, render_html, versions
 from model.presentation.tables import table_for_people
 from model.presentation.text import plain
-from model.robustness.backtest import HINDSIGHT_CAVEAT, calibration_table
+from model.robustness.backtest import HINDSIGHT_CAVEAT
+from model.robustness.backtest_tables import calibration_table
 from model.robustness.multiverse import choice_importance, headline
 from model.serving.first_view import first_view_settings, load_first_pooled, load_first_view
 from ui.data import current_dataset, monthly_lags, titles

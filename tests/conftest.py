@@ -145,9 +145,9 @@ _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 #: Test modules whose tests neither sample, start a process nor run a page (``pytest -m unit``: feedback in under a
 #: minute); a test in them marked ``slow`` or ``browser`` is left out of the tier.
 UNIT_MODULES = {"test_architecture", "test_compiled_callbacks", "test_conflict", "test_corpus", "test_fuzz_loaders",
-                "test_every_flag", "test_groups", "test_lag_definitions", "test_lag_uncertainty", "test_lags", "test_lags_properties",
-                "test_limits", "test_loaders", "test_network", "test_one_answer", "test_plot_data",
-                "test_published_figures", "test_tables"}
+                "test_every_flag", "test_groups", "test_lag_definitions", "test_lag_uncertainty", "test_lags",
+                "test_lags_properties", "test_limits", "test_loaders", "test_network", "test_one_answer", "test_plot_data",
+                "test_published_figures", "test_tables", "test_page_data"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,12 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from model.core.errors import DataError
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.data.openness import apply_overrides
-from model.lags.across import event_lags_by_benchmark, lags_by_benchmark
-from model.lags.definitions import lags_by_definition
+from model.lags.across import definition_lags_by_benchmark, event_lags_by_benchmark, lags_by_benchmark
 from model.lags.groups import group_labels
 from ui.state import Key, settings
 
@@ -91,15 +89,9 @@ def _event_lags(data_hash: str, open_definition: str, tolerance: float, who: tup
 def _definition_lags(data_hash: str, lag_definition: str, open_definition: str, tolerance: float, who: tuple[str, str],
                      _ds: Dataset) -> pd.DataFrame:
     groups = group_labels_cached(data_hash, *who, open_definition, _ds)[0]
-    parts = []
-    for name in _ds.benchmarks["benchmark"]:
-        try:
-            parts.append(lags_by_definition(_ds.scores, name, lag_definition, benchmarks=_ds.benchmarks,
-                                            open_definition=open_definition, tolerance=tolerance if lag_definition == "backward"
-                                            else 0.0, groups=groups).assign(benchmark=name))
-        except DataError:  # a benchmark this definition cannot measure (e.g. no standard errors) is left out
-            continue
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["benchmark"])
+    table, _ = definition_lags_by_benchmark(  # a benchmark this definition cannot measure is left out
+        _ds.scores, lag_definition, names=list(_ds.benchmarks["benchmark"]), benchmarks=_ds.benchmarks,
+        open_definition=open_definition, tolerance=tolerance if lag_definition == "backward" else 0.0, groups=groups)
     return table.assign(lag_definition=lag_definition, groups=f"{who[0]} vs {who[1]}")
 
 

@@ -34,6 +34,27 @@ def event_lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | 
     return pd.concat(parts, ignore_index=True), skipped
 
 
+def definition_lags_by_benchmark(scores: pd.DataFrame, definition: str, *, names: list[str] | None = None,
+                                 benchmarks: pd.DataFrame | None = None, open_definition: str = "any", start=None,
+                                 tolerance: float = 0.0, groups: pd.Series | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Lag observations of every benchmark (``names``, default all) under a lag definition, as one table with a
+    ``benchmark`` column first, and the reasons for those it cannot measure (e.g. no standard errors): what the Lag
+    definitions view shows and ``lags --benchmark all --definition D`` writes."""
+    from model.lags.definitions import lags_by_definition
+
+    parts, skipped = [], []
+    for name in names if names is not None else sorted(scores["benchmark"].unique()):
+        try:
+            parts.append(lags_by_definition(scores, name, definition, benchmarks=benchmarks, open_definition=open_definition,
+                                            start=start, tolerance=tolerance, groups=groups).assign(benchmark=name))
+        except DataError as exc:
+            skipped.append(f"{name}: {exc}")
+    if not parts:
+        return pd.DataFrame(columns=["benchmark"]), skipped
+    table = pd.concat(parts, ignore_index=True)
+    return table[["benchmark", *[c for c in table.columns if c != "benchmark"]]], skipped
+
+
 def lags_by_benchmark(scores: pd.DataFrame, *, benchmarks: pd.DataFrame | None = None, names: list[str] | None = None,
                       grid: str = "monthly", start=None, end=None, tolerance: float = 0.0, open_definition: str = "any",
                       groups: pd.Series | None = None, skip_unusable: bool = True) -> pd.DataFrame:

@@ -40,10 +40,16 @@ def slope_density(posterior: np.ndarray, prior_mean: float, prior_sd: float, *, 
                       pd.DataFrame({"slope": xs, "kind": "prior", "density": prior})], ignore_index=True)
 
 
-def shrinkage_table(names: list[str], unpooled: np.ndarray, partial: np.ndarray) -> pd.DataFrame:
-    """Each benchmark's slope median fitted alone and partially pooled, and how far pooling moved it."""
-    return pd.DataFrame({"benchmark": names, "unpooled": np.asarray(unpooled, dtype=float),
-                         "partial": np.asarray(partial, dtype=float)}).assign(shift=lambda t: t["partial"] - t["unpooled"])
+def shrinkage_table(pooled: pd.DataFrame, alone: pd.DataFrame | None) -> pd.DataFrame:
+    """Each benchmark's slope median partially pooled (``pooled``: the pooled fit's summary; its population and
+    new-benchmark rows are left out) and fitted alone (``alone``: the unpooled summary; missing ones are NaN), and how
+    far pooling moved it."""
+    per = pooled[~pooled["benchmark"].isin(["population", "new benchmark"])]
+    slopes = alone.set_index("benchmark")["slope_median"] if alone is not None else pd.Series(dtype=float)
+    return pd.DataFrame({"benchmark": per["benchmark"].to_numpy(),
+                         "unpooled": [float(slopes.get(n, np.nan)) for n in per["benchmark"]],
+                         "partial": per["slope_median"].to_numpy(dtype=float)}
+                        ).assign(shift=lambda t: t["partial"] - t["unpooled"])
 
 
 def prior_preview_lines(dates, draws: np.ndarray, *, lines: int = PREVIEW_LINES) -> tuple[pd.DataFrame, pd.DataFrame]:

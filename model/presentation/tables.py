@@ -74,6 +74,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "in90": ("inside 90% interval", "Whether the later lag fell inside the forecast's 90% interval."),
     "crps": ("forecast error (months)", "Continuous ranked probability score in months (lower is better)."),
     "calibration_error": ("calibration error", "|50% held − 0.5| + |90% held − 0.9| (0 is ideal)."),
+    # shrinkage (Pooled)
+    "unpooled": ("slope fitted alone (months/yr)", "The benchmark's slope median with no pooling."),
+    "partial": ("slope partially pooled (months/yr)", "The benchmark's slope median in the partially pooled fit."),
+    "shift": ("moved by pooling (months/yr)", "Pooled minus alone: how far pooling pulled the slope."),
     # multiverse
     "choice": ("analytic choice", "One of the choices the multiverse varies."),
     "variance_share": ("share of the spread explained", "Share of the variance of P(zero gap by end-2027) across "

@@ -279,11 +279,3 @@ def backtest_vintages(scores: pd.DataFrame, index: str, *, methods=METHODS, hori
                 lambda c: realised_crossing(scores, latest, c, **kw), [pd.Timestamp(d) for d in dates[:-1]],
                 methods=methods, horizons=horizons, settings=settings, seed=seed)
     return pd.DataFrame(rows)
-
-
-def calibration_table(results: pd.DataFrame) -> pd.DataFrame:
-    """Per method (and horizon): n, coverage of the 50% and 90% intervals, mean CRPS, and the calibration error."""
-    g = results.groupby(["method", "horizon_months"])
-    table = g.agg(n=("crps", "size"), cover50=("in50", "mean"), cover90=("in90", "mean"), crps=("crps", "mean")).reset_index()
-    table["calibration_error"] = (table["cover50"] - 0.5).abs() + (table["cover90"] - 0.9).abs()
-    return table

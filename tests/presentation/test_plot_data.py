@@ -28,8 +28,11 @@ def test_slope_density_prior_integrates_to_one_and_posterior_is_a_density():
 
 
 def test_shrinkage_and_prior_preview_tables():
-    t = shrinkage_table(["a", "b"], np.array([-3.0, 1.0]), np.array([-2.0, 0.5]))
-    assert list(t["shift"]) == [1.0, -0.5]
+    pooled = pd.DataFrame({"benchmark": ["a", "b", "c", "population", "new benchmark"],
+                           "slope_median": [-2.0, 0.5, 1.0, -0.4, -0.4]})
+    alone = pd.DataFrame({"benchmark": ["b", "a"], "slope_median": [1.0, -3.0]})
+    t = shrinkage_table(pooled, alone)
+    assert list(t["benchmark"]) == ["a", "b", "c"] and list(t["shift"][:2]) == [1.0, -0.5] and np.isnan(t["shift"][2])
     draws = np.arange(60 * 5, dtype=float).reshape(60, 5)
     lines, q = prior_preview_lines(pd.date_range("2025-01-01", periods=5, freq="MS"), draws)
     assert lines["line"].nunique() == 40 and len(lines) == 200 and list(q.columns) == ["date", "q05", "q50", "q95"]

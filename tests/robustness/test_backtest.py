@@ -9,7 +9,8 @@ import pytest
 
 from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
-from model.robustness.backtest import _ols_predictive, backtest_benchmark, backtest_mean, calibration_table, realised_lag
+from model.robustness.backtest import _ols_predictive, backtest_benchmark, backtest_mean, realised_lag
+from model.robustness.backtest_tables import calibration_table
 from tests.conftest import ROOT
 from tests.sim import simulate_series
 

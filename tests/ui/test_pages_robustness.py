@@ -84,4 +84,4 @@ def test_how_sure_opens_on_the_answers_own_benchmark_with_precomputed_results():
     at = app_at("pages/backtest.py")
     assert at.selectbox[0].value == "intelligence_index_2026_10_10" and "stacked" in at.multiselect[0].value
     assert any("Precomputed with the answer" in c.value for c in at.caption)
-    assert any(m.value.startswith("**Best calibrated:") for m in at.markdown)
+    assert any(m.value.startswith("Best calibrated:") for m in at.markdown)

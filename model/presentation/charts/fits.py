@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
 from model.presentation.charts.style import INK, OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, layout, panel_title, white_template
-from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
+from model.presentation.plot_data import crossing_histogram, prior_preview_lines, slope_density
 
 #: Where the forest plot's date axis stops (the horizon of the P(closed by D) curves).
 FOREST_HORIZON = "2035-12-31"
@@ -151,10 +151,11 @@ def forest_figure(table: pd.DataFrame, *, label_col: str = "benchmark",
     return layout(fig, title, height=max(260, 80 + 56 * len(t)))
 
 
-def shrinkage_figure(names: list[str], unpooled: np.ndarray, partial: np.ndarray, population: float,
-                     *, title: str = "Slopes: unpooled vs partially pooled") -> go.Figure:
-    """Each benchmark's slope median fitted alone and with partial pooling; arrows show the shrinkage."""
-    t = shrinkage_table(names, unpooled, partial)
+def shrinkage_figure(t: pd.DataFrame, population: float, *, titles: dict[str, str] | None = None,
+                     title: str = "Slopes: unpooled vs partially pooled") -> go.Figure:
+    """Each benchmark's slope median fitted alone and with partial pooling (:func:`shrinkage_table`); lines show the
+    shrinkage. ``titles``: display names by benchmark id."""
+    t = t.assign(benchmark=[(titles or {}).get(b, b)[:30] for b in t["benchmark"]])
     fig = go.Figure()
     for r in t.itertuples():
         fig.add_trace(go.Scatter(x=[r.unpooled, r.partial], y=[r.benchmark, r.benchmark], mode="lines",
@@ -166,7 +167,7 @@ def shrinkage_figure(names: list[str], unpooled: np.ndarray, partial: np.ndarray
     fig.add_vline(x=population, line={"color": INK, "dash": "dash"})
     fig.add_annotation(x=population, y=1.02, yref="paper", text="population mean", showarrow=False)
     fig.update_xaxes(title="slope median (months of lag per year)")
-    return layout(fig, title, height=max(300, 60 + 28 * len(names)))
+    return layout(fig, title, height=max(300, 60 + 28 * len(t)))
 
 
 def small_fits_figure(panels: list[dict], *, columns: int = 3, horizon: pd.Timestamp) -> go.Figure:
