@@ -6,9 +6,9 @@ import sys
 
 import pandas as pd
 
-from model.bayes.crossing import fmt_prob
 from model.commands import emit, input_paths, refuse, refuse_unused_fit_flags, settings_from_args
 from model.core.errors import DataError
+from model.core.text import fmt_prob
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.lags.definitions import DEFINITIONS

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import STACKED, FitSettings
-from model.bayes.crossing import fmt_prob, p_closes_later
+from model.bayes.crossing import p_closes_later
 from model.core.errors import DataError
+from model.core.text import fmt_prob, plain, plural
 from model.data.catalog import distinct_benchmarks
 from model.lags.across import lag_summary_by_date, quorum
 from model.lags.engine import frontier_lag
@@ -17,7 +18,6 @@ from model.presentation.charts.frontiers import overview_figure
 from model.presentation.charts.robustness import yardstick_figure
 from model.presentation.links import link_params
 from model.presentation.readings import crossing_month, too_few_for_a_trend, yardstick_table_for_people
-from model.presentation.text import plain, plural
 from model.robustness.windows import ANSWER_START_RULE, spread_sentence
 from model.serving.first_view import as_row, first_view_settings, load_first_pooled, load_first_view
 from ui.data import current_dataset, current_groups, mean_lag_intervals_for, monthly_lags, shared_figure, titles

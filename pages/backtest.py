@@ -5,8 +5,8 @@ import streamlit as st
 
 from model.analysis import FitSettings
 from model.core.errors import DataError
+from model.core.text import plain
 from model.presentation.charts.robustness import calibration_figure
-from model.presentation.text import plain
 from model.robustness.backtest import (
     HINDSIGHT_CAVEAT,
     INDEX_VINTAGES,

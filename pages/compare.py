@@ -6,10 +6,10 @@ import streamlit as st
 from model.analysis import FitSettings
 from model.bayes.crossing import MIN_P_CLOSES_LATER, p_closes_later
 from model.bayes.summaries import share_closing_after, trend_band
+from model.core.text import plain
 from model.presentation.charts.fits import FOREST_HORIZON, forest_figure, small_fits_figure
 from model.presentation.links import link_params
 from model.presentation.readings import priors_in_words, summary_table_for_people
-from model.presentation.text import plain
 from model.robustness.windows import what_changes_the_answer
 from ui.data import current_dataset, titles
 from ui.fits import run_fit

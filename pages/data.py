@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from model.core.errors import DataError
+from model.core.text import plain
 from model.data.aa_api import fetch_aa_api, load_aa_api
 from model.data.catalog import benchmark_classes
 from model.data.coverage import coverage_table
@@ -14,7 +15,6 @@ from model.data.csv_upload import csv_template
 from model.data.uploads import UPLOAD_KINDS, load_upload
 from model.lags.across import new_since
 from model.outputs.exports import safe_csv
-from model.presentation.text import plain
 from ui.data import current_dataset, embedded
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings

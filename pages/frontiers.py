@@ -4,12 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from model.core.errors import DataError
+from model.core.text import plain
 from model.data.openness import open_groups
 from model.lags.definitions import lags_by_definition
 from model.lags.engine import GRIDS, event_lags, frontier_lag
 from model.lags.frontier import frontier_table
 from model.presentation.charts.frontiers import frontier_figure, lag_curve_figure
-from model.presentation.text import plain
 from ui.data import current_dataset, current_groups, lag_intervals_for
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import settings

@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from model.core.errors import DataError
+from model.core.text import plain
 from model.lags.across import lag_summary_by_date, quorum
 from model.lags.ols import ols_crossing
 from model.presentation.charts.frontiers import overview_figure, small_multiples_figure
-from model.presentation.text import plain
 from ui.data import current_dataset, mean_lag_intervals_for, monthly_lags, shared_figure, titles
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import settings

@@ -3,11 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from model.bayes.crossing import fmt_prob
 from model.bayes.trends import MODELS
 from model.core.errors import DataError
+from model.core.text import fmt_prob, plain
 from model.presentation.charts.robustness import specification_curve_figure
-from model.presentation.text import plain
 from model.robustness.multiverse import (
     CHOICES,
     choice_importance,

@@ -4,15 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import MODEL_CHOICES, OBSERVATION_KINDS, STACKED, FitSettings
-from model.bayes.crossing import fmt_prob, p_cross_by_curve
+from model.bayes.crossing import p_cross_by_curve
 from model.bayes.summaries import crossing_dates, crossing_draws, trend_band
 from model.core.errors import DataError
+from model.core.text import fmt_prob, plain
 from model.lags.ols import ols_crossing
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, shrinkage_figure
 from model.presentation.links import link_params, settings_from_link
 from model.presentation.plot_data import shrinkage_table
 from model.presentation.readings import readings, summary_table_for_people
-from model.presentation.text import plain
 from model.serving.first_view import load_pooled_for
 from model.serving.warmup import default_pooled_settings
 from ui.data import current_dataset, titles

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from model.core.text import plain
 from model.data.embedded import load_embedded
-from model.presentation.text import plain
 from model.robustness.anchors import anchors_table
 from ui.routing import route_deep_links_through_entry_point
 from ui.widgets import footer

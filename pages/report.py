@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import STACKED, FitSettings
-from model.bayes.crossing import fmt_prob
 from model.bayes.summaries import trend_band
 from model.core.errors import DataError
+from model.core.text import fmt_prob, plain
 from model.data.catalog import distinct_benchmarks
 from model.lags.across import lag_summary_by_date, quorum
 from model.lags.groups import groups_sentence
@@ -16,7 +16,6 @@ from model.presentation.charts.frontiers import overview_figure
 from model.presentation.readings import priors_in_words, readings, yardstick_table_for_people
 from model.presentation.report import Section, render_html, versions
 from model.presentation.tables import table_for_people
-from model.presentation.text import plain
 from model.robustness.backtest import HINDSIGHT_CAVEAT
 from model.robustness.backtest_tables import calibration_table
 from model.robustness.multiverse import choice_importance, headline

@@ -7,8 +7,8 @@ import streamlit as st
 from model.analysis import FitSettings
 from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
+from model.core.text import plain
 from model.presentation.charts.robustness import score_space_figure
-from model.presentation.text import plain
 from model.robustness.score_space import fit_score_space, frontier_curves, score_space_summary
 from ui.data import current_dataset, titles
 from ui.fits import cached_analysis

@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import MODEL_CHOICES, FitSettings, observations_for
-from model.bayes.crossing import fmt_prob, p_cross_by_curve
+from model.bayes.crossing import p_cross_by_curve
 from model.bayes.stacking import FIT_MODEL_LABELS
 from model.bayes.summaries import crossing_dates, crossing_draws, prior_band, prior_trend_draws, trend_band
 from model.core.errors import DataError
 from model.core.limits import MAX_SEED
+from model.core.text import fmt_prob, plain
 from model.core.timeaxis import monthly_grid
 from model.presentation.charts.fits import crossing_figure, fit_figure, p_cross_figure, prior_preview_figure, slope_figure
 from model.presentation.links import HORIZONS, clamp_date, link_params
@@ -20,7 +21,6 @@ from model.presentation.readings import (
     readings,
     stacked_members_table,
 )
-from model.presentation.text import plain
 from model.robustness.comparison import comparison_reading
 from ui.data import current_dataset
 from ui.fits import run_fit

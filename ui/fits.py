@@ -8,8 +8,8 @@ import uuid
 import streamlit as st
 
 from model.core.errors import DataError
+from model.core.text import plain
 from model.data.dataset import Dataset
-from model.presentation.text import plain
 from ui.data import is_embedded
 from ui.state import Key, settings
 

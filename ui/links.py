@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from model.core.text import plain
 from model.data.dataset import Dataset
-from model.presentation.text import plain
 from ui.state import Key
 
 

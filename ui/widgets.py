@@ -9,11 +9,11 @@ import streamlit as st
 
 from model.bayes.crossing import MCSE_MONTHS_OK
 from model.core.errors import DataError
+from model.core.text import plain
 from model.data.dataset import Dataset
 from model.data.openness import OPEN_DEFINITIONS
 from model.lags.definitions import DEFINITIONS
 from model.lags.groups import PRESETS
-from model.presentation.text import plain
 from ui.data import group_labels_cached, titles
 from ui.state import ATTRIBUTION, DEFAULT_SETTINGS, Key, settings
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.core.timeaxis import FAR_FUTURE, crossing_date, years_between
+from model.core.text import fmt_month, fmt_prob
+from model.core.timeaxis import crossing_date, years_between
 
 HORIZON_END = pd.Timestamp("2035-12-31")
 
@@ -67,27 +68,6 @@ class CrossingSummary:
                 f"{fmt_prob(self.p_never)} probability it never closes on the current trend.")
 
 
-
-
-def fmt_month(ts: pd.Timestamp | None) -> str:
-    """A date as YYYY-MM, "never" for None, "2200 or later" past the far-future cap."""
-    if ts is None:
-        return "never"
-    return "2200 or later" if ts >= FAR_FUTURE else f"{ts:%Y-%m}"
-
-
-def fmt_prob(p: float, *, from_draws: bool = True) -> str:
-    """A probability as a percentage that never reads "0%" or "100%" unless it is exactly that ("<1%", ">99%").
-
-    A probability estimated from posterior draws is never exactly 0 or 1 (no draw out of 4,000 is not "impossible"),
-    so by default 0 prints "<1%" and 1 ">99%". ``from_draws=False`` is for exact shares (e.g. 8 of 8 forecasts held)."""
-    if not np.isfinite(p):
-        return "n/a"
-    if 0 < p < 0.01 or (from_draws and p == 0):
-        return "<1%"
-    if 0.99 < p < 1 or (from_draws and p == 1):
-        return ">99%"
-    return f"{p:.0%}"
 
 
 def summarise_crossing(x_star: np.ndarray, reference: pd.Timestamp, *, by=("2026-12-31", "2027-12-31")) -> CrossingSummary:

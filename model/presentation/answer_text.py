@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from model.bayes.crossing import fmt_prob
+from model.core.text import fmt_prob
 
 #: The published least-squares forecast this project started from (Doubleword's June 2026 analysis of the AA
 #: Intelligence Index): a straight line through the monthly lag, zero on this date.

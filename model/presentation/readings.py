@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
+from model.bayes.crossing import MIN_P_CLOSES_LATER, p_closes_later
+from model.core.text import fmt_prob
 
 #: Plain names of the trend priors (real units).
 PRIOR_WORDS = {

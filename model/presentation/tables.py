@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from model.bayes.crossing import fmt_prob
+from model.core.text import fmt_prob
 from model.presentation.dictionary import SUMMARY_DICTIONARY
 
 #: raw column -> (plain header with its unit, what it means). Columns not listed keep their name with spaces.

@@ -48,7 +48,7 @@ class ClassComparison:
 
 
 def _pct(p: float) -> str:
-    from model.bayes.crossing import fmt_prob
+    from model.core.text import fmt_prob
 
     return fmt_prob(p)
 

@@ -76,7 +76,7 @@ def window_sensitivity(ds, settings, starts=DEFENSIBLE_STARTS) -> pd.DataFrame:
 def spread_sentence(table: pd.DataFrame) -> str:
     """The spread in one sentence: P(zero by end-2027) and the median date of the stacked answer across window starts,
     then across every start and model."""
-    from model.bayes.crossing import fmt_prob
+    from model.core.text import fmt_prob
 
     ok = table[table["note"].fillna("") == ""] if "note" in table else table
     stacked = ok[ok["answer"].astype(bool)]

@@ -160,7 +160,7 @@ def test_crossing_years_rules():
 def test_three_crossing_outcomes_per_draw():
     """Closed already (alpha <= 0, whatever the slope: a rising trend below zero is moving away from zero), closes
     later (alpha > 0, beta < 0), never (alpha > 0, beta >= 0). Dates are quantiles among the draws that close later."""
-    from model.bayes.crossing import fmt_prob
+    from model.core.text import fmt_prob
 
     alpha = np.array([-1.0, -1.0, 6.0, 6.0, 6.0, 3.0])
     beta = np.array([0.5, -2.0, -3.0, -2.0, 1.0, 0.0])

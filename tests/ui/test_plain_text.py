@@ -5,8 +5,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from model.core.text import plain
 from model.data.csv_upload import load_user_csv
-from model.presentation.text import plain
 from tests.conftest import ROOT
 from tests.ui.test_pages_fast import ALL_PAGES
 from ui.state import Key

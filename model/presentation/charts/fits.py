@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model.bayes.crossing import MIN_P_CLOSES_LATER, fmt_prob, p_closes_later
+from model.bayes.crossing import MIN_P_CLOSES_LATER, p_closes_later
+from model.core.text import fmt_prob
 from model.presentation.charts.style import INK, OKABE_ITO, SEQUENCE, STATUS_STYLE, add_band, layout, panel_title, white_template
 from model.presentation.plot_data import crossing_histogram, prior_preview_lines, slope_density
 

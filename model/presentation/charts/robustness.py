@@ -99,7 +99,7 @@ def score_space_figure(records: pd.DataFrame, curves: pd.DataFrame, *, title: st
 def yardstick_figure(table: pd.DataFrame) -> go.Figure:
     """The lag now by family of yardsticks: median and 90% interval of the fitted lag now, one row each, with
     P(zero by end-2027) and the direction written beside the row (plot data: model.robustness.yardsticks)."""
-    from model.bayes.crossing import fmt_prob
+    from model.core.text import fmt_prob
 
     t = table[table["note"].fillna("") == ""].iloc[::-1].reset_index(drop=True)
     t["family"] = ["<br>".join(chart_text(line) for line in textwrap.wrap(f, 24)) for f in t["family"]]
