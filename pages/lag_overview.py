@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model.core.errors import DataError
-from model.core.text import plain
+from model.core.text import plain, plural
 from model.lags.across import lag_summary_by_date, quorum
 from model.lags.ols import ols_crossing
 from model.presentation.charts.frontiers import overview_figure, small_multiples_figure
@@ -46,7 +46,8 @@ except DataError as exc:
     st.warning(str(exc))
 
 mean_band = mean_lag_intervals_for(ds, chosen, quorum(n_sel))
-st.plotly_chart(shared_figure(overview_figure, long, summary, title=f"Lag across {n_sel} benchmarks, per month", ols=ols,
+title = f"Lag across {n_sel} {plural(n_sel, 'benchmark')}, per month"
+st.plotly_chart(shared_figure(overview_figure, long, summary, title=title, ols=ols,
                               mean_intervals=mean_band), width="stretch")
 st.caption("Shaded around the mean: its 90% band from score uncertainty (benchmarks with known item counts; the "
            "indices enter exactly). The trend fit's interval (Trend fit page) adds the uncertainty of the trend itself.")

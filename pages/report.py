@@ -6,7 +6,7 @@ import streamlit as st
 from model.analysis import STACKED, FitSettings
 from model.bayes.summaries import trend_band
 from model.core.errors import DataError
-from model.core.text import fmt_prob, plain
+from model.core.text import fmt_prob, plain, plural
 from model.data.catalog import distinct_benchmarks
 from model.lags.across import lag_summary_by_date, quorum
 from model.lags.groups import groups_sentence
@@ -51,7 +51,8 @@ try:
     long = monthly_lags(ds, distinct_benchmarks(ds.benchmarks) or None)
     summary = lag_summary_by_date(long, min_benchmarks=quorum(long["benchmark"].nunique()))
     recent = summary.tail(12)
-    gap_text = (f"Across {long['benchmark'].nunique()} distinct evaluations (each counted once), the mean lag of the best "
+    n_eval = long["benchmark"].nunique()
+    gap_text = (f"Across {n_eval} distinct {plural(n_eval, 'evaluation')} (each counted once), the mean lag of the best "
                 "open-weights model behind the "
                 f"closed frontier ranged from {recent['mean_lag'].min():.1f} to {recent['mean_lag'].max():.1f} months over the "
                 f"last 12 months of data (latest {recent['mean_lag'].iloc[-1]:.1f}, median {recent['median_lag'].iloc[-1]:.1f}).")

@@ -3,6 +3,7 @@ record of every fit, the warm-up."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import streamlit as st
@@ -10,7 +11,7 @@ import streamlit as st
 from model.core.errors import DataError
 from model.core.text import plain
 from model.data.dataset import Dataset
-from ui.data import is_embedded
+from ui.data import is_embedded, titles
 from ui.state import Key, settings
 
 
@@ -92,20 +93,40 @@ def run_fit(ds: Dataset, fit_settings, label: str):
     Returns the result, or the previous good one (with an error shown) when the fit fails.
     """
     key = Key.scoped("result", label)
-    try:
-        with st.status(f"Fitting {plain(label)}…", expanded=False) as status:
+    with st.status(f"Fitting {plain(label)}…", expanded=False) as status:
+        try:
             if fit_queue() is not None and needs_worker(fit_settings):
                 result = fit_in_worker(ds, fit_settings, status, label)
             else:
                 result = cached_analysis(ds.content_hash, fit_settings.cache_key(), fit_settings, ds)
             status.update(label=f"Fitted {plain(label)}", state="complete")
-    except DataError as exc:
-        st.error(f"Could not fit: {plain(exc)} Hint: choose an earlier start date, another benchmark, or the monthly "
-                 "observations. The previous result is kept.")
-        return st.session_state.get(key)
+        except DataError as exc:  # the queue's "next in the queue" label is replaced, never left standing
+            status.update(label=f"Could not fit {plain(label)}", state="error")
+            failure = str(exc)
+        else:
+            failure = None
+    if failure is not None:
+        previous = st.session_state.get(key)
+        st.error(failure_message(failure, names=titles(ds), kept=previous is not None))
+        return previous
     st.session_state[key] = result
     record_fit(ds, fit_settings, label, result)
     return result
+
+
+#: The hint a failed fit gets when its own message suggests nothing.
+FIT_HINT = "Try an earlier start date, another benchmark, or the monthly observations."
+
+
+def failure_message(message: str, *, names: dict[str, str], kept: bool) -> str:
+    """One failure display (markdown-safe): the message as plain text with display names for benchmark ids, one hint
+    (the message's own, or :data:`FIT_HINT`), and "the previous result is kept" only when one is on screen."""
+    for name in sorted(names, key=len, reverse=True):  # longest first: an index version's id contains the index's
+        if name in message and names[name] != name:  # whole ids only ("hle" is not replaced inside "while")
+            message = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lambda _, shown=names[name]: shown, message)
+    has_hint = any(w in message.lower() for w in ("choose", "try ", "use ", "give ", "hint"))
+    return " ".join(filter(None, [f"Could not fit: {plain(message)}", None if has_hint else FIT_HINT,
+                                  "The previous result is kept." if kept else None]))
 
 
 def record_fit(ds: Dataset, fit_settings, label: str, result) -> None:

@@ -86,3 +86,16 @@ def test_ui_keeps_the_last_good_result_when_a_fit_fails(monkeypatch):
     at.run()
     assert not any("Could not fit" in e.value for e in at.error)
     assert [m.value for m in at.markdown if "probability" in m.value] != good
+
+
+def test_one_failure_display():
+    """Display names for ids (whole ids only), one hint, and "kept" only when a previous result is on screen."""
+    from ui.fits import FIT_HINT, failure_message
+
+    names = {"hle": "Humanity's Last Exam", "intelligence_index": "AA Intelligence Index",
+             "intelligence_index_2026_10_10": "AA Intelligence Index (2026-10-10 version)"}
+    text = failure_message("intelligence_index_2026_10_10: too few lags while hle has none.", names=names, kept=False)
+    assert "AA Intelligence Index \\(2026\\-10\\-10 version\\)" in text and "while Humanity" in text
+    assert text.count(FIT_HINT) == 1 and "kept" not in text
+    own = failure_message("The sampler failed. Try other priors.", names=names, kept=True)
+    assert FIT_HINT not in own and own.endswith("The previous result is kept.")
