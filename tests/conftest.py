@@ -147,7 +147,7 @@ _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 UNIT_MODULES = {"test_architecture", "test_compiled_callbacks", "test_conflict", "test_corpus", "test_fuzz_loaders",
                 "test_every_flag", "test_groups", "test_lag_definitions", "test_lag_uncertainty", "test_lags",
                 "test_lags_properties", "test_limits", "test_loaders", "test_network", "test_one_answer", "test_plot_data",
-                "test_published_figures", "test_tables", "test_page_data"}
+                "test_published_figures", "test_tables", "test_page_data", "test_sealed_store"}
 
 
 def pytest_collection_modifyitems(config, items):

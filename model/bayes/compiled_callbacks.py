@@ -4,9 +4,9 @@ Why: nutpie compiles each model's callbacks with numba, and numba's own cache ne
 because they are closures over random (``uuid4``) data keys. That compile was most of a cold NUTS fit (about 10 s of
 11-19 s for the pooled model). Here nutpie's numba compile (:func:`nutpie.compile_pymc._compile_pymc_model_numba`,
 nutpie 0.16.11) is rebuilt with stable data keys, and each callback is given a disk cache this app owns
-(``cache_dir("nutpie_callbacks")``; each file is numba machine code for this machine: like every cache in that folder,
-only the app writes it). The PyTensor graph is still built in every process (about 2-3 s); only numba's
-machine-code generation is skipped when the cache holds the callback.
+(``cache_dir("nutpie_callbacks")``; each file is numba machine code for this machine, sealed like every cache file:
+:mod:`model.core.sealed_files`, so a planted or swapped file is never loaded). The PyTensor graph is still built in
+every process (about 2-3 s); only numba's machine-code generation is skipped when the cache holds the callback.
 
 The cache key is everything the machine code depends on: PyTensor's own key of each compiled graph (its ops, their
 properties, the constants and how they connect), the graph's input types, the layout of nutpie's data record, the
@@ -28,11 +28,11 @@ import hashlib
 import os
 import pickle
 import sys
-import threading
 from pathlib import Path
 
 from model.core.files import write_atomic
 from model.core.paths import cache_dir
+from model.core.sealed_files import prune, seal, unseal
 from model.core.versions import package_versions
 
 #: The nutpie version whose internals this module mirrors; any other version uses plain nutpie.
@@ -41,8 +41,9 @@ NUTPIE_VERSION = "0.16.11"
 CACHE_FORMAT = 1
 #: Oldest files beyond this many are removed after a write (each callback is a few hundred KB).
 MAX_FILES = 200
+#: Bytes the callback cache may hold (each callback is tens of KB).
+MAX_BYTES = 200_000_000
 
-_lock = threading.Lock()
 #: What happened to each callback in this process: read from disk, compiled (and stored), compiled without a key.
 STATS: dict[str, int] = {"hit": 0, "miss": 0, "uncached": 0}
 
@@ -155,9 +156,20 @@ class _DiskCache:
         self._target = target_context
         path = self._path(sig, target_context)
         try:
-            payload = pickle.loads(path.read_bytes())
+            sealed = unseal(path.name, path.read_bytes())  # the name binds the graph, its role and the signature
+            if sealed is None:
+                raise ValueError("not sealed by this installation")
+            payload = pickle.loads(sealed)
+            if not isinstance(payload, tuple):
+                raise TypeError("not a compiled callback")
             result = CompileResult._rebuild(target_context, *payload)
-        except Exception:  # absent, damaged or foreign: compile afresh (and write the file)
+            if str(result.signature) != str(sig):
+                raise TypeError("a callback of another signature")
+        except FileNotFoundError:
+            STATS["miss"] += 1
+            return None
+        except Exception:  # planted, swapped, damaged or foreign: dropped unread where possible; compile afresh
+            path.unlink(missing_ok=True)
             STATS["miss"] += 1
             return None
         STATS["hit"] += 1
@@ -169,14 +181,10 @@ class _DiskCache:
         if cres.library.has_dynamic_globals or any(not x.can_cache for x in cres.lifted):
             return  # machine code with process-specific addresses cannot be reused
         try:
-            write_atomic(self._path(sig, self._target), dumps(cres._reduce()))
-            _prune(callback_folder())
+            path = self._path(sig, self._target)
+            sealed = seal(path.name, dumps(cres._reduce()))
+            if sealed is not None:
+                write_atomic(path, sealed)
+                prune(callback_folder(), "*.nbc", max_files=MAX_FILES, max_bytes=MAX_BYTES)
         except OSError:  # a read-only or full disk only costs the next process a compile
             pass
-
-
-def _prune(folder: Path) -> None:
-    with _lock:
-        files = sorted(folder.glob("*.nbc"), key=lambda p: p.stat().st_mtime)
-        for old in files[:-MAX_FILES]:
-            old.unlink(missing_ok=True)

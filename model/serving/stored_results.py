@@ -8,7 +8,10 @@ settings or new code never read an old result. Files are written atomically in t
 are stored (the caller says so): a visitor's upload is never written to the server's disk. ``FRONTIER_LAG_NO_RESULT_STORE=1``
 turns the store off (the tests do: their fast tier fits synthetic posteriors).
 
-The files are pickles, read only from the app's own cache folder; anyone who can write there can already change the app.
+The files are pickles, sealed (:mod:`model.core.sealed_files`): one is unpickled only when its seal, made with this
+installation's secret over its name and bytes, verifies, so a planted file, a result moved to another key or a
+damaged file is dropped unread; a loaded object that is not an analysis result is dropped too. The store is bounded by
+count and by bytes.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from pathlib import Path
 
 from model.core.files import write_atomic
 from model.core.paths import cache_dir
+from model.core.sealed_files import prune, seal, unseal
 
 MAX_FILES = 200
+#: Bytes the store may hold (a stacked fit's result is a few MB).
+MAX_BYTES = 1_000_000_000
 
 
 @lru_cache(maxsize=1)
@@ -47,31 +53,34 @@ def result_path(data_hash: str, settings) -> Path:
 
 def load_result(data_hash: str, settings):
     """The stored result, or None (absent, or unreadable: a broken file is removed and refitted)."""
+    from model.analysis import AnalysisResult
+
     path = result_path(data_hash, settings)
     try:
-        with path.open("rb") as f:
-            return pickle.load(f)
+        payload = unseal(path.name, path.read_bytes())
+        result = pickle.loads(payload) if payload is not None else None  # only what this installation wrote
     except FileNotFoundError:
         return None
-    except Exception:  # a truncated or stale file: drop it, the caller fits again
-        path.unlink(missing_ok=True)
+    except Exception:  # sealed by us yet unreadable (e.g. written by older code): drop it, the caller fits again
+        result = None
+    if not isinstance(result, AnalysisResult) or result.settings.cache_key() != settings.cache_key():
+        path.unlink(missing_ok=True)  # planted, moved, damaged or of another fit
         return None
+    return result
 
 
 def store_result(data_hash: str, settings, result) -> Path | None:
     """Store a result atomically; a failure to write (full disk, read-only cache) only means no reuse."""
+    path = result_path(data_hash, settings)
     try:
-        path = write_atomic(result_path(data_hash, settings), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        sealed = seal(path.name, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        if sealed is None:  # no private secret: nothing is stored
+            return None
+        write_atomic(path, sealed)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return None
-    _prune(path.parent)
+    prune(path.parent, "*.pickle", max_files=MAX_FILES, max_bytes=MAX_BYTES)
     return path
-
-
-def _prune(folder: Path) -> None:
-    files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime if p.exists() else 0)
-    for old in files[:-MAX_FILES]:
-        old.unlink(missing_ok=True)
 
 
 def run_analysis_stored(ds, settings, *, persist: bool = True, progress=None):

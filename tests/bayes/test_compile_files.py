@@ -4,6 +4,7 @@ same log density and gradient as plain nutpie."""
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 
@@ -60,7 +61,8 @@ def _probe(env, *args):
 def test_a_compile_writes_no_temporary_files_and_a_second_process_reuses_it(tmp_path):
     tmp, cache = tmp_path / "tmp", tmp_path / "cache"
     tmp.mkdir()
-    env = {**os.environ, "TMPDIR": str(tmp), "FRONTIER_LAG_CACHE": str(cache)}
+    env = {**os.environ, "TMPDIR": str(tmp), "FRONTIER_LAG_CACHE": str(cache),
+           "FRONTIER_LAG_SECRET_FILE": str(tmp_path / "secret" / "cache-secret")}
     first = _probe(env)
     assert [p.name for p in tmp.iterdir()] == []
     generated = list((cache / "generated_src").glob("*.py"))
@@ -76,3 +78,24 @@ def test_a_compile_writes_no_temporary_files_and_a_second_process_reuses_it(tmp_
     # rounding: numba's machine code read back from disk may sum in another order, as PyTensor's own cache does)
     for ours in (first["ours"], second["ours"]):
         assert np.allclose(ours, second["plain"], rtol=1e-12, atol=1e-12)
+
+    # a swapped pair and a planted pickle: neither is loaded (no code runs), both callbacks are compiled afresh
+    a, b = sorted((cache / "nutpie_callbacks").glob("*.nbc"))
+    a.write_bytes(b.read_bytes())  # b's valid, sealed callback under a's name
+    marker = tmp_path / "planted-code-ran"
+    b.write_bytes(pickle.dumps(Planted(str(marker))))
+    third = _probe(env)
+    assert not marker.exists()
+    assert third["stats"] == {"hit": 0, "miss": 2, "uncached": 0}
+    assert len(list((cache / "nutpie_callbacks").glob("*.nbc"))) == 2  # both written afresh, sealed
+    assert np.allclose(third["ours"], second["plain"], rtol=1e-12, atol=1e-12)
+
+
+class Planted:
+    """A pickle that, if ever loaded, leaves a marker file: the proof that a cache file ran code."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
