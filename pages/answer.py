@@ -25,7 +25,7 @@ from ui.fits import run_fit
 from ui.links import share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import DEFAULT_SETTINGS, Key, settings
-from ui.widgets import footer
+from ui.widgets import data_table, footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -128,7 +128,7 @@ if stored is not None and stored.get("yardsticks"):
     st.caption("Lag now (median and 90% interval of each family's fitted trend at its own data end), its direction and "
                "the chance of a zero gap by the end of 2027, on the answer's window. Each family's definition is in the "
                "table; a points gap (LMArena) is not a lag in months and is not in this table.")
-    st.dataframe(yardstick_table_for_people(yard), hide_index=True, width="stretch")
+    data_table(yardstick_table_for_people(yard), hide_index=True, width="stretch")
 
 share_link(link_params(answer_settings, page="answer"), "this answer")
 st.markdown("**Why?** See the frontiers and the lags behind this answer. **How sure?** See every analytic choice at once "

@@ -16,7 +16,7 @@ from ui.fits import run_fit
 from ui.links import known_benchmarks, share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import class_comparison_section, footer
+from ui.widgets import class_comparison_section, data_table, footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -60,7 +60,7 @@ lead = (f"Earliest median crossing: {plain(earliest['benchmark'])} ({str(earlies
         if earliest is not None else "On no benchmark do most draws reach zero. ")
 st.caption(lead +
            "Where intervals barely overlap, the benchmarks disagree about the trend, not just about noise.")
-st.dataframe(summary_table_for_people(table), hide_index=True, width="stretch")
+data_table(summary_table_for_people(table), hide_index=True, width="stretch")
 st.caption(plain(f"Priors in use (from the Trend fit page): {priors_in_words(fit_settings.priors)}. Lag definition "
                  f"{fit_settings.lag_definition}; score uncertainty {'in' if fit_settings.measurement_error else 'out of'} "
                  "the fit. \"mostly never\": fewer than half the draws reach zero, so no crossing interval is shown."))

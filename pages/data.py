@@ -18,7 +18,7 @@ from model.outputs.exports import safe_csv
 from ui.data import current_dataset, embedded
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import empty_overrides, footer, open_definition_picker, people_table
+from ui.widgets import data_table, empty_overrides, footer, open_definition_picker, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -135,7 +135,7 @@ if query:
     hay = models["model_name"].astype(str) + " " + models["creator"].astype(str) + " " + models["openness"].astype(str)
     models = models[hay.str.contains(query, case=False, regex=False)]
 models = models[["model_name", "creator", "release_date", "open_weights", "openness", "benchmarks", "model_id"]]
-st.dataframe(models, hide_index=True, width="stretch", height=320,
+data_table(models, hide_index=True, width="stretch", height=320,
              column_config={"release_date": st.column_config.DateColumn("release date", format="YYYY-MM-DD"),
                             "open_weights": st.column_config.CheckboxColumn("open weights"),
                             "benchmarks": st.column_config.NumberColumn("scores")})

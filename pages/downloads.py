@@ -11,7 +11,7 @@ from model.presentation.dictionary import dictionary_table
 from ui.data import current_dataset, definition_lags_all, event_lags_all, monthly_lags, titles
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import footer
+from ui.widgets import data_table, footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -28,7 +28,7 @@ if session_fits:
                             help="Every distinct fit made on the answer page, Trend fit, Pooled, Compare and the Report "
                                  "(a fit two pages ran is one row set).")
     summary = session_summary([labels[k] for k in picked or list(labels)], titles(ds))
-    st.dataframe(summary, hide_index=True, width="stretch", height=220)
+    data_table(summary, hide_index=True, width="stretch", height=220)
     st.caption(f"{len(summary)} row(s) from {len(picked or labels)} fit(s); numbers to 4 significant figures; every "
                "column is explained in the data dictionary below.")
     c1, c2 = st.columns(2)
@@ -38,7 +38,7 @@ if session_fits:
 else:
     st.info("Nothing fitted yet in this session: fit on the Trend fit, Pooled or Compare page first.")
 with st.expander("What each column means (data dictionary)"):
-    st.dataframe(dictionary_table(), hide_index=True, width="stretch")
+    data_table(dictionary_table(), hide_index=True, width="stretch")
     st.download_button("Data dictionary (CSV)", safe_csv(dictionary_table()), "frontier_lag_dictionary.csv", "text/csv")
 
 st.subheader("Lag tables")

@@ -20,7 +20,7 @@ from ui.fits import run_fit
 from ui.links import known_benchmarks, share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import class_comparison_section, diagnostics_panel, footer, people_table
+from ui.widgets import class_comparison_section, data_table, diagnostics_panel, footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -144,7 +144,7 @@ st.subheader("Diagnostics")
 diagnostics_panel(result.summary.iloc[0])
 st.subheader("Per benchmark")
 named = result.summary.assign(benchmark=result.summary["benchmark"].map(lambda b: titles(ds).get(b, b)))
-st.dataframe(summary_table_for_people(named), hide_index=True, width="stretch")
+data_table(summary_table_for_people(named), hide_index=True, width="stretch")
 with st.expander("The raw summary table (as downloaded)"):
-    st.dataframe(result.summary, hide_index=True, width="stretch")
+    data_table(result.summary, hide_index=True, width="stretch")
 footer(ds)

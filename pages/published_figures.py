@@ -6,7 +6,7 @@ from model.core.text import plain
 from model.data.embedded import load_embedded
 from model.robustness.anchors import anchors_table
 from ui.routing import route_deep_links_through_entry_point
-from ui.widgets import footer
+from ui.widgets import data_table, footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -32,5 +32,5 @@ for _, row in table.iterrows():
                 f"**This project, now:** {plain(row['project_now'])}")
     st.caption(plain(row["reading"]))
 with st.expander("The table"):
-    st.dataframe(table.drop(columns=["key"]), hide_index=True, width="stretch")
+    data_table(table.drop(columns=["key"]), hide_index=True, width="stretch")
 footer(load_embedded("aa"))

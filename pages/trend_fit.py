@@ -27,7 +27,7 @@ from ui.fits import run_fit
 from ui.links import share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import benchmark_picker, diagnostics_panel, footer, group_picker, lag_definition_picker
+from ui.widgets import benchmark_picker, data_table, diagnostics_panel, footer, group_picker, lag_definition_picker
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -137,7 +137,7 @@ if fit_settings.choice.combines:
     st.caption(plain(f"Stacking weights: {fit.model.weights_text()} (from one-step-ahead forecasts of the last lags; "
                      "a weight near 1 means that model forecast them clearly best)."))
     with st.expander("Each model's own answer"):
-        st.dataframe(stacked_members_table(fit), hide_index=True, width="stretch")
+        data_table(stacked_members_table(fit), hide_index=True, width="stretch")
 band = trend_band(fit, horizon=horizon)
 pb = prior_band(fit_settings.priors, preview_model, obs, start=obs.window_start, horizon=horizon)
 cross_med = pd.Timestamp(row["crossing_median"]) if row["crossing_median"] else None
@@ -187,10 +187,10 @@ if st.button("Compare constant, linear, AR(1) and changepoint"):
             st.error(str(exc))
 if Key.scoped("compare", bench) in st.session_state:
     table = st.session_state[Key.scoped("compare", bench)]
-    st.dataframe(comparison_table_for_people(table), hide_index=True, width="stretch")
+    data_table(comparison_table_for_people(table), hide_index=True, width="stretch")
     with st.expander("The raw comparison table"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        data_table(table, hide_index=True, width="stretch")
     st.caption(comparison_reading(table))
 with st.expander("Posterior summary row"):
-    st.dataframe(result.summary.T.astype(str), width="stretch")
+    data_table(result.summary.T.astype(str), width="stretch")
 footer(ds)

@@ -97,14 +97,25 @@ def footer(ds: Dataset) -> None:
     start_warmup()  # after the page has rendered: compile models in the background for the first fit
 
 
+def data_table(frame: pd.DataFrame, **kw) -> None:
+    """``st.dataframe`` with every text cell and header a spreadsheet would run as a formula neutralised, as the
+    downloads are (the table toolbar's own "Download as CSV" writes what is shown)."""
+    from model.outputs.exports import neutralise_formulas
+
+    shown = neutralise_formulas(frame)
+    shown.columns = neutralise_formulas(pd.DataFrame([list(map(str, shown.columns))])).iloc[0].tolist() \
+        if len(shown.columns) else shown.columns
+    st.dataframe(shown, **kw)
+
+
 def people_table(frame: pd.DataFrame, ds: Dataset | None = None, **kw) -> None:
     """A table with plain headers, units, display names and 2-3 significant figures; each header's help names its
     meaning and raw column (model.presentation.tables)."""
     from model.presentation.tables import table_for_people
 
     shown, help_text = table_for_people(frame, names=titles(ds) if ds is not None else None)
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={h: st.column_config.Column(h, help=text) for h, text in help_text.items()}, **kw)
+    data_table(shown, hide_index=True, width="stretch",
+               column_config={h: st.column_config.Column(h, help=text) for h, text in help_text.items()}, **kw)
 
 
 def class_comparison_section(ds: Dataset, fit_settings) -> None:

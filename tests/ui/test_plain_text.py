@@ -61,3 +61,20 @@ def test_hostile_names_render_as_plain_text_on_every_page(fast_fits, page):
         assert any("pixel" in t for t in texts), "the hostile data set is not on this page"
     for text in texts:
         assert not any(p.search(text) for p in UNESCAPED), text
+
+
+def test_displayed_tables_carry_no_live_formula(fast_fits):
+    """A table's own "Download as CSV" writes what is shown: a name a spreadsheet would run is shown neutralised."""
+    formula = "=HYPERLINK(A1)"
+    rows = "\n".join(f'"{m}",{d},{o},bench,{s}' for m, d, o, s in [
+        (formula, "2024-01-01", "true", 0.4), ("closed A", "2023-06-01", "false", 0.3),
+        ("closed B", "2024-06-01", "false", 0.6), ("open C", "2024-09-01", "true", 0.55)])
+    ds = load_user_csv(("model_name,release_date,open_weights,benchmark,score\n" + rows + "\n").encode(), name="f.csv")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state[Key.DATASET] = ds
+    at.session_state[Key.SETTINGS] = {"source": "csv", "benchmark": "bench"}
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    cells = [str(v) for df in at.dataframe for v in df.value.astype(str).to_numpy().ravel()]
+    assert "'" + formula in cells and formula not in cells
