@@ -267,6 +267,9 @@ def benchmark_names(ds: Dataset, settings: FitSettings) -> list[str]:
     unknown = sorted(set(names) - set(ds.scores["benchmark"]))
     if unknown:
         raise DataError("Unknown benchmark(s): " + ", ".join(unknown[:5]))
+    if len(names) > MAX_BENCHMARKS_PER_FIT:  # "all" of a large upload: the same cap as a list
+        raise DataError(f"This data set has {len(names)} benchmarks; a fit takes at most {MAX_BENCHMARKS_PER_FIT}: name "
+                        "them, or choose a category.")
     return names
 
 

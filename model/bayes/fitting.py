@@ -20,7 +20,7 @@ from model.bayes.importance import importance_posterior
 from model.bayes.observations import Observations, PooledObservations
 from model.bayes.pooled import PooledTrend
 from model.bayes.priors import PoolingPriors, TrendPriors
-from model.bayes.sampling import COMPILE_COUNT, SamplerSettings, compiled_model, flat_draws, sample_compiled
+from model.bayes.sampling import COMPILE_COUNT, Deadline, SamplerSettings, compiled_model, flat_draws, sample_compiled
 from model.bayes.trends import LIKELIHOODS, SeriesTrend, series_model
 from model.core.errors import DataError
 
@@ -96,14 +96,17 @@ class TrendFit:
         return self.model.predictive_paths(self, np.asarray(x_future, dtype=float), np.random.default_rng(seed), include_noise)
 
 
-def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = "none", trace=None) -> TrendFit:
+def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = "none", trace=None,
+              deadline: Deadline | None = None) -> TrendFit:
     """Fit one series with the model, likelihood and priors of ``spec`` (seeded, reproducible).
 
     The engine is the compile-free importance sampler (:mod:`model.bayes.importance`) where it is reliable and
     ``spec.sampler.engine`` is "auto"; NUTS otherwise, and the diagnostics say why. ``pooling="complete"`` labels a fit
     of the across-benchmark mean series. A stored ``trace`` (from a posterior file) is used instead of sampling, so the
-    same summary comes back without a sampler."""
+    same summary comes back without a sampler. ``deadline``: the time limit of a larger fit this one is part of (by
+    default ``spec.sampler.max_seconds`` from now, the compile included)."""
     spec = spec or FitSpec()
+    deadline = deadline or Deadline.start(spec.sampler.max_seconds)
     model = series_model(spec.model, pooling)
     model.check_size(obs)
     key = model.structure_key(spec.likelihood, len(obs))
@@ -123,7 +126,7 @@ def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = 
     else:
         if trace is None:
             compiled = compiled_model(key, lambda: model.build(spec.likelihood, key.size))
-            trace = sample_compiled(compiled, model.sampler_data(obs, spec.priors, key.size), spec.sampler)
+            trace = sample_compiled(compiled, model.sampler_data(obs, spec.priors, key.size), spec.sampler, deadline)
         draws = flat_draws(trace, ["alpha", "beta", "beta_before", "tau", "sigma", "ell"])
         diag = diagnose(trace, [v for v in model.parameters if v in draws])
         if declined:
@@ -146,9 +149,11 @@ def stored_importance(trace) -> tuple[float, float] | None:
     return float(attrs[ATTR_PARETO_K]), float(attrs[ATTR_ESS])
 
 
-def fit_pooled(pooled: PooledObservations, spec: PooledSpec | None = None, *, trace=None) -> TrendFit:
+def fit_pooled(pooled: PooledObservations, spec: PooledSpec | None = None, *, trace=None,
+               deadline: Deadline | None = None) -> TrendFit:
     """Partial pooling across benchmarks: non-centred benchmark intercepts and slopes (``trace``: as in fit_trend)."""
     spec = spec or PooledSpec()
+    deadline = deadline or Deadline.start(spec.sampler.max_seconds)  # the compile included
     _check_likelihood(spec.likelihood)
     model = PooledTrend(spec.correlated)
     n_groups, n = len(pooled.series), len(pooled.group)
@@ -157,7 +162,7 @@ def fit_pooled(pooled: PooledObservations, spec: PooledSpec | None = None, *, tr
     before = COMPILE_COUNT[key]
     if trace is None:
         compiled = compiled_model(key, lambda: model.build(spec.likelihood, key.groups, key.size))
-        trace = sample_compiled(compiled, model.sampler_data(pooled, spec.priors, key.size), spec.sampler)
+        trace = sample_compiled(compiled, model.sampler_data(pooled, spec.priors, key.size), spec.sampler, deadline)
     draws = flat_draws(trace, ["mu_alpha", "mu_beta", "tau_alpha", "tau_beta", "alpha", "beta", "alpha_new", "beta_new", "sigma"])
     for k in ("alpha", "beta", "sigma"):
         draws[k] = draws[k][:, :n_groups]

@@ -9,6 +9,7 @@ time limit; any sampler failure becomes a one-line :class:`DataError`.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,6 +77,30 @@ class SamplerSettings:
             raise DataError(f"The per-fit time limit must be between 0 and {MAX_FIT_SECONDS} seconds.")
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """One time limit for a whole fit: its compile, its sampling, and for a stacked fit every member and every refit
+    (before, each got the full limit of its own, and compiles were outside it)."""
+
+    limit: float  # seconds, as the user set it
+    ends: float  # time.monotonic() at which the fit must stop
+
+    @classmethod
+    def start(cls, seconds: float) -> Deadline:
+        return cls(seconds, time.monotonic() + seconds)
+
+    def left(self) -> float:
+        """Seconds left; a DataError, in one line, when none are."""
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise self.stopped()
+        return left
+
+    def stopped(self) -> DataError:
+        return DataError(f"Sampling stopped after {self.limit:g} s (the per-fit limit, compiles and every model and refit "
+                         "included); try fewer draws, fewer benchmarks or a simpler model.")
+
+
 def size_bucket(n: int, sizes=(16, 32, 64, 128, 256, 512)) -> int:
     """The smallest size class that holds ``n`` observations (one compiled model per class)."""
     for s in sizes:
@@ -119,24 +144,26 @@ def compiled_model(key: StructureKey, build: Callable[[], Any]):
     return _COMPILED[key]
 
 
-def sample_compiled(compiled, data: dict, sampler: SamplerSettings):
-    """Sample in nutpie's background mode so a fit can be stopped cleanly at ``sampler.max_seconds``.
+def sample_compiled(compiled, data: dict, sampler: SamplerSettings, deadline: Deadline | None = None):
+    """Sample in nutpie's background mode so a fit can be stopped cleanly at its deadline (``sampler.max_seconds``
+    from now unless the fit's own :class:`Deadline` is given).
 
     Any sampler failure becomes a one-line :class:`DataError`; nothing partial is returned.
     """
     import nutpie
 
+    deadline = deadline or Deadline.start(sampler.max_seconds)
     known = {var.name for var in compiled.shared_var_keys}  # data a structure does not use were optimised away
     try:
+        timeout = deadline.left()
         run = nutpie.sample(compiled.with_data(**{k: v for k, v in data.items() if k in known}), draws=sampler.draws,
                             tune=sampler.tune, chains=sampler.chains, target_accept=sampler.target_accept,
                             cores=sampler.cores, seed=sampler.seed, progress_bar=False, blocking=False)
         try:
-            return run.wait(timeout=sampler.max_seconds)  # raises TimeoutError when not finished in time
+            return run.wait(timeout=timeout)  # raises TimeoutError when not finished in time
         except TimeoutError:
             run.cancel()
-            raise DataError(f"Sampling stopped after {sampler.max_seconds:g} s (the per-fit limit); try fewer draws, "
-                            "fewer benchmarks or a simpler model.") from None
+            raise deadline.stopped() from None
     except DataError:
         raise
     except Exception as exc:  # the sampler's own failures (numerical, threads) become a readable error

@@ -23,6 +23,7 @@ models' draws by weight (:class:`StackedTrend`), so the headline carries the unc
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import ClassVar
 
@@ -36,6 +37,7 @@ from model.bayes.likelihood import censored_loglik
 from model.bayes.model_weights import VERDICT_WEIGHT, evidence_text, model_weights, stacking_evidence
 from model.bayes.observations import Observations
 from model.bayes.psis import psis_log_weights
+from model.bayes.sampling import Deadline
 from model.bayes.trends import MODEL_LABELS, MODELS, STACKED, SeriesTrend
 from model.core.errors import DataError
 from model.core.timeaxis import years_between
@@ -69,7 +71,7 @@ def _psis_log_weights(ll_left_out: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def lfo_log_densities(fit: TrendFit, *, n_origins: int = N_ORIGINS, k_threshold: float = K_THRESHOLD,
-                      refit_spec: FitSpec | None = None, exact: bool = False) -> dict:
+                      refit_spec: FitSpec | None = None, exact: bool = False, deadline: Deadline | None = None) -> dict:
     """One-step-ahead log predictive densities at the last ``n_origins`` observations. ``exact``: a refit on the past
     at every origin (what stacking uses: deterministic given the seed). Otherwise PSIS from ``fit`` (the full-data
     posterior) leaving out each origin and what follows, refitting on the past where k > ``k_threshold``.
@@ -95,7 +97,9 @@ def lfo_log_densities(fit: TrendFit, *, n_origins: int = N_ORIGINS, k_threshold:
             else:
                 light = replace(fit.spec.sampler, draws=min(REFIT_DRAWS, fit.spec.sampler.draws),
                                 chains=min(REFIT_CHAINS, fit.spec.sampler.chains), seed=fit.spec.sampler.seed + i)
-                refit = fit_trend(past, refit_spec or replace(fit.spec, sampler=light))
+                if deadline is not None:
+                    deadline.left()  # stops here, in one line, when the fit's time is up
+                refit = fit_trend(past, refit_spec or replace(fit.spec, sampler=light), deadline=deadline)
                 refits += 1
                 ll_i = pointwise_loglik(refit, obs)[:, i]
                 lpd.append(float(logsumexp(ll_i) - np.log(len(ll_i))))
@@ -205,11 +209,16 @@ def fit_stacked(obs: Observations, spec: FitSpec, *, members=STACK_MEMBERS, pool
     (too few observations for a changepoint) is left out with weight 0. ``traces`` (stored posteriors by member)
     replace sampling."""
     fits, lfo, notes = {}, {}, []
+    deadline = Deadline.start(spec.sampler.max_seconds)  # one limit for every member and refit
     for j, name in enumerate(members):
+        deadline.left()
         try:
-            fits[name] = fit_trend(obs, replace(spec, model=name), pooling=pooling, trace=(traces or {}).get(name))
-            lfo[name] = lfo_log_densities(fits[name], n_origins=n_origins, exact=True)
+            fits[name] = fit_trend(obs, replace(spec, model=name), pooling=pooling, trace=(traces or {}).get(name),
+                                   deadline=deadline)
+            lfo[name] = lfo_log_densities(fits[name], n_origins=n_origins, exact=True, deadline=deadline)
         except DataError as exc:
+            if time.monotonic() >= deadline.ends:  # out of time: the whole fit stops, not just this member
+                raise deadline.stopped() from None
             notes.append(f"{name}: {exc}")
         if progress is not None:
             progress(j + 1, len(members), name)

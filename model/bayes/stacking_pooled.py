@@ -11,6 +11,7 @@ from model.bayes.fitting import TrendFit, fit_pooled
 from model.bayes.likelihood import censored_loglik
 from model.bayes.model_weights import model_weights
 from model.bayes.pooled import PooledTrend
+from model.bayes.sampling import Deadline
 from model.bayes.stacking import combined_diagnostics, loo_from_loglik, mixture_indices
 from model.bayes.trends import STACKED
 
@@ -52,7 +53,9 @@ def fit_pooled_stacked(pooled, spec) -> TrendFit:
     benchmarks would need a refit of the hierarchical NUTS model at most origins (Pareto k > 0.7 when a benchmark's last
     lags are left out), several seconds each. LOO weights favour the structure that predicts held-out lags best, not the
     future, so read them as a model-averaging device, not a forecast score."""
-    fits = {name: fit_pooled(pooled, replace(spec, correlated=corr)) for name, corr in POOLED_MEMBERS.items()}
+    deadline = Deadline.start(spec.sampler.max_seconds)  # one limit for both structures
+    fits = {name: fit_pooled(pooled, replace(spec, correlated=corr), deadline=deadline)
+            for name, corr in POOLED_MEMBERS.items()}
     names = list(fits)
     matrix = np.column_stack([loo_from_loglik(pooled_pointwise_loglik(fits[n])) for n in names])
     w, _ = model_weights(matrix)

@@ -38,3 +38,46 @@ def test_limits_are_documented():
     for needle in ("60 MB", "300,000", "120 s"):
         assert needle in readme, needle
     assert Path(ROOT / ".streamlit" / "config.toml").exists()
+
+
+def test_all_benchmarks_of_a_large_upload_meet_the_same_cap_as_a_list():
+    """``"benchmarks": ["all"]`` used to bypass the 64-benchmark cap (issue 26): it is refused before any fit."""
+    from model.analysis import run_analysis
+    from model.core.errors import DataError
+    from model.core.limits import MAX_BENCHMARKS_PER_FIT
+    from model.data.csv_upload import load_user_csv
+
+    rows = [f"m{i},2024-0{1 + i % 2}-01,{'true' if i % 2 else 'false'},b{j},{0.1 * (i + 1)}"
+            for j in range(MAX_BENCHMARKS_PER_FIT + 6) for i in range(4)]
+    ds = load_user_csv(("model_name,release_date,open_weights,benchmark,score\n" + "\n".join(rows) + "\n").encode(),
+                       name="wide.csv")
+    with pytest.raises(DataError, match=f"has {MAX_BENCHMARKS_PER_FIT + 6} benchmarks; a fit takes at most"):
+        run_analysis(ds, FitSettings(source="csv", benchmarks=["all"], pooling="partial"))
+
+
+def test_one_time_limit_covers_every_member_of_a_stacked_fit(monkeypatch):
+    """``--max-seconds`` is one limit for the whole fit (issue 26: a stacked fit with --max-seconds 5 ran 67-356 s, as
+    each member and refit had its own). A clock that jumps 10 s per member fit: the third member finds the 25 s spent
+    and the fit stops with the limit's one line (before, every member ran and failed on its own)."""
+    import time
+
+    import model.bayes.stacking as stacking
+    from model.bayes.fitting import FitSpec
+    from model.bayes.sampling import SamplerSettings
+    from model.core.errors import DataError
+    from tests.sim import simulate_series
+
+    now = [1000.0]
+    calls = []
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+
+    def slow_member(obs, spec, **kw):
+        calls.append(spec.model)
+        now[0] += 10.0
+        raise DataError("this member took its time")
+
+    monkeypatch.setattr(stacking, "fit_trend", slow_member)
+    spec = FitSpec(sampler=SamplerSettings(max_seconds=25.0))
+    with pytest.raises(DataError, match=r"^Sampling stopped after 25 s \(the per-fit limit, compiles and every model"):
+        stacking.fit_stacked(simulate_series(5.0, -1.0, seed=1), spec)
+    assert len(calls) == 3
