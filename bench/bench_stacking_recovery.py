@@ -5,7 +5,7 @@ true model's own fit (the width the data allow when the model is known).
 Targets (issue 23): in the future-crossing cases (decline, break, ar1) the stacked 90% intervals cover the truth in
 85-95% of fits and the 50% intervals in 40-60%; the flat case answered as "never" (high P(never)) and the already
 closed one as closed (high P(closed already)); the intervals no wider than needed (median 90% width beside the true
-model's). Run: python bench/bench_stacking_recovery.py [seeds]
+model's). Run: python bench/bench_stacking_recovery.py [seeds] [first seed] [shapes, comma-separated]
 """
 
 import os
@@ -15,13 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.shapes import recovery, recovery_summary  # noqa: E402
+from tests.shapes import SHAPES, recovery, recovery_summary  # noqa: E402
 
 
 def main() -> None:
     seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    first = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    shapes = tuple(sys.argv[3].split(",")) if len(sys.argv) > 3 else SHAPES
     t0 = time.perf_counter()
-    table = recovery(seeds=range(seeds))
+    table = recovery(shapes=shapes, seeds=range(first, first + seeds))
     summary = recovery_summary(table)
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     crossing = table[(table["fit"] == "stacked") & table["shape"].isin(["decline", "break", "ar1"])]
