@@ -19,7 +19,7 @@ def fake_compiled_model(key, build=None):
     return key
 
 
-def fake_sample(key, data, sampler):
+def fake_sample(key, data, sampler, deadline=None):
     from arviz_base import from_dict
 
     rng = np.random.default_rng(sampler.seed)
@@ -28,17 +28,17 @@ def fake_sample(key, data, sampler):
     def normal(mean, sd, extra=()):
         return rng.normal(mean, sd, shape + extra)
 
-    if key[0] == "pooled":
+    if key.design == "pooled":
         g = int(np.max(data["group"])) + 1
         post = {"mu_alpha": normal(3.0, 0.5), "mu_beta": normal(-1.0, 0.3), "tau_alpha": np.abs(normal(1.0, 0.2)),
                 "tau_beta": np.abs(normal(0.5, 0.1)), "alpha": normal(3.0, 0.8, (g,)), "beta": normal(-1.0, 0.5, (g,)),
                 "alpha_new": normal(3.0, 1.0), "beta_new": normal(-1.0, 0.7), "sigma": np.abs(normal(2.0, 0.2, (g,)))}
-    elif key[0] == "score_space":
+    elif key.design == "score_space":
         post = {"a_open": normal(-0.5, 0.1), "a_closed": normal(0.0, 0.1), "b_open": np.abs(normal(1.0, 0.1)),
                 "b_closed": np.abs(normal(1.0, 0.1)), "sigma": np.abs(normal(0.3, 0.05))}
     else:
-        post = {p: normal(*SERIES_DRAWS[p]) for p in SERIES_MODELS[key[1]].parameters if p in SERIES_DRAWS}
-        if "tau" in SERIES_MODELS[key[1]].parameters:
+        post = {p: normal(*SERIES_DRAWS[p]) for p in SERIES_MODELS[key.model].parameters if p in SERIES_DRAWS}
+        if "tau" in SERIES_MODELS[key.model].parameters:
             post["tau"] = rng.uniform(float(data["tau_lo"]), float(data["tau_hi"]), shape)
         post["sigma"] = np.abs(post["sigma"])
     return from_dict({"posterior": post, "sample_stats": {"diverging": np.zeros(shape, dtype=bool)}})
