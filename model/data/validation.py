@@ -21,6 +21,7 @@ import pandas as pd
 
 from model.core.errors import DataError
 from model.core.limits import MAX_ABS_SCORE, MAX_ROWS
+from model.data.names import NAME_COLUMNS, lookalike_groups, remove_invisible
 from model.data.parsing import parse_bool, parse_dates, row_numbers, to_ns_dates
 from model.data.schema import REQUIRED_COLUMNS, SCORE_COLUMNS, Issue, ValidationReport, benchmark_lookup, country_codes
 
@@ -47,7 +48,14 @@ class Context:
 
 
 def check_text(df: pd.DataFrame, ctx: Context) -> list[Finding]:
-    """Names and benchmarks present; our own formula-neutralising quote removed; ids and defaults filled."""
+    """Names and benchmarks present; invisible characters removed (:mod:`model.data.names`, a note names the rows); our
+    own formula-neutralising quote removed; ids and defaults filled."""
+    findings = []
+    for c in NAME_COLUMNS:
+        if c in df:
+            df[c], had = remove_invisible(df[c])
+            findings.append(Finding(had, c, "invisible characters (bidirectional controls or zero-width) removed",
+                                    "repair"))
     for c in ("model_id", "model_name", "creator", "openness", "benchmark"):
         if c in df:  # our CSV exports prefix formula-like text with a quote (model.outputs.exports): undo it
             t = df[c].astype("string")
@@ -60,8 +68,8 @@ def check_text(df: pd.DataFrame, ctx: Context) -> list[Finding]:
     for c, default in (("creator", ""), ("openness", ""), ("source", ctx.default_source), ("country", "")):
         df[c] = df[c].astype("string").fillna(default) if c in df else pd.Series(default, index=df.index, dtype="string")
     df["country"] = df["country"].map(country_codes).astype("string")
-    return [Finding(df["model_name"].isna() | (df["model_name"] == ""), "model_name", "model name is empty"),
-            Finding(df["benchmark"].isna() | (df["benchmark"] == ""), "benchmark", "benchmark is empty")]
+    return findings + [Finding(df["model_name"].isna() | (df["model_name"] == ""), "model_name", "model name is empty"),
+                       Finding(df["benchmark"].isna() | (df["benchmark"] == ""), "benchmark", "benchmark is empty")]
 
 
 def check_dates(df: pd.DataFrame, ctx: Context) -> list[Finding]:
@@ -191,8 +199,20 @@ def warn_mixed_scales(clean: pd.DataFrame, df: pd.DataFrame, ctx: Context) -> tu
     return clean, issues
 
 
+def warn_lookalike_names(clean: pd.DataFrame, df: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
+    """Model names (and benchmarks) that differ as written but read the same: kept as given, warned about."""
+    issues = []
+    for column in ("model_name", "benchmark"):
+        for group in lookalike_groups(clean[column])[:5]:
+            rows = row_numbers(df[column].isin(group))
+            issues.append(Issue("warning", column, "names that read the same but differ (Unicode lookalikes or width): "
+                                + " / ".join(repr(n) for n in group[:4]), rows))
+    return clean, issues
+
+
 #: Checks of the clean table as a whole, in order; each returns the table it keeps and its issues.
-TABLE_CHECKS = (keep_best_duplicate, drop_ambiguous_openness, warn_unusable_benchmarks, warn_mixed_scales)
+TABLE_CHECKS = (keep_best_duplicate, drop_ambiguous_openness, warn_unusable_benchmarks, warn_mixed_scales,
+                warn_lookalike_names)
 
 
 def working_copy(raw: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ import pytest
 
 from model.core.errors import DataError
 from model.data.aa_api import fetch_aa_api, load_aa_api
+from tests.conftest import QuietServer
 
 KEY = "test-key-not-a-secret-0123456789"
 
@@ -108,7 +109,7 @@ def test_cross_origin_redirect_is_refused_and_the_other_host_gets_nothing(server
         def log_message(self, *args):
             pass
 
-    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Other)
+    other = QuietServer(("127.0.0.1", 0), Other)
     threading.Thread(target=other.serve_forever, daemon=True).start()
     try:
         base, _ = server
