@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import ROOT, served_app, wait_rendered
+from tests.chromium import PATIENCE_MS, ROOT, served_app, wait_rendered
 
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", ROOT / "artifacts" / "screenshots"))
 PAGES = [("The answer", "When could the gap reach zero?", "answer"),
@@ -27,7 +27,7 @@ def go(page, link: str) -> None:
 
 def crossing_sentence(page) -> str:
     loc = page.get_by_text("probability it never closes", exact=False).first
-    loc.wait_for(state="visible", timeout=180_000)
+    loc.wait_for(state="visible", timeout=PATIENCE_MS)
     return loc.inner_text()
 
 
@@ -35,6 +35,7 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_p
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with served_app() as (url, startup):
         page = browser.new_page(viewport={"width": 1400, "height": 2400}, accept_downloads=True)
+        page.set_default_timeout(PATIENCE_MS)  # actions wait on page state, as long as a busy machine needs
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         # A deep link on a fresh server must go through the entry point (wide layout, our sidebar links).
@@ -50,21 +51,21 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_p
         # Trend fit: wait for the first posterior, move the slope-prior slider, wait for the new text.
         go(page, "Trend fit")
         before = crossing_sentence(page)
-        wait_rendered(page, "Diagnostics", timeout_ms=180_000)
+        wait_rendered(page, "Diagnostics", timeout_ms=PATIENCE_MS)
         shot(page, "trend_fit")
         slider = page.get_by_role("slider", name="Slope prior mean (months of lag per year)")
         slider.focus()
         page.keyboard.press("Home")  # to the slider's minimum: a strongly "closing" prior
         page.wait_for_function(
             "before => [...document.querySelectorAll('strong')].some(e => e.innerText.includes('probability it never closes')"
-            " && e.innerText.trim() !== before.trim())", arg=before, timeout=120_000)
+            " && e.innerText.trim() !== before.trim())", arg=before, timeout=PATIENCE_MS)
         after = crossing_sentence(page)
         assert after != before
 
         for link, marker, name in (("Pooled", "Population and a new benchmark", "pooled"),
                                    ("Compare", "What changes the answer?", "compare")):
             go(page, link)
-            wait_rendered(page, marker, timeout_ms=300_000)
+            wait_rendered(page, marker, timeout_ms=PATIENCE_MS)
             shot(page, name)
 
         for link, marker, name in (("Multiverse", "Precomputed with the answer", "multiverse"),  # the answer's own
@@ -72,13 +73,13 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, tmp_p
                                    ("Score space", "fitted frontiers", "score_space"),
                                    ("Report", "Data provenance and versions", "report")):
             go(page, link)
-            wait_rendered(page, marker, timeout_ms=300_000)
+            wait_rendered(page, marker, timeout_ms=PATIENCE_MS)
             shot(page, name)
 
         go(page, "Downloads")
         wait_rendered(page, "Posterior summaries")
         shot(page, "downloads")
-        with page.expect_download(timeout=60_000) as info:
+        with page.expect_download(timeout=PATIENCE_MS) as info:
             page.get_by_role("button", name="Summary table (CSV)").click()
         target = tmp_path / "summary.csv"
         info.value.save_as(target)

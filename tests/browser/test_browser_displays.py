@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.chromium import served_app, wait_rendered
+from tests.chromium import PATIENCE_MS, served_app, wait_rendered
 
 pytestmark = pytest.mark.browser
 SLIDER = "Slope prior mean (months of lag per year)"
@@ -29,11 +29,12 @@ def test_answer_page_shows_its_answer_first_on_a_fresh_server(browser):
     (bench/bench_first_page.py), never an assertion here."""
     with served_app() as (url, _):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(PATIENCE_MS)  # actions wait on page state, as long as a busy machine needs
         t0 = time.perf_counter()
         page.goto(url, wait_until="domcontentloaded")
-        page.get_by_text("How far behind are open-weights models?").wait_for(timeout=300_000)
+        page.get_by_text("How far behind are open-weights models?").wait_for(timeout=PATIENCE_MS)
         first = time.perf_counter() - t0
-        page.get_by_text("by the end of 2027", exact=False).first.wait_for(timeout=300_000)
+        page.get_by_text("by the end of 2027", exact=False).first.wait_for(timeout=PATIENCE_MS)
         answer = time.perf_counter() - t0
         assert "Precomputed on" in page.inner_text("body")  # not fitted live
         page.close()
@@ -44,15 +45,16 @@ def test_a_keyboard_user_can_set_a_prior_step_by_step(browser, app):
     """Arrow keys on the slope-prior slider: each step refits, and focus stays on the slider, so the next key press
     moves it again (it used to drop to the page body after one step)."""
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(PATIENCE_MS)  # actions wait on page state, as long as a busy machine needs
     page.goto(f"{app}/trend_fit", wait_until="domcontentloaded")
-    wait_rendered(page, CROSSING, timeout_ms=120_000)
+    wait_rendered(page, CROSSING, timeout_ms=PATIENCE_MS)
     slider = page.get_by_role("slider", name=SLIDER)
     slider.focus()
     start = float(slider.input_value())
     for step in (1, 2, 3):
         page.keyboard.press("ArrowLeft")
         page.wait_for_timeout(300)
-        wait_rendered(page, CROSSING, timeout_ms=120_000)
+        wait_rendered(page, CROSSING, timeout_ms=PATIENCE_MS)
         assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == SLIDER, step
         assert float(slider.input_value()) == pytest.approx(start - 0.5 * step)
     page.close()
@@ -61,12 +63,13 @@ def test_a_keyboard_user_can_set_a_prior_step_by_step(browser, app):
 def test_a_shared_link_opens_fitted_in_a_fresh_context(browser, app):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
+    page.set_default_timeout(PATIENCE_MS)  # actions wait on page state, as long as a busy machine needs
     page.goto(f"{app}/trend_fit?benchmark=coding_index&p_slope_mean=-2.5&draws=500&chains=2", wait_until="domcontentloaded")
-    wait_rendered(page, CROSSING, timeout_ms=120_000)
+    wait_rendered(page, CROSSING, timeout_ms=PATIENCE_MS)
     assert float(page.get_by_role("slider", name=SLIDER).input_value()) == -2.5
     # the benchmark picker shows "name · id" (the collapsed share-link field holds the id too, hidden: skip it)
-    page.locator("text=coding_index >> visible=true").first.wait_for(timeout=60_000)
-    wait_rendered(page, CROSSING, timeout_ms=120_000)
+    page.locator("text=coding_index >> visible=true").first.wait_for(timeout=PATIENCE_MS)
+    wait_rendered(page, CROSSING, timeout_ms=PATIENCE_MS)
     context.close()
 
 
@@ -98,10 +101,11 @@ CONTRAST_JS = """() => {
 def test_every_line_and_marker_reads_in_dark_theme(browser, app, link, marker):
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, color_scheme="dark")
     page = context.new_page()
+    page.set_default_timeout(PATIENCE_MS)  # actions wait on page state, as long as a busy machine needs
     page.goto(app, wait_until="domcontentloaded")
-    wait_rendered(page, "by the end of 2027", timeout_ms=120_000)
+    wait_rendered(page, "by the end of 2027", timeout_ms=PATIENCE_MS)
     go(page, link)
-    wait_rendered(page, marker, timeout_ms=120_000)
+    wait_rendered(page, marker, timeout_ms=PATIENCE_MS)
     page.wait_for_timeout(1500)
     marks = page.evaluate(CONTRAST_JS)
     context.close()
@@ -127,10 +131,11 @@ def overlaps(a, b) -> bool:
 def test_no_chart_text_overlaps_at_420px(browser, app, link, marker):
     context = browser.new_context(viewport={"width": 420, "height": 900})
     page = context.new_page()
+    page.set_default_timeout(PATIENCE_MS)  # actions wait on page state, as long as a busy machine needs
     page.goto(app, wait_until="domcontentloaded")
-    wait_rendered(page, "by the end of 2027", timeout_ms=120_000)
+    wait_rendered(page, "by the end of 2027", timeout_ms=PATIENCE_MS)
     page.goto(f"{app}/{'trend_fit' if link == 'Trend fit' else 'lag_overview'}", wait_until="domcontentloaded")
-    wait_rendered(page, marker, timeout_ms=120_000)
+    wait_rendered(page, marker, timeout_ms=PATIENCE_MS)
     page.wait_for_timeout(1500)
     plots = page.evaluate(BOXES_JS)
     context.close()

@@ -13,15 +13,11 @@ import pytest
 from model.analysis import FitSettings, run_analysis
 from model.data.csv_upload import load_user_csv
 from model.presentation.readings import readings
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS, served_app
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, PATIENCE_MS, served_app
 
 N_SESSIONS = 10
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-
-#: How long a wait on page state may take before the test gives up: long, because ten sessions share two busy cores;
-#: every wait ends as soon as the page shows what it waits for.
-PATIENCE_MS = 900_000
 
 
 def session_csv(i: int) -> bytes:
@@ -42,6 +38,7 @@ async def one_session(browser, url: str, i: int, tmp: Path) -> tuple[str, str]:
     path = tmp / f"upload_{i}.csv"
     path.write_bytes(session_csv(i))
     context = await browser.new_context(viewport={"width": 1100, "height": 800})
+    context.set_default_timeout(PATIENCE_MS)  # every action waits on page state, as long as a busy machine needs
     page = await context.new_page()
     # Each session gets its own priors through a shared-link query string.
     await page.goto(f"{url}/data?p_slope_mean={-i}&p_slope_sd=4&draws=300&chains=2", wait_until="domcontentloaded")
