@@ -106,7 +106,10 @@ def test_every_line_and_marker_reads_in_dark_theme(browser, app, link, marker):
     wait_rendered(page, "by the end of 2027", timeout_ms=PATIENCE_MS)
     go(page, link)
     wait_rendered(page, marker, timeout_ms=PATIENCE_MS)
-    page.wait_for_timeout(1500)
+    # the charts draw after the script has finished: wait until one has drawn its axes (a fixed 1.5 s missed it on a
+    # machine at load 40)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .xtitle').length > 0")
+    page.wait_for_timeout(500)
     marks = page.evaluate(CONTRAST_JS)
     context.close()
     assert marks, "no chart traces found"
@@ -136,7 +139,10 @@ def test_no_chart_text_overlaps_at_420px(browser, app, link, marker):
     wait_rendered(page, "by the end of 2027", timeout_ms=PATIENCE_MS)
     page.goto(f"{app}/{'trend_fit' if link == 'Trend fit' else 'lag_overview'}", wait_until="domcontentloaded")
     wait_rendered(page, marker, timeout_ms=PATIENCE_MS)
-    page.wait_for_timeout(1500)
+    # the charts draw after the script has finished: wait until one has drawn its axes (a fixed 1.5 s missed it on a
+    # machine at load 40)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .xtitle').length > 0")
+    page.wait_for_timeout(500)
     plots = page.evaluate(BOXES_JS)
     context.close()
     assert plots
