@@ -99,7 +99,7 @@ def run_lag_definition(args, ds: Dataset, groups) -> int:
                                                   open_definition=args.open_definition, start=args.start,
                                                   tolerance=args.tolerance, groups=groups)
     if len(names) == 1 and skipped:
-        raise DataError(skipped[0].split(": ", 1)[1])
+        raise DataError(skipped[0].removeprefix(f"{names[0]}: "))  # the helper names the benchmark; one is named already
     for reason in skipped:
         print(f"skipped: {reason}", file=sys.stderr)
     if table.empty:
