@@ -8,8 +8,14 @@ MAX_ROWS = 300_000
 MAX_ABS_SCORE = 1e9
 #: Largest upload the loaders accept (the server limit is in .streamlit/config.toml).
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
-#: Zip-bomb guard: the most an Epoch export may unpack to.
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+#: Zip-bomb guard: the most the known files of an Epoch export may unpack to, counted as they are read (a member's
+#: declared size is never trusted). The real export unpacks to about 9 MB.
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+#: Cells (rows x columns) in one CSV, counted from its header and line count before it is parsed: the parsed table's
+#: memory grows with cells, not bytes (300,000 long-format rows of 8 columns peak near 400 MB in the parsing process).
+MAX_CELLS = 3_000_000
+#: Largest JSON upload or API body (the real AA files are 0.5-5 MB); read in chunks, never past this.
+MAX_JSON_BYTES = 20 * 1024 * 1024
 #: Columns in one CSV (a wide file's benchmarks, or any CSV of an export), checked before parsing.
 MAX_COLUMNS = 1_000
 #: CSV files in one Epoch export (only the ones the loader knows are parsed).

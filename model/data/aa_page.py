@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from model.core.errors import DataError
+from model.core.limits import MAX_JSON_BYTES, MAX_ROWS
 from model.data.catalog import (
     AA_API_FIELD_ALIASES,
     AA_BENCHMARKS,
@@ -23,7 +24,11 @@ def read_json(payload: bytes | str | Path | dict) -> Any:
     if isinstance(payload, dict):
         return payload
     if isinstance(payload, Path) or (isinstance(payload, str) and not payload.lstrip().startswith("{")):
+        if Path(payload).stat().st_size > MAX_JSON_BYTES:
+            raise DataError(JSON_TOO_LARGE)
         payload = Path(payload).read_bytes()
+    if len(payload) > MAX_JSON_BYTES:
+        raise DataError(JSON_TOO_LARGE)
     try:
         return json.loads(payload)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -32,8 +37,17 @@ def read_json(payload: bytes | str | Path | dict) -> Any:
         raise DataError("The JSON file is nested too deeply to be an AA file.") from None
 
 
+#: The one-line refusal of a JSON file or body over :data:`MAX_JSON_BYTES` (a streamed body's size is not known).
+JSON_TOO_LARGE = f"The JSON is over the {MAX_JSON_BYTES // 2**20} MB limit (AA's own files are under 5 MB)."
+
+
 def aa_rows(models: list[dict], *, open_of: callable, snapshot: str, source: str, api: bool) -> pd.DataFrame:
     """Tidy score rows from AA model records (page payload or API), one per model and evaluation."""
+    fields = [(bench, AA_API_FIELD_ALIASES.get(f, f) if api else f) for bench, f, *_ in AA_BENCHMARKS]
+    values = sum(sum(ev.get(key) is not None for _, key in fields) for m in models
+                 if isinstance(m, dict) and isinstance(ev := m.get("evaluations"), dict))
+    if values > MAX_ROWS:  # counted before any row is built (560,000 rows from a 17 MB file took 673 MB)
+        raise DataError(f"The file has {values:,} scores; the limit is {MAX_ROWS:,} score rows per data set.")
     rows = []
     for m in models:
         if not isinstance(m, dict) or not isinstance(m.get("evaluations"), dict):

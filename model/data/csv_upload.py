@@ -10,7 +10,7 @@ import warnings
 import pandas as pd
 
 from model.core.errors import DataError
-from model.core.limits import MAX_COLUMNS, MAX_UPLOAD_BYTES
+from model.core.limits import MAX_CELLS, MAX_COLUMNS, MAX_UPLOAD_BYTES
 from model.data.dataset import Dataset, finish_dataset
 from model.data.schema import SCORE_COLUMNS, Issue
 
@@ -33,7 +33,7 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
             text = data.decode("latin-1")
     if "\x00" in text:
         raise DataError("This is not a text CSV file (it contains binary data).")
-    check_column_count(text, "The file")
+    check_csv_shape(text, "The file")
     delimiter = sniff_delimiter(text[:20000], complete=len(text) <= 20000)
     check_header(text, delimiter)
     try:
@@ -60,17 +60,23 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
 DELIMITERS = (",", ";", "\t", "|")
 
 
-def check_column_count(data: str | bytes, name: str) -> None:
-    """Refuse a file whose header row has more than :data:`MAX_COLUMNS` cells, before any parsing.
+def check_csv_shape(data: str | bytes, name: str) -> None:
+    """Refuse a CSV with more than :data:`MAX_COLUMNS` header cells or :data:`MAX_CELLS` cells, before any parsing.
 
-    The count is the most frequent candidate delimiter in the first line (quotes not considered, so it can
-    only over-count): a wide file of millions of columns costs a line scan, not minutes and gigabytes."""
-    first = data.split(b"\n" if isinstance(data, bytes) else "\n", 1)[0]
+    Columns are the most frequent candidate delimiter in the first line plus one, rows the line count (quotes not
+    considered, so both can only over-count): a file of millions of columns or cells costs a line scan, not minutes
+    and gigabytes (a 58 MB wide file melts to 29 million rows)."""
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    first = data.split(newline, 1)[0]
     marks = [d.encode() for d in DELIMITERS] if isinstance(first, bytes) else list(DELIMITERS)
-    cells = max(first.count(m) for m in marks) + 1
-    if cells > MAX_COLUMNS:
-        raise DataError(f"{name} has {cells:,} columns; the limit is {MAX_COLUMNS:,} (one column per benchmark in the "
+    columns = max(first.count(m) for m in marks) + 1
+    if columns > MAX_COLUMNS:
+        raise DataError(f"{name} has {columns:,} columns; the limit is {MAX_COLUMNS:,} (one column per benchmark in the "
                         "wide format).")
+    lines = data.count(newline) + (0 if data.endswith(newline) else 1)
+    if lines * columns > MAX_CELLS:
+        raise DataError(f"{name} has about {lines:,} rows of {columns:,} columns ({lines * columns:,} cells); the limit "
+                        f"is {MAX_CELLS:,} cells (300,000 long-format rows of ten columns).")
 
 
 def check_header(text: str, delimiter: str) -> None:

@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 
 from model.core.errors import DataError
-from model.core.limits import MAX_EXPORT_FILES, MAX_UNPACKED_BYTES
+from model.core.limits import MAX_EXPORT_FILES, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES
 from model.data.catalog import (
     EPOCH_BENCHMARKS,
     epoch_benchmark_id,
     epoch_benchmark_table,
 )
-from model.data.csv_upload import check_column_count
+from model.data.csv_upload import check_csv_shape
 from model.data.dataset import Dataset, finish_dataset
 from model.data.schema import Issue
 
@@ -39,7 +39,7 @@ KNOWN_STEMS = frozenset({"model_metadata"} | {stem for stem, *_ in EPOCH_BENCHMA
 
 
 def _read_export_csv(data: bytes, name: str) -> pd.DataFrame:
-    check_column_count(data, name)
+    check_csv_shape(data, name)
     try:
         return pd.read_csv(io.BytesIO(data), encoding_errors="replace")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeDecodeError) as exc:
@@ -50,7 +50,10 @@ def _folder_files(folder: Path) -> dict[str, pd.DataFrame]:
     paths = [f for f in folder.rglob("*.csv") if f.is_file() and not f.is_symlink()]
     if len(paths) > MAX_EXPORT_FILES:
         raise DataError(f"The Epoch export has {len(paths):,} CSV files; the limit is {MAX_EXPORT_FILES:,}.")
-    return {f.stem: _read_export_csv(f.read_bytes(), f.name) for f in paths if f.stem in KNOWN_STEMS}
+    known = [f for f in paths if f.stem in KNOWN_STEMS]
+    if sum(f.stat().st_size for f in known) > MAX_UNPACKED_BYTES:
+        raise DataError(f"The Epoch export's known files hold more than {MAX_UNPACKED_BYTES // 2**20} MB; refusing it.")
+    return {f.stem: _read_export_csv(f.read_bytes(), f.name) for f in known}
 
 
 def _zip_files(data: bytes) -> dict[str, pd.DataFrame]:
@@ -59,20 +62,43 @@ def _zip_files(data: bytes) -> dict[str, pd.DataFrame]:
         infos = [i for i in zf.infolist() if i.filename.endswith(".csv") and not i.filename.startswith("__MACOSX")]
         if len(infos) > MAX_EXPORT_FILES:
             raise DataError(f"The Epoch export has {len(infos):,} CSV files; the limit is {MAX_EXPORT_FILES:,}.")
-        known = [i for i in infos if Path(i.filename).stem in KNOWN_STEMS]
-        if sum(i.file_size for i in known) > MAX_UNPACKED_BYTES:
-            raise DataError("The Epoch export unpacks to more than 300 MB; refusing it.")
-        for info in known:
+        budget = MAX_UNPACKED_BYTES
+        for info in (i for i in infos if Path(i.filename).stem in KNOWN_STEMS):
             if info.flag_bits & 0x1:
                 raise DataError(f"{Path(info.filename).name} in the Epoch export is encrypted; export it without a password.")
-            out[Path(info.filename).stem] = _read_export_csv(zf.read(info), info.filename)
+            body = _read_member(zf, info, budget)
+            budget -= len(body)
+            out[Path(info.filename).stem] = _read_export_csv(body, info.filename)
     return out
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """One member's bytes, read in 1 MB pieces and refused once the export's unpacked total passes the budget.
+
+    The declared size is not trusted: ``ZipFile.read`` inflates a whole member in one call (1.1 GB from a 1.1 MB zip
+    whose header said 4 KB) before it checks anything."""
+    pieces, total = [], 0
+    try:
+        with zf.open(info) as member:
+            while piece := member.read(2**20):
+                total += len(piece)
+                if total > budget:
+                    raise DataError(f"The Epoch export unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB; "
+                                    "refusing it.")
+                pieces.append(piece)
+    except zipfile.BadZipFile:  # a checksum or size that does not match what was inflated
+        raise DataError(f"{Path(info.filename).name} in the Epoch export is damaged (its size or checksum does not "
+                        "match its content); re-create the zip.") from None
+    return b"".join(pieces)
 
 
 def _epoch_files(path: bytes | str | Path) -> dict[str, pd.DataFrame]:
     """Read the CSVs of an export this loader knows (folder, zip path or zip bytes), keyed by file stem."""
     if isinstance(path, (str, Path)) and Path(path).is_dir():
         return _folder_files(Path(path))
+    if not isinstance(path, bytes) and Path(path).stat().st_size > MAX_UPLOAD_BYTES:
+        raise DataError(f"{Path(path).name} is {Path(path).stat().st_size / 2**20:.0f} MB; the limit is "
+                        f"{MAX_UPLOAD_BYTES // 2**20} MB.")
     data = path if isinstance(path, bytes) else Path(path).read_bytes()
     try:
         return _zip_files(data)

@@ -49,6 +49,47 @@ def patch_zip_entry(data: bytes, name: bytes, *, flag: int = 0, new_name: bytes 
     return bytes(out)
 
 
+def zip_of_zeros(name: str, size: int, *, declared: int | None = None) -> bytes:
+    """An Epoch export whose ``name`` member inflates to ``size`` bytes of a repeated CSV row, written in 16 MB pieces
+    (the test process never holds it); ``declared`` rewrites the size its local and central headers claim."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for member, body in EPOCH_MIN.items():
+            if member != name:
+                zf.writestr(member, body)
+        piece = b"m1,0.5,2024-01-01\n" * (2**24 // 18)
+        with zf.open(name, "w") as out:
+            out.write(b"Model version,mean_score,Release date\n")
+            for _ in range(size // len(piece)):
+                out.write(piece)
+    data = bytearray(buf.getvalue())
+    if declared is not None:
+        for signature, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+            i = data.find(signature + b"", 0)
+            while i >= 0:
+                if data[i + name_at: i + name_at + len(name)] == name.encode():
+                    data[i + size_at: i + size_at + 4] = declared.to_bytes(4, "little")
+                i = data.find(signature, i + 4)
+    return bytes(data)
+
+
+def wide_csv(columns: int, rows: int) -> bytes:
+    """A wide CSV with ``columns`` benchmark columns and ``rows`` model rows."""
+    head = "model_name,release_date,open_weights" + "".join(f",b{j}" for j in range(columns)) + "\n"
+    row = ",2024-01-01,false" + ",5" * columns + "\n"
+    return (head + "".join(f"M{i}{row}" for i in range(rows))).encode()
+
+
+def aa_page_of(models: int) -> bytes:
+    """An AA page payload of ``models`` models, each with every known evaluation field."""
+    from model.data.catalog import AA_BENCHMARKS
+
+    evaluations = {field: 0.5 for _, field, *_ in AA_BENCHMARKS}
+    record = {"name": "M", "release_date": "2024-01-01", "open_weights": {"is_open_weights": False},
+              "evaluations": evaluations}
+    return json.dumps({"models": [record | {"id": f"m{i}"} for i in range(models)]}).encode()
+
+
 EPOCH_MIN = {"model_metadata.csv": "model_version,accessibility,display_name,organization,date\n"
                                    "m1,Open weights (unrestricted),M1,O,2024-01-01\nm2,API access,M2,O,2024-02-01\n",
              "gpqa_diamond.csv": "Model version,mean_score,Release date\nm1,0.4,2024-01-01\nm2,0.5,2024-02-01\n"}
@@ -93,6 +134,20 @@ CASES = {
                                                                    "meta": "hello"}).encode(), None),
     "aa_page_meta_is_a_list": (load_aa_page, lambda: json.dumps({**json.loads((FIXTURES / "aa_page_sample.json").read_text()),
                                                                  "meta": [1, 2]}).encode(), None),
+    # third pass (issue 26, item 2): every input bounded before it is parsed
+    "zip_member_says_4kb_inflates_to_1_1gb": (load_epoch_export, lambda: zip_of_zeros("gpqa_diamond.csv", 1_100 * 2**20,
+                                                                                       declared=4096),
+                                              "gpqa_diamond.csv in the Epoch export is damaged (its size or checksum "
+                                              "does not match its content); re-create the zip."),
+    "zip_holding_a_290mb_csv": (load_epoch_export, lambda: zip_of_zeros("gpqa_diamond.csv", 290 * 2**20),
+                                "The Epoch export unpacks to more than 60 MB; refusing it."),
+    "csv_wide_58mb_997_benchmarks": (load_user_csv, lambda: wide_csv(997, 29_000),
+                                     "The file has about 29,001 rows of 1,000 columns (29,001,000 cells); the limit is "
+                                     "3,000,000 cells (300,000 long-format rows of ten columns)."),
+    "aa_page_560000_scores_16mb": (load_aa_page, lambda: aa_page_of(20_000),  # 28 fields each
+                                   "The file has 560,000 scores; the limit is 300,000 score rows per data set."),
+    "json_over_20mb": (load_aa_page, lambda: b'{"models": [' + b'"x", ' * (21 * 2**20 // 5) + b'"x"]}',
+                       "The JSON is over the 20 MB limit (AA's own files are under 5 MB)."),
 }
 
 
@@ -111,7 +166,9 @@ def test_hostile_input(case):
 
 
 BUDGET_CASES = ["csv_2_5_million_columns_24mb", "csv_10000_benchmark_columns", "zip_600000_column_csv",
-                "zip_30000_tiny_csvs", "json_nested_deeply_page", "csv_400_benchmarks_long"]
+                "zip_30000_tiny_csvs", "json_nested_deeply_page", "csv_400_benchmarks_long",
+                "zip_member_says_4kb_inflates_to_1_1gb", "zip_holding_a_290mb_csv", "csv_wide_58mb_997_benchmarks",
+                "aa_page_560000_scores_16mb", "json_over_20mb"]
 PROBE = """
 import sys, time
 sys.path.insert(0, {root!r})
