@@ -8,14 +8,14 @@ import streamlit as st
 
 from model.core.errors import DataError
 from model.core.text import plain
-from model.data.aa_api import fetch_aa_api, load_aa_api
+from model.data.aa_api import load_aa_api
 from model.data.catalog import benchmark_classes
 from model.data.coverage import coverage_table
 from model.data.csv_upload import csv_template
 from model.data.uploads import UPLOAD_KINDS, load_upload
 from model.lags.across import new_since
 from model.outputs.exports import safe_csv
-from ui.data import current_dataset, embedded
+from ui.data import current_dataset, embedded, fetch_live_aa
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
 from ui.widgets import data_table, empty_overrides, footer, open_definition_picker, people_table
@@ -71,10 +71,12 @@ try:
             key = os.environ.get("AA_API_KEY") or _secret_key()
             if not key:
                 st.caption("Set AA_API_KEY in the environment or .streamlit/secrets.toml to fetch live data.")
+            if st.session_state.pop(Key.LIVE_AA_CANCELLED, False):
+                st.info("The fetch was cancelled; the data below are as they were.")
             if key and st.button("Fetch live from the AA API (key from the environment or st.secrets)"):
                 try:
-                    with st.spinner("Fetching from the AA API…"):
-                        st.session_state[Key.LIVE_AA] = load_aa_api(fetch_aa_api(key), snapshot=dt.date.today().isoformat())
+                    if (body := fetch_live_aa(key)) is not None:
+                        st.session_state[Key.LIVE_AA] = load_aa_api(body, snapshot=dt.date.today().isoformat())
                 except DataError as exc:
                     st.warning(f"{plain(exc)} Showing the embedded AA data instead.")
                     st.session_state[Key.DATASET] = embedded("aa", include_estimated, corrections)

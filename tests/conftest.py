@@ -104,6 +104,9 @@ def aa_api_server():
                 return
             if self.path == "/slow":
                 time.sleep(2)
+            if self.path in ("/drip-headers", "/drip-body", "/endless"):
+                self.drip()
+                return
             if self.path.startswith("/flaky"):  # first answer 429 (or 503), then 200
                 first = self.path not in flaky_seen
                 flaky_seen.add(self.path)
@@ -122,6 +125,25 @@ def aa_api_server():
                 self.wfile.write(b'{"models_v3": []}')
             elif code == 200:
                 self.wfile.write(body)
+
+        def drip(self):
+            """/drip-headers: a header a byte every 0.1 s; /drip-body: a body likewise; /endless: a body that never
+            ends, 64 KB at a time. Each stops when the client hangs up."""
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                if self.path == "/drip-headers":
+                    while True:
+                        self.wfile.write(b"X")
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                self.wfile.write(b"Content-Type: application/json\r\n\r\n")
+                piece, pause = (b"[" * 2**16, 0) if self.path == "/endless" else (b" ", 0.1)
+                while True:
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                    time.sleep(pause)
+            except OSError:
+                pass
 
         def log_message(self, *args):
             pass
@@ -155,7 +177,8 @@ _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 UNIT_MODULES = {"test_architecture", "test_compiled_callbacks", "test_conflict", "test_corpus", "test_fuzz_loaders",
                 "test_every_flag", "test_groups", "test_lag_definitions", "test_lag_uncertainty", "test_lags",
                 "test_lags_properties", "test_limits", "test_loaders", "test_network", "test_one_answer", "test_plot_data",
-                "test_published_figures", "test_tables", "test_page_data", "test_sealed_store", "test_names"}
+                "test_published_figures", "test_tables", "test_page_data", "test_sealed_store", "test_names",
+                "test_argument_checks"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,9 +4,14 @@ No statistics here: every computation is a call into ``model/``; this module onl
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pandas as pd
 import streamlit as st
 
+from model.core.errors import DataError
+from model.data.aa_api import fetch_aa_api
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
 from model.data.openness import apply_overrides
@@ -18,6 +23,41 @@ from ui.state import Key, settings
 @st.cache_data(show_spinner="Loading the embedded data…", max_entries=8)
 def embedded(source: str, include_estimated: bool, corrections: bool) -> Dataset:
     return load_embedded(source, include_estimated=include_estimated, corrections=corrections)
+
+
+def fetch_live_aa(key: str) -> bytes | None:
+    """The AA API's body, fetched in a thread while the page shows a Cancel button; None when the user cancels.
+
+    A click on Cancel starts a new script run, which stops this one at its next Streamlit call; the ``finally`` then
+    sets the fetch's cancel event, which closes its socket at once (no socket read outlives the user's patience)."""
+    cancel, outcome = threading.Event(), {}
+
+    def work() -> None:
+        try:
+            outcome["body"] = fetch_aa_api(key, cancel=cancel)
+        except DataError as exc:
+            outcome["error"] = exc
+
+    def cancelled() -> None:
+        cancel.set()
+        st.session_state[Key.LIVE_AA_CANCELLED] = True
+
+    thread = threading.Thread(target=work, daemon=True, name="aa-api-fetch")
+    start = time.monotonic()
+    thread.start()
+    status, button = st.empty(), st.empty()
+    button.button("Cancel the fetch", on_click=cancelled)
+    try:
+        while thread.is_alive():
+            status.caption(f"Fetching from the AA API… {time.monotonic() - start:.0f} s (at most 20 s per try, 4 tries)")
+            thread.join(0.25)
+    finally:
+        cancel.set()  # a no-op after a finished fetch; ends the wait when this run was stopped
+        status.empty()
+        button.empty()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("body")
 
 
 def current_dataset() -> Dataset:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import http.client
 import os
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -13,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from model.core.errors import DataError
-from model.data.aa_page import aa_rows, read_json
+from model.core.limits import MAX_JSON_BYTES
+from model.data.aa_page import JSON_TOO_LARGE, aa_rows, read_json
 from model.data.catalog import (
     aa_benchmark_table,
 )
@@ -85,27 +90,105 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def fetch_aa_api(api_key: str, *, url: str | None = None, timeout: float = 20.0, retries: int = 3,
-                 backoff: float = 1.0, sleep=time.sleep) -> bytes:
+                 backoff: float = 1.0, sleep=None, cancel: threading.Event | None = None) -> bytes:
     """GET the AA API v2 model list. The key goes in the ``x-api-key`` header only, and only to the API's origin.
 
-    429 and 5xx answers are retried ``retries`` times with exponential back-off (honouring a
-    ``Retry-After`` of up to 30 s). Errors become a one-line :class:`DataError` that never
-    contains the key or the request headers. ``url`` defaults to ``AA_API_URL`` from the environment,
-    else AA's endpoint.
+    Each attempt has one deadline, ``timeout`` seconds for connect, headers and body together (a server that drips one
+    byte a second is cut off at it), and the body is read in chunks up to :data:`MAX_JSON_BYTES`. Setting ``cancel``
+    (from another thread: the Data page's Cancel) ends the wait at once. 429 and 5xx answers and deadlines are retried
+    ``retries`` times with exponential back-off (honouring a ``Retry-After`` of up to 30 s). Errors become a one-line
+    :class:`DataError` that never contains the key or the request headers. ``url`` defaults to ``AA_API_URL`` from the
+    environment, else AA's endpoint.
     """
     key = clean_api_key(api_key)
     url = url or os.environ.get("AA_API_URL") or AA_API_URL
-    opener = urllib.request.build_opener(_SameOriginRedirects)
+    cancel = cancel or threading.Event()
+    sleep = sleep or cancel.wait  # a back-off ends early when the user cancels
     request = urllib.request.Request(url, headers={"x-api-key": key, "Accept": "application/json"})
     for attempt in range(retries + 1):
         try:
-            return _get(opener, request, timeout)
+            return _get(request, timeout, cancel)
         except _Retry as wait:
-            if attempt < retries:
+            if attempt < retries and not cancel.is_set():
                 sleep(wait.seconds if wait.seconds is not None else backoff * 2**attempt)
-                continue
+                if not cancel.is_set():
+                    continue
+            if cancel.is_set():
+                raise DataError(CANCELLED) from None
             raise DataError(wait.final(attempt + 1)) from None
     raise DataError("AA API: no answer.")
+
+
+CANCELLED = "AA API: the fetch was cancelled; nothing was changed."
+
+
+class _Watch:
+    """Shuts an attempt's sockets down when its deadline passes or the user cancels, whatever the read is doing.
+
+    A socket timeout bounds one read, not a request: headers or a body dripped a byte at a time never end."""
+
+    def __init__(self, seconds: float, cancel: threading.Event) -> None:
+        self.sockets: list[socket.socket] = []
+        self.reason: str | None = None
+        self._done = threading.Event()
+        self._cancel = cancel
+        self._end = time.monotonic() + seconds
+        threading.Thread(target=self._run, daemon=True, name="aa-api-deadline").start()
+
+    def _run(self) -> None:
+        while not self._done.wait(0.05):
+            if self._cancel.is_set() or time.monotonic() >= self._end:
+                self.reason = "cancelled" if self._cancel.is_set() else "deadline"
+                for sock in list(self.sockets):
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+                return
+
+    def watch(self, sock: socket.socket) -> None:
+        self.sockets.append(sock)
+        if self.reason:  # connected just after the deadline
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self._done.set()
+
+
+def _watched(connection_class, watch: _Watch):
+    class Watched(connection_class):
+        def connect(self):
+            super().connect()
+            watch.watch(self.sock)
+    return Watched
+
+
+class _HTTP(urllib.request.HTTPHandler):
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPConnection, watch)
+
+    def http_open(self, req):
+        return self.do_open(self.connection, req)
+
+
+class _HTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPSConnection, watch)
+
+    def https_open(self, req):
+        return self.do_open(self.connection, req, context=self._context)
+
+
+def _read_capped(response) -> bytes:
+    """The body in 64 KB chunks, refused once it passes :data:`MAX_JSON_BYTES` (a body that never ends)."""
+    pieces, total = [], 0
+    while piece := response.read(2**16):
+        total += len(piece)
+        if total > MAX_JSON_BYTES:
+            raise DataError(f"AA API: {JSON_TOO_LARGE}")
+        pieces.append(piece)
+    return b"".join(pieces)
 
 
 class _Retry(Exception):
@@ -116,14 +199,34 @@ class _Retry(Exception):
         self.seconds, self.final = seconds, message
 
 
-def _get(opener, request, timeout: float) -> bytes:
-    """One GET; a retryable failure raises :class:`_Retry`, anything else a one-line :class:`DataError`."""
+def _get(request, timeout: float, cancel: threading.Event) -> bytes:
+    """One GET within one deadline; a retryable failure raises :class:`_Retry`, anything else a one-line
+    :class:`DataError`."""
+    watch = _Watch(timeout, cancel)
+    opener = urllib.request.build_opener(_SameOriginRedirects, _HTTP(watch), _HTTPS(watch))
     try:
         with opener.open(request, timeout=timeout) as response:
-            return response.read()
+            body = _read_capped(response)
+        if watch.reason:  # the shutdown can look like a short, complete body
+            raise OSError(watch.reason)
+        return body
     except DataError:
         raise
-    except urllib.error.HTTPError as exc:
+    except Exception as exc:
+        if watch.reason == "cancelled":
+            raise DataError(CANCELLED) from None
+        if watch.reason == "deadline":
+            message = f"AA API did not answer in full within {timeout:g} s (connect, headers and body together)."
+            raise _Retry(None, lambda tries: message) from None
+        _classify(exc)
+        raise  # not reached: _classify always raises
+    finally:
+        watch.close()
+
+
+def _classify(exc: Exception) -> None:
+    """Raise the one-line error (or :class:`_Retry`) for a failed GET that no deadline or cancel ended."""
+    if isinstance(exc, urllib.error.HTTPError):
         code = exc.code
         if code == 429 or 500 <= code < 600:
             after = exc.headers.get("Retry-After") if exc.headers else None
@@ -134,9 +237,9 @@ def _get(opener, request, timeout: float) -> bytes:
         reason = {401: "the API key was refused (401)", 403: "the API key is not allowed here (403)"}.get(
             code, f"AA answered HTTP {code}")
         raise DataError(f"AA API: {reason}.") from None
-    except (urllib.error.URLError, TimeoutError) as exc:
+    if isinstance(exc, (urllib.error.URLError, TimeoutError)):
         kind = "timed out" if "timed out" in str(exc).lower() or isinstance(exc, TimeoutError) else "unreachable"
         message = f"AA API {kind} ({exc.__class__.__name__})."
         raise _Retry(None, lambda tries: message) from None
-    except Exception as exc:  # anything else (bad URL, TLS, a header the client refuses): one line, no headers
-        raise DataError(f"AA API request failed ({exc.__class__.__name__}).") from None
+    # anything else (bad URL, TLS, a header the client refuses): one line, no headers
+    raise DataError(f"AA API request failed ({exc.__class__.__name__}).") from None

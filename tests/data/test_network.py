@@ -56,8 +56,38 @@ def test_persistent_rate_limit_gives_up_with_a_message(server):
 
 def test_timeout(server):
     base, _ = server
-    with pytest.raises(DataError, match="timed out"):
+    with pytest.raises(DataError, match=r"^AA API did not answer in full within 0.3 s \(connect, headers and body "
+                                        r"together\)\.$"):
         fetch_aa_api(KEY, url=base + "/slow", timeout=0.3, retries=0)
+
+
+@pytest.mark.parametrize("path", ["/drip-headers", "/drip-body"])
+def test_one_deadline_covers_headers_and_body_dripped_a_byte_at_a_time(server, path):
+    """Each byte arrives well inside the socket timeout, so only the attempt's own deadline can end the request (the
+    test would hang without it)."""
+    base, _ = server
+    with pytest.raises(DataError, match=r"^AA API did not answer in full within 1 s"):
+        fetch_aa_api(KEY, url=base + path, timeout=1, retries=0)
+
+
+def test_a_body_that_never_ends_is_cut_at_the_cap(server):
+    base, _ = server
+    with pytest.raises(DataError) as info:
+        fetch_aa_api(KEY, url=base + "/endless", timeout=600, retries=0)
+    assert str(info.value) == "AA API: The JSON is over the 20 MB limit (AA's own files are under 5 MB)."
+
+
+def test_cancel_ends_the_wait_and_the_back_off(server):
+    """A second thread sets the cancel event (the Data page's Cancel does this from the next script run)."""
+    import threading
+
+    base, _ = server
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    with pytest.raises(DataError, match=r"^AA API: the fetch was cancelled; nothing was changed\.$"):
+        fetch_aa_api(KEY, url=base + "/drip-body", timeout=600, retries=3, cancel=cancel)
+    with pytest.raises(DataError, match="cancelled"):  # cancelled while backing off after a 503
+        fetch_aa_api(KEY, url=base + "/down", retries=3, backoff=600, cancel=cancel)
 
 
 def test_malformed_json_and_schema_change(server):
