@@ -69,7 +69,9 @@ def fit_in_worker(ds: Dataset, fit_settings, status, label: str):
     data = ("embedded", s.source, s.include_estimated, s.corrections) if persist else ds
     session = st.session_state.setdefault(Key.SESSION_ID, uuid.uuid4().hex)
     queue = fit_queue()
-    job = queue.submit(session, key, data, fit_settings.to_json(), persist=persist)
+    # QueueBusy (a DataError) when this visitor's address or the whole queue has too many fits waiting
+    job = queue.submit(session, key, data, fit_settings.to_json(), persist=persist, client=st.context.ip_address,
+                       limit=fit_settings.max_seconds)
     try:
         while not job.future.done():
             status.update(label=f"{queue.status(job).describe()} · {plain(label)}")
@@ -77,13 +79,15 @@ def fit_in_worker(ds: Dataset, fit_settings, status, label: str):
     except BaseException:  # the page reran or the visitor left: give up this place in the queue
         queue.leave(session, job)
         raise
-    if job.future.cancelled():
-        raise DataError("This fit was dropped from the queue (a newer request replaced it).")
-    result = job.future.result()  # a DataError from the worker becomes the usual one-line message
+    try:
+        if job.future.cancelled():
+            raise DataError("This fit was dropped from the queue (a newer request replaced it).")
+        result = job.future.result()  # a DataError from the worker becomes the usual one-line message
+    finally:
+        queue.forget(key)  # collected, failed or not: the queue keeps no record of it
     if len(memo) >= 64:
         memo.pop(next(iter(memo)))
     memo[key] = result
-    queue.forget(key)
     return result
 
 

@@ -1,4 +1,4 @@
-"""A small pool of fit worker processes with a queue, shared by every session of a server.
+"""A small pool of fit worker processes with a fair, bounded queue, shared by every session of a server.
 
 Why: a NUTS fit (the pooled model, ``--engine nuts``, a stacked fit's refits) holds the interpreter for seconds; run
 inside the Streamlit server it starves every other session's page. Here such fits run in separate processes (their
@@ -7,38 +7,56 @@ own interpreters, at lower priority), one queue feeds them, and each session see
 * **Shared work.** Two sessions asking for the same fit (same data and settings) wait on one job.
 * **A cap per session.** A session has at most :data:`PER_SESSION` jobs waiting; asking for more drops its oldest
   waiting job (a user moving a slider wants the last setting, not every one on the way).
+* **A cap per client and in all.** One client (its address where the server knows it, else its session) has at most
+  :data:`PER_CLIENT` jobs waiting, and the queue at most :data:`MAX_WAITING`; past either a new job is refused with a
+  one-line "busy" message (40 sessions opened by one script no longer put 38 jobs ahead of another visitor).
+* **Fair order.** The next job is the one whose client has the fewest jobs running and waiting ahead of it (round
+  robin across clients, arrival order within one): another visitor waits for at most the jobs already running.
+* **A watchdog.** A job whose worker has not answered within the fit's own time limit plus :data:`WATCHDOG_MARGIN`
+  fails with a one-line message and its worker process is killed and replaced (a stopped worker held every later job).
 * **Leaving cancels.** :meth:`FitQueue.leave` detaches a session from a job; a waiting job nobody waits for any more is
-  dropped before it starts (a running one finishes, and its result is kept for the next asker).
-* **Warm workers.** A worker process lives as long as the server: its compiled models and loaded data stay warm.
-  The embedded data is loaded in the worker by name; an upload is sent with the job.
+  dropped before it starts, and a finished job nobody waits for is not kept (a stored fit is on disk already).
+* **Warm workers.** A worker lives as long as the server (compiled models and loaded data stay warm); the embedded
+  data is loaded in it by name, an upload is sent with the job.
 
-No Streamlit here: the pages poll :meth:`FitQueue.status` and show it (``ui.fits.run_fit``).
+No Streamlit here: the pages poll :meth:`FitQueue.status` and show it (``ui.fits.fit_in_worker``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
 import threading
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-#: Most jobs one session may have waiting at once.
+from model.core.errors import DataError
+from model.core.limits import MAX_FIT_SECONDS
+
+#: Most jobs one session may have waiting at once (a newer one replaces the oldest).
 PER_SESSION = 1
+#: Most jobs one client (address, else session) may have waiting at once; more are refused as "busy".
+PER_CLIENT = 2
+#: Most jobs waiting in all; more are refused as "busy".
+MAX_WAITING = 32
+#: Seconds beyond a fit's own time limit before its worker is presumed stuck and replaced (the limit already covers
+#: compiles, every stacked member and every refit; this covers loading the data and sending the result back).
+WATCHDOG_MARGIN = 60.0
+#: Finished jobs whose askers have not collected them yet, kept at most (oldest dropped first).
+MAX_FINISHED = 64
 #: Niceness added to the worker processes: the server's own page work comes first.
 WORKER_NICE = 5
 
 
 def workers_from_env(default: int = 1) -> int:
     """How many fit worker processes: FRONTIER_LAG_FIT_WORKERS (0 = fit inside the server, as the tests do)."""
-    text = os.environ.get("FRONTIER_LAG_FIT_WORKERS", "")
-    try:
-        return max(0, int(text)) if text.strip() else default
-    except ValueError:
-        return default
+    text = os.environ.get("FRONTIER_LAG_FIT_WORKERS", "").strip()
+    return max(0, int(text)) if text.lstrip("-").isdigit() else default
 
 
 def _worker_init() -> None:
@@ -65,15 +83,21 @@ def _run_job(data, settings_json: str, persist: bool):
     return run_analysis_stored(data, FitSettings.from_json(settings_json), persist=persist)
 
 
+class QueueBusy(DataError):
+    """The queue refused a new job: too many are waiting (from this client, or in all)."""
+
+
 @dataclass
 class Job:
-    """One fit: who waits for it, where it stands, and its future result."""
+    """One fit: who asked (its client), who waits for it, where it stands, its time limit and its future result."""
 
     key: str
     data: object
     settings_json: str
     persist: bool
     number: int
+    client: str = ""
+    limit: float = MAX_FIT_SECONDS
     sessions: set[str] = field(default_factory=set)
     future: Future = field(default_factory=Future)
     state: str = "waiting"  # waiting -> running -> done | failed | cancelled
@@ -94,18 +118,24 @@ class JobStatus:
 
 
 class FitQueue:
-    """Jobs in arrival order, ``workers`` processes taking them one at a time each."""
+    """Jobs in fair order, ``workers`` processes taking them one at a time each (each dispatcher owns its worker, so
+    the watchdog replaces one stuck worker without touching the others). ``runner`` is the job function (a test
+    passes its own)."""
 
-    def __init__(self, workers: int = 1, *, start: bool = True):
+    def __init__(self, workers: int = 1, *, start: bool = True, runner=None, watchdog_margin: float = WATCHDOG_MARGIN):
         self.workers = max(1, workers)
+        self.runner = runner or _run_job
+        self.watchdog_margin = watchdog_margin
         self._lock = threading.Lock()
-        self._waiting: deque[Job] = deque()
+        self._waiting: list[Job] = []
         self._jobs: dict[str, Job] = {}
+        self._finished: deque[str] = deque()
+        self._served: Counter = Counter()  # jobs started per client since the queue was last idle
         self._numbers = itertools.count()
         self._wake = threading.Condition(self._lock)
         self._stopping = False
-        self._pool = self._new_pool()
-        self._threads = [threading.Thread(target=self._dispatch, daemon=True, name=f"fit-dispatch-{i}")
+        self._pools = [self._new_pool() for _ in range(self.workers)]
+        self._threads = [threading.Thread(target=self._dispatch, args=(i,), daemon=True, name=f"fit-dispatch-{i}")
                          for i in range(self.workers)]
         if start:
             self.start()
@@ -116,13 +146,25 @@ class FitQueue:
             if not t.is_alive():
                 t.start()
 
-    # ------------------------------------------------------------------ sessions
-    def submit(self, session: str, key: str, data, settings_json: str, *, persist: bool) -> Job:
-        """The job for ``key`` (joined if another session asked first), with ``session`` waiting for it."""
+    def submit(self, session: str, key: str, data, settings_json: str, *, persist: bool, client: str | None = None,
+               limit: float = MAX_FIT_SECONDS) -> Job:
+        """The job for ``key`` (joined if another session asked first), with ``session`` waiting for it.
+
+        ``client`` is the asker's address (None: its session); ``limit`` the fit's own time limit in seconds.
+        Raises :class:`QueueBusy` when the client or the queue has too many jobs waiting."""
+        client = client or f"session:{session}"
         with self._lock:
             job = self._jobs.get(key)
             if job is None or job.state in ("failed", "cancelled"):
-                job = Job(key, data, settings_json, persist, next(self._numbers))
+                own = [j for j in self._waiting if j.sessions == {session}]
+                leaving = {id(j) for j in own[: max(0, len(own) + 1 - PER_SESSION)]}  # this job replaces them
+                from_client = sum(j.client == client and id(j) not in leaving for j in self._waiting)
+                if from_client >= PER_CLIENT:
+                    raise QueueBusy(f"The server is busy: {from_client} fits from your address are waiting; try again "
+                                    "when one has finished.")
+                if len(self._waiting) - len(leaving) >= MAX_WAITING:
+                    raise QueueBusy(f"The server is busy ({len(self._waiting)} fits waiting); try again in a minute.")
+                job = Job(key, data, settings_json, persist, next(self._numbers), client=client, limit=float(limit))
                 self._jobs[key] = job
                 self._waiting.append(job)
                 self._wake.notify()
@@ -139,12 +181,19 @@ class FitQueue:
 
     def status(self, job: Job) -> JobStatus:
         with self._lock:
-            ahead = sum(1 for j in self._waiting if j.number < job.number) if job.state == "waiting" else 0
-            return JobStatus(job.state, ahead)
+            if job.state != "waiting":
+                return JobStatus(job.state, 0)
+            order = self._order()
+            return JobStatus(job.state, order.index(job) if job in order else 0)
 
     def waiting(self) -> int:
         with self._lock:
             return len(self._waiting)
+
+    def records(self) -> int:
+        """Jobs on record (waiting, running, finished and not yet collected): bounded."""
+        with self._lock:
+            return len(self._jobs)
 
     def forget(self, key: str) -> None:
         """Drop a finished job's record (the caller keeps its result)."""
@@ -161,13 +210,23 @@ class FitQueue:
             self._waiting.clear()
             self._stopping = True
             self._wake.notify_all()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for pool in self._pools:
+            pool.shutdown(wait=False, cancel_futures=True)
 
-    # ------------------------------------------------------------------ internals
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the server has threads, and a forked copy of them can deadlock
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_worker_init)
+
+    def _order(self) -> list[Job]:
+        """Waiting jobs in the order they will run: round robin across clients (the jobs a client has had started
+        since the queue was last idle count as turns taken), arrival order within a client."""
+        turn: Counter = Counter()
+        ranked = []
+        for job in sorted(self._waiting, key=lambda j: j.number):
+            ranked.append((self._served[job.client] + turn[job.client], job.number, job))
+            turn[job.client] += 1
+        return [job for *_, job in sorted(ranked, key=lambda r: r[:2])]
 
     def _detach(self, job: Job, session: str) -> None:
         job.sessions.discard(session)
@@ -177,29 +236,64 @@ class FitQueue:
             self._jobs.pop(job.key, None)
             job.future.cancel()
 
-    def _dispatch(self) -> None:
+    def _finish(self, job: Job, state: str) -> None:
+        """Under the lock: record the outcome; a job nobody waits for is not kept, and finished records are bounded."""
+        job.state = state
+        if not self._waiting and not any(j.state == "running" for j in self._jobs.values()):
+            self._served.clear()  # idle: every client starts afresh
+        if not job.sessions:
+            self._jobs.pop(job.key, None)
+            return
+        self._finished.append(job.key)
+        while len(self._finished) > MAX_FINISHED:
+            old = self._jobs.get(self._finished.popleft())
+            if old is not None and old.state in ("done", "failed", "cancelled"):
+                del self._jobs[old.key]
+
+    def _replace_worker(self, slot: int) -> None:
+        """Kill the slot's worker process (stopped, or too slow to trust) and give the slot a fresh one."""
+        pool = self._pools[slot]
+        for process in list(getattr(pool, "_processes", {}).values()):  # the executor has no public kill
+            with contextlib.suppress(OSError, AttributeError):
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        self._pools[slot] = self._new_pool()
+
+    def _dispatch(self, slot: int) -> None:
         while True:
             with self._lock:
                 while not self._waiting and not self._stopping:
                     self._wake.wait()
                 if self._stopping:
                     return
-                job = self._waiting.popleft()
+                job = self._order()[0]
+                self._waiting.remove(job)
+                self._served[job.client] += 1
                 job.state = "running"
                 job.future.set_running_or_notify_cancel()
+            patience = job.limit + self.watchdog_margin
             try:
-                result = self._pool.submit(_run_job, job.data, job.settings_json, job.persist).result()
-            except BrokenProcessPool as exc:  # a worker died (e.g. out of memory): fresh workers for the next jobs
+                result = self._pools[slot].submit(self.runner, job.data, job.settings_json, job.persist).result(
+                    timeout=patience)
+            except FutureTimeout:  # the worker did not answer: stopped, swapping, or stuck
+                self._replace_worker(slot)
                 with self._lock:
-                    self._pool = self._new_pool()
-                    job.state = "failed"
+                    self._finish(job, "failed")
+                job.future.set_exception(DataError(
+                    f"The fit worker did not answer within {patience:.0f} s (the fit's limit plus "
+                    f"{self.watchdog_margin:.0f} s); it was replaced. Try again."))
+                continue
+            except BrokenProcessPool as exc:  # a worker died (e.g. out of memory): a fresh worker for the next jobs
+                self._replace_worker(slot)
+                with self._lock:
+                    self._finish(job, "failed")
                 job.future.set_exception(RuntimeError(f"the fit worker stopped unexpectedly ({exc})"))
                 continue
             except BaseException as exc:  # noqa: BLE001  (the asker re-raises it: DataError becomes a one-line message)
                 with self._lock:
-                    job.state = "failed"
+                    self._finish(job, "failed")
                 job.future.set_exception(exc)
                 continue
             with self._lock:
-                job.state = "done"
+                self._finish(job, "done")
             job.future.set_result(result)

@@ -3,6 +3,7 @@
 Real worker processes (spawned, as the server does), real fits on the fast engine."""
 
 import concurrent.futures
+import os
 
 import pytest
 
@@ -71,3 +72,90 @@ def test_worker_count_from_the_environment(monkeypatch):
     for text, n in (("", 1), ("0", 0), ("2", 2), ("-3", 0), ("many", 1)):
         monkeypatch.setenv("FRONTIER_LAG_FIT_WORKERS", text)
         assert workers_from_env() == n
+
+
+def test_a_flood_from_one_client_is_refused_past_its_cap_and_another_visitor_waits_one_slot():
+    """40 sessions from one address (one script opening websockets): two jobs wait, the rest are refused with one
+    line; another visitor's fit is next after the one the flood already has in front, and runs second."""
+    from model.serving.fit_queue import PER_CLIENT, QueueBusy
+    from tests.serving.queue_runners import pause_then_echo
+
+    q = FitQueue(workers=1, start=False, runner=pause_then_echo)
+    try:
+        flood, refused = [], []
+        for i in range(40):
+            try:
+                flood.append(q.submit(f"flood-{i}", f"f{i}", 0.2, f"f{i}", persist=False, client="203.0.113.9"))
+            except QueueBusy as exc:
+                refused.append(str(exc))
+        assert len(flood) == PER_CLIENT == 2 and len(refused) == 38
+        assert set(refused) == {"The server is busy: 2 fits from your address are waiting; try again when one has "
+                                "finished."}
+        visitor = q.submit("visitor", "v", 0.2, "v", persist=False, client="198.51.100.7")
+        assert q.status(visitor).ahead == 1  # behind the flood's first job only, not its 38 others
+        finished = []
+        for job in (*flood, visitor):
+            job.future.add_done_callback(lambda f: finished.append(f.result()))
+        q.start()
+        concurrent.futures.wait([j.future for j in (*flood, visitor)], timeout=600)
+        assert finished == ["f0", "v", "f1"]  # round robin across clients
+    finally:
+        q.shutdown()
+
+
+def test_the_queue_refuses_past_its_global_cap():
+    from model.serving.fit_queue import MAX_WAITING, QueueBusy
+    from tests.serving.queue_runners import pause_then_echo
+
+    q = FitQueue(workers=1, start=False, runner=pause_then_echo)
+    try:
+        for i in range(MAX_WAITING):
+            q.submit(f"s{i}", f"k{i}", 0, "x", persist=False, client=f"192.0.2.{i}")
+        with pytest.raises(QueueBusy, match=r"^The server is busy \(32 fits waiting\); try again in a minute\.$"):
+            q.submit("late", "late", 0, "x", persist=False, client="192.0.2.250")
+        assert q.waiting() == MAX_WAITING
+    finally:
+        q.shutdown()
+
+
+def test_a_stopped_worker_fails_its_job_within_the_limit_and_is_replaced(tmp_path):
+    """The worker stops itself (SIGSTOP); the watchdog fails the job after the fit's limit plus the margin, kills the
+    stopped process and the next job runs on a fresh worker (before, every later job waited forever)."""
+    from tests.serving.queue_runners import pause_then_echo, stop_self
+
+    q = FitQueue(workers=1, runner=stop_self, watchdog_margin=0.5)
+    try:
+        pid_file = tmp_path / "pid"
+        stuck = q.submit("a", "stuck", str(pid_file), "x", persist=False, limit=0.5)
+        with pytest.raises(DataError, match=r"^The fit worker did not answer within 1 s \(the fit's limit plus 0 s\); "
+                                            r"it was replaced\. Try again\.$"):
+            stuck.future.result(timeout=600)
+        pid = int(pid_file.read_text())
+        q.runner = pause_then_echo
+        after = q.submit("a", "after", 0, "fresh", persist=False)
+        assert after.future.result(timeout=600) == "fresh"
+        status = f"/proc/{pid}/status"
+        state = open(status).read().split("State:")[1].split()[0] if os.path.exists(status) else "gone"
+        assert state in ("gone", "Z", "X")  # killed, not left stopped
+    finally:
+        q.shutdown()
+
+
+def test_finished_jobs_nobody_waits_for_are_not_kept_and_records_stay_bounded():
+    from model.serving.fit_queue import MAX_FINISHED
+    from tests.serving.queue_runners import pause_then_echo
+
+    q = FitQueue(workers=1, runner=pause_then_echo)
+    try:
+        left = q.submit("gone", "left", 0.5, "x", persist=False)
+        while left.state == "waiting":
+            concurrent.futures.wait([left.future], timeout=0.05)
+        q.leave("gone", left)  # the visitor closed the tab while the fit ran
+        left.future.result(timeout=600)
+        for batch in range(0, MAX_FINISHED + 20, 20):  # (the queue takes 32 waiting jobs at most)
+            jobs = [q.submit(f"s{i}", f"k{i}", 0, "x", persist=False) for i in range(batch, batch + 20)]
+            concurrent.futures.wait([j.future for j in jobs], timeout=600)
+        assert q.records() <= MAX_FINISHED  # the left job's record and the oldest uncollected ones are gone
+        assert "left" not in q._jobs
+    finally:
+        q.shutdown()

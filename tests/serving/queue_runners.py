@@ -1,0 +1,19 @@
+"""Job functions for the fit-queue tests, importable by the queue's spawned worker processes."""
+
+import os
+import signal
+import time
+
+
+def pause_then_echo(seconds, settings_json: str, persist: bool) -> str:
+    """Wait ``seconds`` (the job's data), then give back the settings: a fit's stand-in."""
+    time.sleep(seconds)
+    return settings_json
+
+
+def stop_self(pid_file, settings_json: str, persist: bool) -> str:
+    """Write this worker's pid, then stop it (SIGSTOP), as an operator's mistake or a swapped-out machine would."""
+    with open(pid_file, "w") as f:
+        f.write(str(os.getpid()))
+    os.kill(os.getpid(), signal.SIGSTOP)
+    return settings_json
