@@ -26,6 +26,7 @@ from model.bayes.sampling import ENGINES, SamplerSettings
 from model.bayes.trends import LIKELIHOODS, STACKED  # noqa: F401 (the fit path names the combination too)
 from model.core.errors import DataError
 from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
+from model.core.text import unknown_names
 from model.data.dataset import Dataset
 from model.data.openness import OPEN_DEFINITIONS
 from model.lags.definitions import DEFINITIONS
@@ -264,9 +265,8 @@ def benchmark_names(ds: Dataset, settings: FitSettings) -> list[str]:
     names = list(settings.benchmarks)
     if names == ["all"]:
         names = list(ds.benchmarks["benchmark"])
-    unknown = sorted(set(names) - set(ds.scores["benchmark"]))
-    if unknown:
-        raise DataError("Unknown benchmark(s): " + ", ".join(unknown[:5]))
+    if message := unknown_names(names, sorted(set(ds.scores["benchmark"])), "benchmark"):
+        raise DataError(message[0].upper() + message[1:] + ".")
     if len(names) > MAX_BENCHMARKS_PER_FIT:  # "all" of a large upload: the same cap as a list
         raise DataError(f"This data set has {len(names)} benchmarks; a fit takes at most {MAX_BENCHMARKS_PER_FIT}: name "
                         "them, or choose a category.")

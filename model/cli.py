@@ -24,8 +24,10 @@ import pandas as pd
 from model.analysis import FIT_MODELS, OBSERVATION_KINDS, POOLINGS
 from model.bayes.sampling import ENGINES
 from model.bayes.trends import LIKELIHOODS
+from model.cli_checks import OneLineParser, bounded_like, check_arguments, day, number, whole
 from model.commands import prepare, run_data, run_fit
 from model.core.errors import DataError
+from model.core.limits import MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
 from model.data.dataset import SOURCES
 from model.data.openness import OPEN_DEFINITIONS
 from model.lag_commands import run_lags
@@ -33,6 +35,8 @@ from model.lags.definitions import DEFINITIONS
 from model.lags.engine import GRIDS
 from model.robustness_commands import run_anchors, run_backtest, run_classes, run_compare, run_multiverse
 
+#: Draws (and tuning steps), seeds and score tolerances as the fit settings bound them.
+DRAWS, SEED, TOLERANCE = whole(MIN_DRAWS, MAX_DRAWS), whole(0, MAX_SEED - 1), number(0, 1e6)
 #: What the tolerance means, in plain words (its direction lengthens the lag; not_significantly_behind shortens it).
 TOLERANCE_HELP = ("score units: an open score within this many points below a closed score counts as having reached it, "
                   "so the closed match is earlier and the lag LONGER (default 0; for 'within noise counts as caught up' "
@@ -58,10 +62,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: one subcommand per analysis step, each naming the function that runs it."""
-    parser = argparse.ArgumentParser(
-        prog="python -m model", description="Frontier Lag: how far open-weights LLMs trail closed ones."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog="python -m model", description="Frontier Lag: how far open-weights LLMs trail closed ones.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     for add in (_add_data_parser, _add_lags_parser, _add_fit_parser, _add_backtest_parser, _add_multiverse_parser,
                 _add_compare_parser, _add_classes_parser, _add_anchors_parser):
         add(sub)
@@ -81,9 +83,9 @@ def _add_lags_parser(sub) -> None:
     _common(p)
     p.add_argument("--benchmark", required=True, help="benchmark id, or 'all'")
     p.add_argument("--grid", choices=list(GRIDS), help="the date grid of the backward lag (default monthly)")
-    p.add_argument("--start")
-    p.add_argument("--end")
-    p.add_argument("--tolerance", type=float, default=0.0, help=TOLERANCE_HELP)
+    p.add_argument("--start", type=day)
+    p.add_argument("--end", type=day)
+    p.add_argument("--tolerance", type=TOLERANCE, default=0.0, help=TOLERANCE_HELP)
     p.add_argument("--events", action="store_true", help="write the event table instead of the grid")
     p.add_argument("--intervals", action="store_true",
                    help="add lag_lo90, lag_median, lag_hi90 from score uncertainty (parametric bootstrap) to the grid")
@@ -91,7 +93,7 @@ def _add_lags_parser(sub) -> None:
                    help="lag definition (docs/methods.md 'Lag definitions'); other than backward: one row per observation "
                         "(--start: the level_average window's start)")
     _group_args(p)
-    p.add_argument("--ols-from", help="print the least-squares zero-crossing date from this date")
+    p.add_argument("--ols-from", type=day, help="print the least-squares zero-crossing date from this date")
     p.add_argument("--out", help="output CSV (default: stdout)")
     p.set_defaults(func=run_lags)
 
@@ -124,10 +126,10 @@ def _add_backtest_parser(sub) -> None:
         help="benchmark id(s), comma-separated; 'mean' for the across-benchmark mean of every benchmark",
     )
     p.add_argument("--methods", default="ols,linear,linear_ar1", help="ols and/or Bayesian models, comma-separated")
-    p.add_argument("--start", default="2023-07-01", help="window start of every fit")
+    p.add_argument("--start", type=day, default="2023-07-01", help="window start of every fit")
     p.add_argument("--cutoffs", help="comma-separated cutoff dates (default: every quarter from 2024-07-01)")
-    p.add_argument("--draws", type=int, default=500)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--draws", type=DRAWS, default=500)
+    p.add_argument("--seed", type=SEED, default=0)
     p.add_argument("--vintages", action="store_true",
                    help="real time: fit each AA index version at its own snapshot date and score against the newest "
                         "version 1-3 months later, beside the same forecasts made with hindsight (--benchmark: "
@@ -149,10 +151,10 @@ def _add_multiverse_parser(sub) -> None:
                    help="lag definitions to vary, comma-separated (" + ",".join(DEFINITIONS) + ")")
     p.add_argument("--groups-choices", default="open_vs_closed",
                    help="who-trails-whom presets to vary, comma-separated (e.g. open_vs_closed,china_open_vs_us_closed)")
-    p.add_argument("--max-specs", type=positive_int, help="subsample this many specifications (fixed seed)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--draws", type=int, default=500)
-    p.add_argument("--workers", type=int, default=2, help="local processes (1 = in this process)")
+    p.add_argument("--max-specs", type=whole(1, 100_000), help="subsample this many specifications (fixed seed)")
+    p.add_argument("--seed", type=SEED, default=0)
+    p.add_argument("--draws", type=DRAWS, default=500)
+    p.add_argument("--workers", type=whole(1, 64), default=2, help="local processes (1 = in this process)")
     p.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://127.0.0.1:8786, instead of local processes")
     p.add_argument("--out", help="one row per specification (CSV)")
     p.set_defaults(func=run_multiverse, prepare=False)
@@ -188,45 +190,36 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
                    help="a trend model, or 'stacked': all four weighted by leave-future-out forecasts (docs/methods.md)")
     p.add_argument("--likelihood", choices=LIKELIHOODS, default="normal")
     p.add_argument("--observations", choices=OBSERVATION_KINDS, default="events")
-    p.add_argument("--start", help="window start YYYY-MM-DD")
-    p.add_argument("--end", help="window end YYYY-MM-DD")
-    p.add_argument("--tolerance", type=float, default=0.0, help=TOLERANCE_HELP)
+    p.add_argument("--start", type=day, help="window start YYYY-MM-DD")
+    p.add_argument("--end", type=day, help="window end YYYY-MM-DD")
+    p.add_argument("--tolerance", type=TOLERANCE, default=0.0, help=TOLERANCE_HELP)
     p.add_argument("--definition", choices=DEFINITIONS, default="backward", dest="lag_definition",
                    help="how the lag is measured (docs/methods.md 'Lag definitions'); other than backward: events only")
     _group_args(p)
     p.add_argument("--exact-lags", action="store_true",
                    help="treat the lags as exact (default: each backward lag's error from score uncertainty is added to "
                         "the model's noise, where scores have standard errors)")
-    p.add_argument("--draws", type=int, default=1000)
-    p.add_argument("--tune", type=int, default=500)
-    p.add_argument("--chains", type=int, default=4)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--max-seconds", type=float, default=120.0, help="per-fit time limit; a longer fit is cancelled")
+    p.add_argument("--draws", type=DRAWS, default=1000)
+    p.add_argument("--tune", type=DRAWS, default=500)
+    p.add_argument("--chains", type=whole(1, MAX_CHAINS), default=4)
+    p.add_argument("--seed", type=SEED, default=1)
+    p.add_argument("--max-seconds", type=number(0, MAX_FIT_SECONDS, above=True), default=120.0,
+                   help="per-fit time limit; a longer fit is cancelled")
     p.add_argument("--engine", choices=ENGINES, default="auto",
                    help="auto (default): the compile-free importance sampler where its Pareto k <= 0.7, else NUTS; "
                         "nuts: always NUTS (pooled fits always use NUTS)")
     for name, info in TrendPriors.model_fields.items():
         p.add_argument(
-            "--prior-" + name.replace("_", "-"), type=float, dest="prior_" + name, help=f"trend prior (default {info.default})"
+            "--prior-" + name.replace("_", "-"), type=bounded_like(info), dest="prior_" + name,
+            help=f"trend prior (default {info.default})"
         )
     for name, info in PoolingPriors.model_fields.items():
         p.add_argument(
             "--pool-" + name.replace("_", "-"),
-            type=float,
+            type=bounded_like(info),
             dest="pool_" + name,
             help=f"pooling hyperprior (default {info.default})",
         )
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
 
 
 def given_flags(parser: argparse.ArgumentParser, args) -> frozenset[str]:
@@ -248,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     """The CLI entry point: exit 0, or 2 with one line on stderr."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_arguments(parser, args)  # comma lists and date order, before any data is read
     args.given = given_flags(parser, args)
     try:
         return run(args)

@@ -8,10 +8,9 @@ import pandas as pd
 
 from model.commands import emit, input_paths, refuse, refuse_unused_fit_flags, settings_from_args
 from model.core.errors import DataError
-from model.core.text import fmt_prob
+from model.core.text import fmt_prob, unknown_names
 from model.data.dataset import Dataset
 from model.data.embedded import load_embedded
-from model.lags.definitions import DEFINITIONS
 
 
 def run_multiverse(args) -> int:
@@ -20,22 +19,11 @@ def run_multiverse(args) -> int:
 
     refuse(args, {"--seed": "picks the subsample of --max-specs, and without it every specification is fitted"}
            if args.max_specs is None else {})
-    names = [b.strip() for b in args.benchmark.split(",") if b.strip()]
-    known = set(load_embedded("aa").benchmarks["benchmark"])
-    unknown = sorted(set(names) - known)
-    if unknown:
-        raise DataError("Unknown benchmark(s): " + ", ".join(unknown))
-    models = tuple(m.strip() for m in args.models.split(",") if m.strip())
-    definitions = tuple(d.strip() for d in args.definitions.split(",") if d.strip())
-    unknown = sorted(set(definitions) - set(DEFINITIONS))
-    if unknown:
-        raise DataError("Unknown lag definition(s): " + ", ".join(unknown))
-    from model.lags.groups import PRESETS
-
-    groups = tuple(g.strip() for g in args.groups_choices.split(",") if g.strip())
-    unknown = sorted(set(groups) - set(PRESETS))
-    if unknown:
-        raise DataError("Unknown group preset(s): " + ", ".join(unknown) + "; use " + ", ".join(PRESETS))
+    names = args.benchmark.split(",")  # (the CLI checked every list for empty, repeated and unknown items)
+    if message := unknown_names(names, load_embedded("aa").benchmarks["benchmark"], "benchmark"):
+        raise DataError(message[0].upper() + message[1:] + ".")
+    models, definitions = tuple(args.models.split(",")), tuple(args.definitions.split(","))
+    groups = tuple(args.groups_choices.split(","))
     specs = enumerate_specs(names, pooled=not args.no_pooled, models=models, lag_definitions=definitions, groups=groups,
                             max_specs=args.max_specs, seed=args.seed)
     print(f"{len(specs)} specifications", file=sys.stderr)
@@ -68,17 +56,13 @@ def run_backtest(args, ds: Dataset) -> int:
     """``backtest``: forecasts from past cutoffs scored against what happened; prints calibration."""
     from model.bayes.sampling import SamplerSettings
     from model.robustness.backtest import (
-        METHODS_ALL,
         backtest_benchmark,
         backtest_mean,
         backtest_vintages,
     )
     from model.robustness.backtest_tables import best_method_sentence, calibration_table, method_scores, vintage_table
 
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    unknown = sorted(set(methods) - set(METHODS_ALL))
-    if unknown:
-        raise DataError("Unknown method(s): " + ", ".join(unknown))
+    methods = args.methods.split(",")  # (checked by the CLI: known, none empty, none repeated)
     reasons = {"--cutoffs": "does not apply to --vintages (each index version is fitted at its own snapshot date)"} \
         if args.vintages else {}
     if set(methods) <= {"ols"}:
@@ -88,7 +72,7 @@ def run_backtest(args, ds: Dataset) -> int:
     kw = dict(methods=methods, start=args.start, benchmarks=ds.benchmarks, open_definition=args.open_definition, cutoffs=cutoffs,
               sampler=SamplerSettings(draws=args.draws, tune=args.draws, chains=2, seed=args.seed), seed=args.seed)
     parts = []
-    names = [n.strip() for n in args.benchmark.split(",") if n.strip()]
+    names = args.benchmark.split(",")
     if args.vintages:
         kw.pop("cutoffs")
         for name in names:

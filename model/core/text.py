@@ -49,3 +49,20 @@ def fmt_prob(p: float, *, from_draws: bool = True) -> str:
     if 0.99 < p < 1 or (from_draws and p == 1):
         return ">99%"
     return f"{p:.0%}"
+
+
+def unknown_names(names, known, kind: str = "name") -> str | None:
+    """None when every name is known; else one line naming the unknown ones, each with its nearest known names."""
+    import difflib
+
+    known = [str(k) for k in known]
+    unknown = list(dict.fromkeys(n for n in names if n not in set(known)))
+    if not unknown:
+        return None
+    parts = []
+    for name in unknown[:5]:
+        near = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        parts.append(f"{name!r}" + (f" (did you mean {' or '.join(near)}?)" if near else ""))
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    listing = ", ".join(known) if len(known) <= 12 else f"{len(known)} known; the data command lists them"
+    return f"unknown {kind}{'s' if len(unknown) > 1 else ''} {', '.join(parts)}{more} (valid: {listing})"

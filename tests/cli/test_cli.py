@@ -53,7 +53,7 @@ def test_cli_reads_files(tmp_path):
     [
         (("lags", "--benchmark", "nope"), "Unknown benchmark"),
         (("data", "--file", "/no/such/file.csv"), "No such file"),
-        (("lags", "--benchmark", "gpqa", "--start", "2026-01-01", "--end", "2025-01-01"), "before the start date"),
+        (("lags", "--benchmark", "gpqa", "--start", "2026-01-01", "--end", "2025-01-01"), "is not before --end"),
         (("lags", "--benchmark", "gpqa", "--ols-from", "2030-01-01"), "at least 2 dated points"),
     ],
 )

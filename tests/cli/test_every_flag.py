@@ -92,7 +92,7 @@ def flag_value(command: str, action: argparse.Action) -> list[str]:
         return [flag, VALUES[flag]]
     if action.choices:
         return [flag, next(str(c) for c in action.choices if c != action.default)]
-    if action.type is float and action.dest.startswith(("prior_", "pool_")):  # a prior: its default, moved by one
+    if action.dest.startswith(("prior_", "pool_")):  # a prior: its default, moved by one
         from model.bayes.priors import PoolingPriors, TrendPriors
 
         fields = TrendPriors.model_fields if action.dest.startswith("prior_") else PoolingPriors.model_fields

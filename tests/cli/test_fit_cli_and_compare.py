@@ -75,7 +75,7 @@ def test_settings_file_reproduces_exactly(tmp_path, aa):
     ("args", "needle"),
     [
         (("fit", "--benchmark", "nope"), "Unknown benchmark"),
-        (("fit", "--benchmark", "gpqa", "--draws", "5"), "Invalid option"),
+        (("fit", "--benchmark", "gpqa", "--draws", "5"), "argument --draws: 5 is outside 10 to 5,000"),
         (("fit", "--benchmark", "gpqa", "--start", "2026-08-01"), "a trend needs at least 3"),
         (("fit", "--settings", "/dev/null"), "Invalid settings file"),
     ],

@@ -77,7 +77,7 @@ def test_cli_backtest(tmp_path):
     assert "cover90" in r.stdout and set(table["method"]) == {"ols"} and table["benchmark"].nunique() == 2
     bad = subprocess.run([sys.executable, "-m", "model", "backtest", "--methods", "magic"], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
-    assert bad.returncode == 2 and "Unknown method(s): magic" in bad.stderr
+    assert bad.returncode == 2 and "unknown method 'magic'" in bad.stderr
 
 
 def test_benchmarks_that_appear_after_the_cutoff_change_nothing_before_it(aa):
