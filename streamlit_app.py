@@ -12,24 +12,22 @@ route_deep_links_through_entry_point(entry_point=True)
 st.set_page_config(page_icon=str(Path(__file__).parent / "ui" / "favicon.png"), layout="wide")
 
 pages = [
-    st.Page("pages/answer.py", title="The answer", icon=":material/lightbulb:", default=True),
-    st.Page("pages/data.py", title="Data", icon=":material/table:"),
-    st.Page("pages/frontiers.py", title="Frontiers", icon=":material/stacked_line_chart:"),
-    st.Page("pages/lag_overview.py", title="Lag overview", icon=":material/insights:"),
-    st.Page("pages/trend_fit.py", title="Trend fit", icon=":material/trending_down:"),
-    st.Page("pages/pooled.py", title="Pooled", icon=":material/hub:"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
-    st.Page("pages/multiverse.py", title="Multiverse", icon=":material/scatter_plot:"),
-    st.Page("pages/backtest.py", title="Backtest", icon=":material/history:"),
-    st.Page("pages/score_space.py", title="Score space", icon=":material/ssid_chart:"),
-    st.Page("pages/published_figures.py", title="Published figures", icon=":material/menu_book:"),
-    st.Page("pages/report.py", title="Report", icon=":material/summarize:"),
-    st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
+    st.Page("pages/answer.py", title="The answer", default=True),
+    st.Page("pages/data.py", title="Data"),
+    st.Page("pages/frontiers.py", title="Frontiers"),
+    st.Page("pages/lag_overview.py", title="Lag overview"),
+    st.Page("pages/trend_fit.py", title="Trend fit"),
+    st.Page("pages/pooled.py", title="Pooled"),
+    st.Page("pages/compare.py", title="Compare"),
+    st.Page("pages/multiverse.py", title="Multiverse"),
+    st.Page("pages/backtest.py", title="Backtest"),
+    st.Page("pages/score_space.py", title="Score space"),
+    st.Page("pages/published_figures.py", title="Published figures"),
+    st.Page("pages/report.py", title="Report"),
+    st.Page("pages/downloads.py", title="Downloads"),
 ]
-current = st.navigation(pages, position="hidden")
-with st.sidebar:
-    st.markdown("**Frontier Lag**")
-    for page in pages:
-        st.page_link(page)
+# Streamlit's own sidebar navigation: on a phone it closes the sidebar after a page is chosen (page links in the
+# sidebar left it open, covering 300 of 420 pixels).
+current = st.navigation(pages, position="sidebar")
 with guard_page():
     current.run()

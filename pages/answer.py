@@ -36,6 +36,9 @@ names = titles(ds)
 # The landing page answers for the headline index whatever another page chose (a choice made here is its own).
 headline = DEFAULT_SETTINGS["benchmark"]
 bench = st.session_state.get(Key.ANSWER_BENCHMARK) or (headline if headline in names else ds.benchmarks["benchmark"].iloc[0])
+if bench != headline:  # never silently: the sentences below say "the headline index" of whatever is shown
+    st.info(plain(f"These data have no {headline}: the answer below is for {names.get(bench, bench)}, the first "
+                  "benchmark of the data set. The Data page switches back to the embedded data."))
 who = groups_sentence(s.follower, s.leader)
 default_groups = (s.follower, s.leader) == ("open", "closed")
 evaluations = distinct_benchmarks(ds.benchmarks) or list(ds.benchmarks["benchmark"])

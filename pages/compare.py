@@ -16,7 +16,7 @@ from ui.fits import run_fit
 from ui.links import known_benchmarks, share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import class_comparison_section, data_table, footer
+from ui.widgets import class_comparison_section, data_table, footer, kept_multiselect
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -29,8 +29,8 @@ st.caption(f"Model settings come from the Trend fit page: {fs['model']} trend, {
 names = list(ds.benchmarks["benchmark"])
 default = [b for b in ("intelligence_index_2026_10_10", "coding_index_2026_06_15", "gpqa", "hle") if b in names] or names[:2]
 picked = known_benchmarks(ds, st.session_state.get(Key.COMPARE_CHOSEN, default))[:6]  # a link may name any
-chosen = st.multiselect("Benchmarks (2 to 6)", names, default=picked, max_selections=6,
-                        format_func=lambda b: titles(ds).get(b, b))
+chosen = kept_multiselect("Benchmarks (2 to 6)", names, picked, key="compare_benchmarks", max_selections=6,
+                          format_func=lambda b: titles(ds).get(b, b))
 st.session_state[Key.COMPARE_CHOSEN] = chosen
 if len(chosen) < 2:
     st.warning("Pick at least two benchmarks.")

@@ -18,7 +18,7 @@ from model.outputs.exports import safe_csv
 from ui.data import current_dataset, embedded, fetch_live_aa
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import data_table, empty_overrides, footer, open_definition_picker, people_table
+from ui.widgets import data_table, empty_overrides, footer, kept_radio, open_definition_picker, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -46,8 +46,7 @@ st.markdown(
 
 s = settings()
 keys = list(SOURCES)
-choice = st.radio("Source", keys, index=keys.index(s.source) if s.source in keys else 0,
-                  format_func=SOURCES.get, horizontal=True)
+choice = kept_radio("Source", keys, s.source, key="data_source", format_func=SOURCES.get, horizontal=True)
 c1, c2, c3 = st.columns([2, 1, 1])
 with c1:
     open_definition_picker()

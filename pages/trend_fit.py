@@ -27,7 +27,7 @@ from ui.fits import run_fit
 from ui.links import share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import benchmark_picker, data_table, diagnostics_panel, footer, group_picker, lag_definition_picker
+from ui.widgets import benchmark_picker, data_table, date_field, diagnostics_panel, footer, group_picker, lag_definition_picker
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -61,8 +61,8 @@ fs["start"], moved = clamp_date(fs.get("start"), first_release, last_release)
 if moved:
     st.info(moved)
 start_default = dt.date.fromisoformat(fs["start"]) if fs.get("start") else first_release
-start = st.date_input("Fit window starts", value=start_default, min_value=first_release, max_value=last_release,
-                      help="The start date is a forking path: see the Compare page.")
+start = date_field("Fit window starts", start_default, first_release, last_release,
+                   help="The start date is a forking path: see the Compare page. Enter applies it.")
 fs["start"] = start.isoformat() if start > first_release else None
 
 pc1, pc2 = st.columns([1, 1])

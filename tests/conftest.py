@@ -38,8 +38,18 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        _DEVICES.update(p.devices)
         yield b
         b.close()
+
+
+_DEVICES: dict = {}
+
+
+@pytest.fixture(scope="module")
+def playwright_devices(browser):
+    """Playwright's device descriptors (a phone's user agent, touch and scale), from the browser fixture's instance."""
+    return _DEVICES
 
 
 @pytest.fixture(scope="session")

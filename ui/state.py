@@ -61,6 +61,8 @@ class SharedSettings(BaseModel):
     corrections: bool = True
     tolerance: float = Field(0.0, ge=0)
     benchmark: str = "intelligence_index_2026_10_10"
+    #: Trend fit's last benchmark per data set (its label), so a switch of data and back restores it.
+    benchmark_by_data: dict[str, str] = Field(default_factory=dict)
     lag_definition: Literal[DEFINITIONS] = "backward"
     follower: str = Field("open", min_length=1, max_length=200)
     leader: str = Field("closed", min_length=1, max_length=200)

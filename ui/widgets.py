@@ -3,6 +3,8 @@ panel, the footer."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -78,16 +80,55 @@ def open_definition_picker() -> str:
 
 
 def benchmark_picker(ds: Dataset, label: str = "Benchmark") -> str:
-    """The shared benchmark choice (Trend fit's; the answer page keeps its own)."""
+    """The shared benchmark choice (Trend fit's; the answer page keeps its own), remembered per data set: after an
+    upload and a switch back, the embedded data's own last choice returns (else the catalogue default, the newest
+    index), not the upload's first benchmark or an older index version."""
     s = settings()
     names = list(ds.benchmarks["benchmark"])
     shown = titles(ds)
-    current = s.benchmark if s.benchmark in names else names[0]
+    data_key = ds.label.split(" + ")[0]  # the data set, with or without the user's overrides
+    remembered = s.benchmark_by_data.get(data_key)
+    default = DEFAULT_SETTINGS["benchmark"] if DEFAULT_SETTINGS["benchmark"] in names else names[0]
+    current = next(b for b in (remembered, s.benchmark, default) if b in names)
     if s.benchmark not in names and s.benchmark == st.session_state.pop(Key.LINK_BENCHMARK, None):
         st.warning(plain(f"Benchmark {str(s.benchmark)[:40]!r} is not in this data set; showing {current} instead."))
     choice = st.selectbox(label, names, index=names.index(current), format_func=lambda b: f"{shown.get(b, b)}  ·  {b}")
-    s.benchmark = choice
+    s.update(benchmark=choice, benchmark_by_data={**s.benchmark_by_data, data_key: choice})
     return choice
+
+
+def kept_multiselect(label: str, options: list, chosen: list, *, key: str, **kw) -> list:
+    """A multiselect whose edits are never dropped: its identity is its key, not a default that follows the last
+    choice (that gave the widget a new identity on every run, so a second removal made while the first one's run was
+    still going was lost). ``chosen`` seeds it when the page is (re)opened; ``key`` names the widget."""
+    if key not in st.session_state or set(st.session_state[key]) - set(options):
+        st.session_state[key] = [c for c in chosen if c in options]
+    return st.multiselect(label, options, key=key, **kw)
+
+
+def kept_radio(label: str, options: list, current, *, key: str, **kw):
+    """A radio whose identity is its key, not an index that follows the shared setting (after an upload set the source,
+    the changed index made a new widget and the click back to the embedded data was dropped). ``current`` seeds it."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = current if current in options else options[0]
+    return st.radio(label, options, key=key, **kw)
+
+
+def date_field(label: str, value: dt.date, first: dt.date, last: dt.date, **kw) -> dt.date:
+    """A date typed as YYYY-MM-DD that applies on Enter as well as on leaving the field (Streamlit's date picker
+    applied a typed date only when it lost focus). A text that is not a date keeps ``value``, and a date outside
+    ``first``..``last`` is moved to the nearer end; each says so in one line."""
+    text = st.text_input(f"{label} (YYYY-MM-DD)", value=value.isoformat(), max_chars=10, **kw)
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        st.warning(f"{plain(text.strip()[:10])} is not a date (YYYY-MM-DD); {value} is kept.")
+        return value
+    if not first <= day <= last:
+        moved = min(max(day, first), last)
+        st.info(f"{day} is outside this benchmark's data ({first} to {last}); {moved} is used.")
+        return moved
+    return day
 
 
 def footer(ds: Dataset) -> None:
