@@ -5,12 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from model.analysis import FitSettings
-from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
 from model.core.text import plain
 from model.presentation.charts.robustness import score_space_figure
-from model.robustness.score_space import fit_score_space, frontier_curves, score_space_summary
-from ui.data import current_dataset, titles
+from model.robustness.score_space import frontier_curves, score_space_summary
+from model.serving.warmup import score_space_default, stored_score_space
+from ui.data import current_dataset, is_embedded, titles
 from ui.fits import cached_analysis
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
@@ -27,23 +27,22 @@ bounded = [b for b, sc in zip(ds.benchmarks["benchmark"], ds.benchmarks["scale"]
 if not bounded:
     st.warning("No benchmark in this data set has a bounded scale.")
     st.stop()
-default = [b for b in ("gpqa", "coding_index_2026_06_15", "math_500") if b in bounded] or bounded[:3]
-chosen = st.multiselect("Benchmarks", bounded, default=default, format_func=lambda b: titles(ds).get(b, b))
+chosen = st.multiselect("Benchmarks", bounded, default=score_space_default(ds), format_func=lambda b: titles(ds).get(b, b))
 if not chosen:
     st.stop()
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _fit(data_hash: str, bench: str, open_definition: str, _ds):
-    return fit_score_space(_ds.scores, bench, _ds.benchmarks, open_definition=open_definition,
-                           sampler=SamplerSettings(draws=500, tune=500, chains=2))
+def _fit(data_hash: str, bench: str, open_definition: str, persist: bool, _ds):
+    # the embedded data's fits come from the disk store the server's warm-up fills (its default view included)
+    return stored_score_space(_ds, bench, open_definition, persist=persist)
 
 
 rows, fits = [], {}
 with st.status("Fitting frontiers…") as status:
     for b in chosen:
         try:
-            fit = _fit(ds.content_hash, b, s.open_definition, ds)
+            fit = _fit(ds.content_hash, b, s.open_definition, is_embedded(ds), ds)
             fits[b] = fit
             row = score_space_summary(fit)
             trend_settings = FitSettings.from_shared(s, benchmarks=[b], draws=500, tune=500, chains=2)

@@ -35,6 +35,11 @@ EPS = 1e-3
 SATURATION = 0.05  # within 5% of the top of the scale
 
 
+#: The Score space page's default benchmarks (the first that the data hold) and the sampler of every Score space fit.
+DEFAULT_BENCHMARKS = ("gpqa", "coding_index_2026_06_15", "math_500")
+SAMPLER = dict(draws=500, tune=500, chains=2)
+
+
 @dataclass
 class ScoreSpaceFit:
     """A fit of both frontiers in logit-score space, with the records it was fitted to."""

@@ -100,3 +100,33 @@ def run_analysis_stored(ds, settings, *, persist: bool = True, progress=None):
     if persist:
         store_result(data_hash, settings, result)
     return result
+
+
+def stored_view(kind: str, key: str, compute, expected: type, *, persist: bool = True):
+    """Any other computed view (a Score space fit) through the same sealed store: ``compute()`` once, then read back
+    by every process (the warm-up's and the server's) until the data, ``key`` or the code change. A loaded object of
+    another type or key is dropped and recomputed; ``persist=False`` (a visitor's upload) only computes."""
+    import os
+
+    if not persist or os.environ.get("FRONTIER_LAG_NO_RESULT_STORE"):
+        return compute()
+    name = hashlib.sha256(f"{kind}\n{key}\n{code_version()}".encode()).hexdigest()[:32]
+    path = cache_dir("results") / f"{kind}-{name}.pickle"
+    try:
+        payload = unseal(path.name, path.read_bytes())
+        stored_key, value = pickle.loads(payload) if payload is not None else (None, None)
+    except FileNotFoundError:
+        stored_key, value = None, None
+    except Exception:  # sealed by us yet unreadable: recompute
+        stored_key, value = None, None
+    if stored_key == key and isinstance(value, expected):
+        return value
+    value = compute()
+    try:
+        sealed = seal(path.name, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+        if sealed is not None:
+            write_atomic(path, sealed)
+            prune(path.parent, "*.pickle", max_files=MAX_FILES, max_bytes=MAX_BYTES)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+    return value
