@@ -29,14 +29,21 @@ def load_dataset(source: str, file: str | None, *, include_estimated: bool = Tru
 
 
 def emit(frame: pd.DataFrame, out: str | None, *, inputs=()) -> None:
-    """CSV to ``--out`` (written atomically, never over an input) or to stdout."""
+    """CSV to ``--out`` (written atomically, never over an input) or to stdout. A table whose every column the data
+    dictionary describes (the tidy data, the lag tables) gets its dictionary beside it: ``NAME.dictionary.csv``."""
     from model.outputs.exports import safe_csv
+    from model.presentation.dictionary import table_dictionary
 
     text = safe_csv(frame)
     if out:
         refuse_overwriting_inputs(out, inputs)
         write_atomic(out, text)
         print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
+        described = table_dictionary(frame)
+        if not described["meaning"].str.startswith("Not described").any():
+            path = Path(out).with_suffix("").as_posix() + ".dictionary.csv"
+            refuse_overwriting_inputs(path, inputs)
+            write_atomic(path, safe_csv(described))
     else:
         sys.stdout.write(text)
 

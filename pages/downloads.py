@@ -7,7 +7,7 @@ from model.core.errors import DataError
 from model.outputs.exports import neutralise_formulas, safe_csv, session_summary
 from model.outputs.figure_export import figure_bytes
 from model.outputs.posterior_files import posterior_bytes
-from model.presentation.dictionary import dictionary_table
+from model.presentation.dictionary import dictionary_table, lag_tables_dictionary, status_table
 from ui.data import current_dataset, definition_lags_all, event_lags_all, monthly_lags, titles
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
@@ -40,6 +40,12 @@ else:
 with st.expander("What each column means (data dictionary)"):
     data_table(dictionary_table(), hide_index=True, width="stretch")
     st.download_button("Data dictionary (CSV)", safe_csv(dictionary_table()), "frontier_lag_dictionary.csv", "text/csv")
+with st.expander("The tidy data and the lag tables: columns and status values"):
+    st.caption("The Data page's tidy table and the lag tables of Frontiers, Lag overview and the CLI's lags command. "
+               "The CLI writes each table's dictionary beside it (NAME.dictionary.csv); posterior files (NetCDF) carry "
+               "a long name, units and a description on every variable.")
+    data_table(lag_tables_dictionary(), hide_index=True, width="stretch")
+    data_table(status_table(), hide_index=True, width="stretch")
 
 st.subheader("Lag tables")
 c1, c2 = st.columns(2)  # computed only when a button is pressed (and then cached for the session's data)

@@ -35,8 +35,21 @@ def _posterior_tree(fit):
     return tree
 
 
+def _describe_variables(tree) -> None:
+    """Give every variable its long name, units and description (:data:`VARIABLE_DICTIONARY`); a variable the
+    dictionary does not know says it is an internal sampler quantity."""
+    from model.presentation.dictionary import VARIABLE_DICTIONARY
+
+    for node in tree.subtree:
+        for var in node.data_vars:
+            long_name, units, description = VARIABLE_DICTIONARY.get(
+                var, (var, "", "An internal quantity of the sampler (see docs/methods.md)."))
+            node[var].attrs.update(long_name=long_name, units=units, description=description)
+
+
 def _with_attrs(result: AnalysisResult, name: str, data_hash: str):
     tree = _posterior_tree(result.fits[name])
+    _describe_variables(tree)
     tree.attrs = {**tree.attrs, ATTR_SETTINGS: result.settings.model_dump_json(), ATTR_NAME: name, ATTR_DATA_HASH: data_hash,
                   ATTR_VERSIONS: json.dumps(versions(), sort_keys=True)}
     return tree

@@ -87,3 +87,100 @@ SUMMARY_DICTIONARY.update(PRIOR_COLUMNS)
 def dictionary_table() -> pd.DataFrame:
     """The dictionary as a two-column table (column, meaning)."""
     return pd.DataFrame({"column": list(SUMMARY_DICTIONARY), "meaning": list(SUMMARY_DICTIONARY.values())})
+
+
+#: Every variable a posterior file (NetCDF) may hold: its long name, units and what it is. Written into each variable's
+#: attributes (``long_name``, ``units``, ``description``) by :mod:`model.outputs.posterior_files`; a test keeps the
+#: models' variables covered. Time is in years from the fit's reference date (the end of the data); lags in months.
+VARIABLE_DICTIONARY: dict[str, tuple[str, str, str]] = {
+    "alpha": ("lag now", "months", "The trend's lag at the reference date (the intercept; per benchmark when pooled)."),
+    "beta": ("slope now", "months of lag per year",
+             "The trend's current slope (negative: the gap is closing; per benchmark when pooled)."),
+    "beta_before": ("slope before the changepoint", "months of lag per year", "Changepoint model: the earlier slope."),
+    "tau": ("changepoint", "years from the reference date", "Changepoint model: when the slope changed."),
+    "sigma": ("noise scale", "months", "Scale of the lags around the trend (per benchmark when pooled)."),
+    "ell": ("AR correlation time", "years", "AR(1) model: how long a deviation from the trend persists."),
+    "mu_alpha": ("population lag now", "months", "Pooled model: the mean lag now across benchmarks."),
+    "mu_beta": ("population slope", "months of lag per year", "Pooled model: the mean slope across benchmarks."),
+    "tau_alpha": ("spread of lags now", "months", "Pooled model: between-benchmark sd of the lag now."),
+    "tau_beta": ("spread of slopes", "months of lag per year", "Pooled model: between-benchmark sd of the slope."),
+    "alpha_new": ("a new benchmark's lag now", "months", "Pooled model: the lag now of an unseen benchmark (prediction)."),
+    "beta_new": ("a new benchmark's slope", "months of lag per year",
+                 "Pooled model: the slope of an unseen benchmark (prediction)."),
+    "sigma_pop": ("population noise scale", "months", "Pooled model: the typical noise scale across benchmarks."),
+    "sigma_spread": ("spread of noise scales", "log scale", "Pooled model: between-benchmark sd of log noise scales."),
+    "z": ("standardised benchmark effects", "1", "Pooled model: non-centred offsets of each benchmark (internal)."),
+    "z_new": ("standardised new-benchmark effects", "1", "Pooled model: non-centred offsets of an unseen benchmark."),
+    "z_sigma": ("standardised noise offsets", "1", "Pooled model: non-centred offsets of each benchmark's noise."),
+    "lag": ("observed lag", "months", "The lag observations (censored at their bounds where the lag is bounded)."),
+    "y": ("observed lag", "months", "The lag observations as given to the sampler."),
+    "x": ("time", "years from the reference date", "When each lag was observed."),
+}
+
+
+#: What each status value of a lag table means (grid, event and definition tables).
+STATUS_DICTIONARY: dict[str, str] = {
+    "ok": "A lag was measured.",
+    "left_censored": "The open frontier is at or below the earliest closed model in the data: the lag is only a lower "
+                     "bound (a fit treats it as 'at least this').",
+    "open_ahead": "The closed side has not reached the open frontier yet: the lag is 0 and the lead is in lead_score "
+                  "(score units) and lead_months (if the closed side caught up later).",
+    "no_open_yet": "No open-weights model has a score on this benchmark yet: no lag.",
+    "no_closed_yet": "An open model exists but no closed model has been released yet in the data: no comparator, no lag.",
+    "not_caught_up": "Catch-up definition: no open model has matched this closed record yet; the lag is the time so far "
+                     "(a lower bound).",
+}
+
+#: Column -> meaning for the tidy data and the lag tables (grid, events, other definitions), as the Downloads page
+#: and the CLI write them; a test keeps every column of those tables covered.
+TABLE_DICTIONARY: dict[str, str] = {
+    "model_id": "The model's id in its source.",
+    "model_name": "The model's name as its source gives it.",
+    "creator": "The lab that released it.",
+    "release_date": "Release date (YYYY-MM-DD).",
+    "open_weights": "True if its weights are downloadable (under the chosen open/closed rule and corrections).",
+    "openness": "The licence or access label from the source.",
+    "benchmark": "Benchmark id (the Data page lists each with its display name, scale and source).",
+    "score": "The score, in the benchmark's own units (see its scale).",
+    "is_estimated": "AA estimated this index value rather than measuring it.",
+    "source": "Where the row comes from: aa_page, aa_api, epoch, upload.",
+    "snapshot_date": "The date of the data snapshot the row comes from.",
+    "score_se": "The score's standard error where known (binomial from item counts, or the source's own); empty if "
+                "unknown.",
+    "country": "The creator's country code where known.",
+    "date": "The date of the row: a grid date (grid table) or the date the lag was observed (events, definitions).",
+    "open_frontier": "Best open-weights score released by this date.",
+    "open_model": "The open model that holds (or set) that best score.",
+    "closed_frontier": "Best closed score released by this date.",
+    "closed_match_model": "The first closed model to reach the open frontier's score.",
+    "closed_match_date": "When that closed model was released.",
+    "lag_months": "The lag in months (30.44-day months): how long ago the closed side first reached the open best.",
+    "status": "ok, left_censored, open_ahead, no_open_yet, no_closed_yet or not_caught_up (see the status values).",
+    "gap_score": "Closed frontier minus open frontier, in score units (the vertical gap).",
+    "lead_score": "open_ahead rows: how far the open frontier leads, in score units.",
+    "lead_months": "open_ahead rows: months until the closed side caught up, if it did in the data.",
+    "lag_lo90": "5% quantile of the lag from score uncertainty (parametric bootstrap of the scores).",
+    "lag_median": "Median of the lag from score uncertainty.",
+    "lag_hi90": "95% quantile of the lag from score uncertainty.",
+    "level": "Definitions other than backward: the score level (threshold) or record the row is about.",
+    "closed_model": "Definitions other than backward: the closed model of the pair.",
+    "closed_date": "Its release date.",
+    "open_date": "The open model's release date.",
+}
+
+
+def table_dictionary(frame: pd.DataFrame) -> pd.DataFrame:
+    """The dictionary of one table's columns, in its column order (a column nobody described says so)."""
+    known = {**TABLE_DICTIONARY, **SUMMARY_DICTIONARY}
+    return pd.DataFrame({"column": list(frame.columns),
+                         "meaning": [known.get(str(c), "Not described yet (see docs/methods.md).") for c in frame.columns]})
+
+
+def status_table() -> pd.DataFrame:
+    """The status values of the lag tables and what each means."""
+    return pd.DataFrame({"status": list(STATUS_DICTIONARY), "meaning": list(STATUS_DICTIONARY.values())})
+
+
+def lag_tables_dictionary() -> pd.DataFrame:
+    """Every column of the tidy data and the lag tables, and what it means (the Downloads page shows it)."""
+    return pd.DataFrame({"column": list(TABLE_DICTIONARY), "meaning": list(TABLE_DICTIONARY.values())})

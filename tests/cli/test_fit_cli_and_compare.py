@@ -35,6 +35,12 @@ def test_cli_fit_writes_summary_json_and_netcdf(tmp_path):
     assert list(table.columns) == SUMMARY_COLUMNS and table.loc[0, "benchmark"] == "coding_index_2026_06_15"
     assert json.loads(table.loc[0, "prior_json"])["slope_sd"] == 4
     assert nc.stat().st_size > 1000
+    import xarray as xr
+
+    posterior = xr.open_datatree(nc, engine="h5netcdf")["posterior"]  # every variable says what it is, in which units
+    assert posterior["beta"].attrs["long_name"] == "slope now" and posterior["beta"].attrs["units"] == \
+        "months of lag per year" and posterior["alpha"].attrs["description"]
+    assert all(posterior[v].attrs.get("long_name") and "description" in posterior[v].attrs for v in posterior.data_vars)
     # the posterior file carries its settings: the same summary comes back without sampling
     again = tmp_path / "again.csv"
     r = run("fit", "--from-netcdf", str(nc), "--out", str(again))

@@ -3,6 +3,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from model.presentation.tables import round_significant, table_for_people
 
@@ -35,3 +36,34 @@ def test_every_summary_column_has_a_plain_header():
     from model.presentation.tables import COLUMNS
 
     assert set(SUMMARY_COLUMNS) <= set(COLUMNS)
+
+
+def test_every_model_variable_is_in_the_variable_dictionary():
+    """A NetCDF variable without a long name and units is a number nobody can read: each trend and pooled model's
+    parameters are in the dictionary."""
+    from model.bayes.trends import SERIES_MODELS
+    from model.presentation.dictionary import VARIABLE_DICTIONARY
+
+    names = {p for model in SERIES_MODELS.values() for p in model.parameters}
+    names |= {"mu_alpha", "mu_beta", "tau_alpha", "tau_beta", "alpha_new", "beta_new", "sigma_pop", "sigma_spread"}
+    assert names <= set(VARIABLE_DICTIONARY), names - set(VARIABLE_DICTIONARY)
+    assert all(long and units and text for long, units, text in VARIABLE_DICTIONARY.values())
+
+
+@pytest.mark.parametrize("args", [("data",), ("lags", "--benchmark", "gpqa"), ("lags", "--benchmark", "gpqa", "--events"),
+                                  ("lags", "--benchmark", "gpqa", "--intervals"),
+                                  ("lags", "--benchmark", "gpqa", "--definition", "catch_up"),
+                                  ("lags", "--benchmark", "gpqa", "--definition", "threshold")])
+def test_every_cli_table_is_written_with_its_dictionary(tmp_path, args):
+    """The tidy data and every lag table: each column described, the dictionary written beside the CSV, and the
+    status values explained."""
+    from model.cli import main
+    from model.presentation.dictionary import STATUS_DICTIONARY
+
+    out = tmp_path / "table.csv"
+    assert main([*args, "--out", str(out)]) == 0
+    table, dictionary = pd.read_csv(out), pd.read_csv(tmp_path / "table.dictionary.csv")
+    assert list(dictionary["column"]) == list(table.columns)
+    assert not dictionary["meaning"].str.startswith("Not described").any()
+    if "status" in table:
+        assert set(table["status"].dropna()) <= set(STATUS_DICTIONARY)
