@@ -123,11 +123,13 @@ def test_a_stopped_worker_fails_its_job_within_the_limit_and_is_replaced(tmp_pat
     stopped process and the next job runs on a fresh worker (before, every later job waited forever)."""
     from tests.serving.queue_runners import pause_then_echo, stop_self
 
-    q = FitQueue(workers=1, runner=stop_self, watchdog_margin=0.5)
+    q = FitQueue(workers=1, runner=pause_then_echo, watchdog_margin=1)
     try:
+        assert q.submit("a", "warm", 0, "warm", persist=False).future.result(timeout=600) == "warm"  # worker started
+        q.runner = stop_self
         pid_file = tmp_path / "pid"
-        stuck = q.submit("a", "stuck", str(pid_file), "x", persist=False, limit=0.5)
-        with pytest.raises(DataError, match=r"^The fit worker did not answer within 1 s \(the fit's limit plus 0 s\); "
+        stuck = q.submit("a", "stuck", str(pid_file), "x", persist=False, limit=5)
+        with pytest.raises(DataError, match=r"^The fit worker did not answer within 6 s \(the fit's limit plus 1 s\); "
                                             r"it was replaced\. Try again\.$"):
             stuck.future.result(timeout=600)
         pid = int(pid_file.read_text())

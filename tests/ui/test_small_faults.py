@@ -14,7 +14,7 @@ from ui.state import Key
 def test_negative_max_specs_is_refused_by_the_parser():
     r = subprocess.run([sys.executable, "-m", "model", "multiverse", "--max-specs", "-5"], cwd=ROOT, capture_output=True,
                        text=True, timeout=120)
-    assert r.returncode == 2 and "argument --max-specs: -5 must be at least 1" in r.stderr
+    assert r.returncode == 2 and "argument --max-specs: -5 is outside 1 to 100,000" in r.stderr
     assert "Traceback" not in r.stderr
 
 
