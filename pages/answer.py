@@ -81,7 +81,7 @@ else:
         st.stop()
     row = result.summary.iloc[0]
     note = "Fitted now for your data and settings."
-st.subheader("When could the gap reach zero?")
+st.header("When could the gap reach zero?")
 headline_name = plain(names.get(bench, bench))
 if (few := too_few_for_a_trend(row)) is not None:
     st.markdown(f"On the headline index ({headline_name}): **no date**, {few}.")
@@ -125,7 +125,7 @@ if bench == headline:
 
 # 5. The yardstick as a finding: the same question on each family of measures, precomputed with the answer.
 if stored is not None and stored.get("yardsticks"):
-    st.subheader("The yardstick decides the number")
+    st.header("The yardstick decides the number")
     yard = pd.DataFrame(stored["yardsticks"])
     st.plotly_chart(shared_figure(yardstick_figure, yard), width="stretch")
     st.caption("Lag now (median and 90% interval of each family's fitted trend at its own data end), its direction and "
@@ -154,7 +154,7 @@ if len(at) and at["mean_hi90"].iloc[0] > at["mean_lo90"].iloc[0]:
                f"{at['mean_lo90'].iloc[0]:.1f}–{at['mean_hi90'].iloc[0]:.1f} (shaded; benchmarks with known item counts, "
                "the indices taken as exact).")
 
-st.subheader("What the answer depends on")
+st.header("What the answer depends on")
 st.markdown(
     "- **The benchmark.** Each one tells its own story; compare them side by side on **Compare**, pool them on **Pooled**.\n"
     "- **How the lag is measured.** Five published definitions give different numbers for the same data "

@@ -73,7 +73,7 @@ else:
     with st.expander("Every forecast"):
         people_table(results, ds)
 
-st.subheader("Real time: each AA index version at its own date")
+st.header("Real time: each AA index version at its own date")
 vintage_index = st.selectbox("AA index", list(INDEX_VINTAGES))
 vkey = Key.scoped("vintages", vintage_index, ",".join(methods), backtest_fit_settings(s).cache_key(), ds.content_hash)
 if st.button("Run the real-time check", disabled=not methods):

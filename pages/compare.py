@@ -68,7 +68,7 @@ st.caption(plain(f"Priors in use (from the Trend fit page): {priors_in_words(fit
 with st.expander("Public vs private test sets"):
     class_comparison_section(ds, fit_settings)
 
-st.subheader("What changes the answer?")
+st.header("What changes the answer?")
 target = st.selectbox("Benchmark", chosen, format_func=lambda b: titles(ds).get(b, b))
 if st.button("Refit under each observation choice and start date (6 fits)"):
     with st.status("Refitting under 6 analytic choices…") as status:

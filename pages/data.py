@@ -100,7 +100,7 @@ if ds.report.issues:
         for line in ds.report.lines():
             st.text(line)
 
-st.subheader(f"Coverage per benchmark · {plain(ds.label)}")
+st.header(f"Coverage per benchmark · {plain(ds.label)}")
 cov = coverage_table(ds.scores, ds.benchmarks, s.open_definition)
 m1, m2, m3 = st.columns(3)
 m1.metric("Models", f"{ds.scores['model_id'].nunique():,}")
@@ -117,7 +117,7 @@ st.caption(f"{n_se:,} of {len(ds.scores):,} scores have a standard error (binomi
 
 NEWEST, PREVIOUS = "intelligence_index_2026_10_10", "intelligence_index"
 if {NEWEST, PREVIOUS} <= set(ds.benchmarks["benchmark"]):
-    st.subheader("What is new in the 2026-10-10 AA state")
+    st.header("What is new in the 2026-10-10 AA state")
     added, lag_now = new_since(ds.scores, NEWEST, PREVIOUS, benchmarks=ds.benchmarks, open_definition=s.open_definition)
     before, after = lag_now[PREVIOUS], lag_now[NEWEST]
     st.markdown(f"**{len(added)}** models have a 2026-10-10 Intelligence Index value but none on the 2026-08 version "
@@ -128,7 +128,7 @@ if {NEWEST, PREVIOUS} <= set(ds.benchmarks["benchmark"]):
     with st.expander("The new models, best first"):
         people_table(added)
 
-st.subheader("Models")
+st.header("Models")
 query = st.text_input("Search models by name, creator or licence", "")
 models = (ds.scores.groupby(["model_id", "model_name", "creator", "release_date", "open_weights", "openness"], dropna=False)
           .agg(benchmarks=("benchmark", "size")).reset_index().sort_values("release_date", ascending=False))

@@ -21,7 +21,7 @@ s = settings()
 results = st.session_state.get(Key.RESULTS, {})
 session_fits = list(st.session_state.get(Key.SESSION_FITS, {}).values())
 
-st.subheader("Posterior summaries")
+st.header("Posterior summaries")
 if session_fits:
     labels = {" · ".join(e["labels"]): e for e in session_fits}
     picked = st.multiselect("Fits of this session to include", list(labels), default=list(labels),
@@ -47,7 +47,7 @@ with st.expander("The tidy data and the lag tables: columns and status values"):
     data_table(lag_tables_dictionary(), hide_index=True, width="stretch")
     data_table(status_table(), hide_index=True, width="stretch")
 
-st.subheader("Lag tables")
+st.header("Lag tables")
 c1, c2 = st.columns(2)  # computed only when a button is pressed (and then cached for the session's data)
 who = f"{s.follower} vs {s.leader}"  # each lag table says which groups it compares
 c1.download_button("Monthly lags, every benchmark (CSV)", lambda: safe_csv(monthly_lags(ds).assign(groups=who)),
@@ -61,7 +61,7 @@ st.download_button(f"Lag observations under the '{lag_def}' definition, every be
                    lambda: safe_csv(definition_lags_all(ds)), f"frontier_lag_{lag_def}.csv", "text/csv",
                    help="The shared lag definition and groups (picked on Frontiers or Trend fit); each row says both.")
 
-st.subheader("Full posteriors (NetCDF)")
+st.header("Full posteriors (NetCDF)")
 fits = {f"{label} · {name}": (r, name) for label, r in results.items() for name in r.fits}
 if fits:
     which = st.selectbox("Fit", list(fits))
@@ -77,7 +77,7 @@ if fits:
 else:
     st.caption("Fit something first.")
 
-st.subheader("Figures")
+st.header("Figures")
 figures = st.session_state.get(Key.FIGURES, {})
 if figures:
     name = st.selectbox("Figure", list(figures))
@@ -94,7 +94,7 @@ if figures:
 else:
     st.caption("Figures appear here once drawn on the other pages.")
 
-st.subheader("Reproduce headless")
+st.header("Reproduce headless")
 share = st.session_state.get(Key.SHARE_SETTINGS)
 if share:
     st.download_button("Settings (JSON)", share, "frontier_lag_settings.json", "application/json")

@@ -95,7 +95,7 @@ with st.expander("Event table"):
     people_table(events)
 with st.expander("Grid table"):
     people_table(lags)
-st.subheader("The lag under other published definitions")
+st.header("The lag under other published definitions")
 lag_def = lag_definition_picker()
 if lag_def == "backward":
     st.caption("The chart and sentence above use the backward definition (the default). Pick another definition to see "

@@ -68,7 +68,7 @@ l1, l2 = st.columns(2)
 l1.page_link("pages/pooled.py", label="Bayesian fit of the mean series (Pooled)", icon=":material/hub:")
 l2.page_link("pages/trend_fit.py", label="One benchmark's Bayesian trend (Trend fit)", icon=":material/trending_down:")
 
-st.subheader("Every benchmark")
+st.header("Every benchmark")
 columns = st.radio("Panels per row", [2, 3, 4], horizontal=True, help="Two read on a phone; four fit a wide screen.")
 st.plotly_chart(shared_figure(small_multiples_figure, long, titles(ds), columns=columns), width="stretch")
 with st.expander("Summary per month"):

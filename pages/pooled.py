@@ -74,7 +74,7 @@ share_link(link_params(fit_settings, page="pooled", base=pooled_defaults), "this
 early = st.empty()  # the shipped answer for exactly these settings, while this session's own fit runs
 if (shipped := load_pooled_for(ds, fit_settings)) is not None:
     with early.container():
-        st.subheader("Population (precomputed)")
+        st.header("Population (precomputed)")
         said = readings(shipped.to_dict())
         st.markdown(f"**Population:** {said['trend']} {said['slope']} {said['p_cross']} {said['crossing']}")
         st.caption(plain(f"Computed with these settings when this data version was built; diagnostics: "
@@ -90,7 +90,7 @@ table = result.summary.set_index("benchmark")
 pop, new = table.loc["population"], table.loc["new benchmark"]
 horizon = pd.Timestamp("2035-12-31")
 
-st.subheader("Population and a new benchmark")
+st.header("Population and a new benchmark")
 st.markdown(f"**Population:** {readings(pop.to_dict())['crossing']}")
 st.markdown(f"**A new, unseen benchmark:** {readings(new.to_dict())['crossing']}")
 st.caption(plain(f"Diagnostics of this fit: {pop['verdict']}."))
@@ -109,7 +109,7 @@ st.plotly_chart(figs["p_cross"], width="stretch")
 st.caption(f"P(closed by end of 2027): population {fmt_prob(pop['p_cross_by_2027_12_31'])}, new benchmark "
            f"{fmt_prob(new['p_cross_by_2027_12_31'])}.")
 
-st.subheader("Shrinkage")
+st.header("Shrinkage")
 alone = run_fit(ds, fit_settings.model_copy(update={"pooling": "none", "model": "linear"}),
                 f"no pooling · {len(chosen)} benchmarks")
 shrinkage = shrinkage_table(result.summary, alone.summary if alone is not None else None)
@@ -120,7 +120,7 @@ st.caption("Open circles: each benchmark fitted alone; dots: partially pooled. N
 with st.expander("The slopes as a table"):
     people_table(shrinkage, ds)
 
-st.subheader("The June 2026 method, beside it")
+st.header("The June 2026 method, beside it")
 complete = run_fit(ds, fit_settings.model_copy(update={"pooling": "complete", "model": "linear", "observations": "monthly"}),
                    f"complete pooling · {len(chosen)} benchmarks")
 if complete is not None:
@@ -137,12 +137,12 @@ if complete is not None:
         st.caption(readings(crow)["crossing"])
 st.session_state.setdefault(Key.FIGURES, {}).update({f"pooled_{k}": v for k, v in figs.items()})
 
-st.subheader("Public vs private test sets")
+st.header("Public vs private test sets")
 class_comparison_section(ds, fit_settings)
 
-st.subheader("Diagnostics")
+st.header("Diagnostics")
 diagnostics_panel(result.summary.iloc[0])
-st.subheader("Per benchmark")
+st.header("Per benchmark")
 named = result.summary.assign(benchmark=result.summary["benchmark"].map(lambda b: titles(ds).get(b, b)))
 data_table(summary_table_for_people(named), hide_index=True, width="stretch")
 with st.expander("The raw summary table (as downloaded)"):

@@ -146,7 +146,7 @@ sections.append(Section("Data provenance and versions", [
     + priors_in_words(stacked_settings.priors) + "."]))
 
 for sec in sections:
-    st.subheader(plain(sec.title))
+    st.header(plain(sec.title))
     for p in sec.paragraphs:
         st.markdown(plain(p))
     if sec.table is not None:

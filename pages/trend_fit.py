@@ -131,7 +131,7 @@ row = result.summary.iloc[0]
 fit = next(iter(result.fits.values()))
 read = readings(row)
 
-st.subheader("Crossing date")
+st.header("Crossing date")
 st.markdown(f"**{read['crossing']}**")
 if fit_settings.choice.combines:
     st.caption(plain(f"Stacking weights: {fit.model.weights_text()} (from one-step-ahead forecasts of the last lags; "
@@ -169,10 +169,10 @@ if fs["model"] == "linear_ar1" and row["first_passage_median"]:
                 f"{fmt_prob(row['p_first_passage_by_horizon'])} of paths touch 0 by 2035.")
 st.session_state.setdefault(Key.FIGURES, {}).update({f"trend_fit_{k}": v for k, v in figs.items()})
 
-st.subheader("Diagnostics")
+st.header("Diagnostics")
 diagnostics_panel(row)
 
-st.subheader("Model comparison")
+st.header("Model comparison")
 st.caption("PSIS-LOO (higher elpd is better; Pareto k > 0.7 flags unreliable LOO) and leave-future-out checks: refit before "
            "three cutoffs, score the next 12 months (50%/90% interval coverage, CRPS: lower is better).")
 if st.button("Compare constant, linear, AR(1) and changepoint"):

@@ -40,7 +40,7 @@ def test_data_page_switches_source_and_filters_models():
     at = app_at("pages/data.py")
     at.radio[0].set_value("epoch").run()
     assert not at.exception
-    assert "Epoch" in at.subheader[0].value
+    assert "Epoch" in at.header[0].value
     at.text_input[0].set_value("Kimi").run()
     assert not at.exception
 

@@ -45,7 +45,7 @@ def test_trend_fit_reads_the_fit_and_follows_a_prior_slider():
     at = app_at("pages/trend_fit.py", fit_form=FitSettings(draws=200, tune=200, chains=2).model_dump())
     sentence = [m.value for m in at.markdown if "probability" in m.value]
     assert sentence and "2035" not in sentence[0][:3]
-    assert any(s.value == "Diagnostics" for s in at.subheader)
+    assert any(s.value == "Diagnostics" for s in at.header)
     slider = next(s for s in at.slider if s.label.startswith("Slope prior mean"))
     slider.set_value(-5.0).run()
     assert not at.exception
@@ -72,11 +72,11 @@ def test_pooled_page_shows_the_shipped_answer_while_its_own_fit_runs(monkeypatch
     import ui.fits
 
     at = app_at("pages/pooled.py")  # default settings: the shipped answer is replaced by the page's own fit
-    assert "Population (precomputed)" not in [h.value for h in at.subheader]
-    assert "Population and a new benchmark" in [h.value for h in at.subheader]
+    assert "Population (precomputed)" not in [h.value for h in at.header]
+    assert "Population and a new benchmark" in [h.value for h in at.header]
     monkeypatch.setattr(ui.fits, "run_fit", lambda *args, **kwargs: None)  # the fit has not answered
     at = app_at("pages/pooled.py")
-    assert [h.value for h in at.subheader] == ["Population (precomputed)"]
+    assert [h.value for h in at.header] == ["Population (precomputed)"]
     assert "Population:" in " ".join(m.value for m in at.markdown)
     assert any("Computed with these settings" in c.value for c in at.caption)
 
@@ -112,6 +112,6 @@ def test_lag_overview_draws_the_mean_band():
 
 def test_data_page_says_what_is_new_in_the_newest_aa_state():
     at = app_at("pages/data.py")
-    assert any(s.value == "What is new in the 2026-10-10 AA state" for s in at.subheader)
+    assert any(s.value == "What is new in the 2026-10-10 AA state" for s in at.header)
     text = " ".join(m.value for m in at.markdown)
     assert "The lag moved from" in text and "compare lags, not scores" in text

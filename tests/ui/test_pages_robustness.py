@@ -46,7 +46,7 @@ def test_score_space_page_compares_with_the_lag_trend():
 
 def test_report_page_and_html_download():
     at = app_at("pages/report.py")
-    titles = [h.value for h in at.subheader]
+    titles = [h.value for h in at.header]
     assert titles[:3] == ["The answer in brief", "What the data say about the gap", "How sure we are"]
     assert "Data provenance and versions" in titles
     assert any(b.label.startswith("Download this report") for b in at.download_button)

@@ -54,7 +54,7 @@ def test_key_never_leaks_in_a_full_session(aa_server, media, monkeypatch, tmp_pa
         outputs.append(screen_text(at))
         if not expect_ok:
             assert any("refused (401)" in unescape(w.value) and "embedded AA data" in w.value for w in at.warning)
-    assert "API" in at.subheader[0].value  # the live data are shown
+    assert "API" in at.header[0].value  # the live data are shown
     assert seen() and all(h.get("x-api-key") == KEY for h in seen())  # the key was used, in the header
     for page in ("pages/frontiers.py", "pages/trend_fit.py", "pages/downloads.py"):
         at.switch_page(page).run()
@@ -102,7 +102,7 @@ def test_pasted_keys_on_the_data_page(aa_api_server, monkeypatch, caplog, capsys
     assert not at.exception, [e.value for e in at.exception]
     text = screen_text(at) + capsys.readouterr().err + caplog.text
     if works:
-        assert "API" in at.subheader[0].value and seen[-1].get("x-api-key") == KEY
+        assert "API" in at.header[0].value and seen[-1].get("x-api-key") == KEY
     else:
         assert any("copy it again" in w.value for w in list(at.warning) + list(at.error))
     for fragment in (KEY, KEY[-8:], KEY[:6]):
