@@ -61,8 +61,9 @@ fs["start"], moved = clamp_date(fs.get("start"), first_release, last_release)
 if moved:
     st.info(moved)
 start_default = dt.date.fromisoformat(fs["start"]) if fs.get("start") else first_release
-start = date_field("Fit window starts", start_default, first_release, last_release,
-                   help="The start date is a forking path: see the Compare page. Enter applies it.")
+with st.columns([1, 3])[0]:  # a date is ten characters: a narrow field
+    start = date_field("Fit window starts", start_default, first_release, last_release,
+                       help="The start date is a forking path: see the Compare page. Enter applies it.")
 fs["start"] = start.isoformat() if start > first_release else None
 
 pc1, pc2 = st.columns([1, 1])
