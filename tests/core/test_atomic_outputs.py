@@ -70,7 +70,9 @@ def test_two_writers_at_once_leave_one_complete_output(tmp_path):
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for b in ("gpqa", "hle")]
         assert all(p.wait(timeout=300) == 0 for p in procs)
         assert out.read_text() in expected.values()
-        assert [p.name for p in tmp_path.iterdir()] == [out.name]
+        # the table and its data dictionary, each complete; no temporary file left behind
+        assert sorted(p.name for p in tmp_path.iterdir()) == [out.name, "lags.dictionary.csv"]
+        assert (tmp_path / "lags.dictionary.csv").read_text().startswith("column,meaning")
 
 
 def test_writing_over_the_input_is_refused(tmp_path):
