@@ -56,13 +56,9 @@ def load_result(data_hash: str, settings):
     from model.analysis import AnalysisResult
 
     path = result_path(data_hash, settings)
-    try:
-        payload = unseal(path.name, path.read_bytes())
-        result = pickle.loads(payload) if payload is not None else None  # only what this installation wrote
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except Exception:  # sealed by us yet unreadable (e.g. written by older code): drop it, the caller fits again
-        result = None
+    result = _read_sealed(path)
     if not isinstance(result, AnalysisResult) or result.settings.cache_key() != settings.cache_key():
         path.unlink(missing_ok=True)  # planted, moved, damaged or of another fit
         return None
@@ -72,15 +68,30 @@ def load_result(data_hash: str, settings):
 def store_result(data_hash: str, settings, result) -> Path | None:
     """Store a result atomically; a failure to write (full disk, read-only cache) only means no reuse."""
     path = result_path(data_hash, settings)
+    return path if _write_sealed(path, result) else None
+
+
+def _read_sealed(path: Path):
+    """The object pickled in a sealed file, or None (absent, planted, moved, damaged, or written by older code)."""
     try:
-        sealed = seal(path.name, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        if sealed is None:  # no private secret: nothing is stored
-            return None
+        payload = unseal(path.name, path.read_bytes())
+        return pickle.loads(payload) if payload is not None else None  # only what this installation wrote
+    except Exception:  # absent, or sealed by us yet unreadable: the caller computes again
+        return None
+
+
+def _write_sealed(path: Path, value) -> bool:
+    """Seal and write ``value`` atomically, then prune the store; False when nothing was written (no private secret,
+    a full disk, a read-only cache, an object that does not pickle): it only means no reuse."""
+    try:
+        sealed = seal(path.name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if sealed is None:
+            return False
         write_atomic(path, sealed)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        return None
+        return False
     prune(path.parent, "*.pickle", max_files=MAX_FILES, max_bytes=MAX_BYTES)
-    return path
+    return True
 
 
 def run_analysis_stored(ds, settings, *, persist: bool = True, progress=None):
@@ -112,21 +123,9 @@ def stored_view(kind: str, key: str, compute, expected: type, *, persist: bool =
         return compute()
     name = hashlib.sha256(f"{kind}\n{key}\n{code_version()}".encode()).hexdigest()[:32]
     path = cache_dir("results") / f"{kind}-{name}.pickle"
-    try:
-        payload = unseal(path.name, path.read_bytes())
-        stored_key, value = pickle.loads(payload) if payload is not None else (None, None)
-    except FileNotFoundError:
-        stored_key, value = None, None
-    except Exception:  # sealed by us yet unreadable: recompute
-        stored_key, value = None, None
-    if stored_key == key and isinstance(value, expected):
-        return value
+    stored = _read_sealed(path)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key and isinstance(stored[1], expected):
+        return stored[1]
     value = compute()
-    try:
-        sealed = seal(path.name, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
-        if sealed is not None:
-            write_atomic(path, sealed)
-            prune(path.parent, "*.pickle", max_files=MAX_FILES, max_bytes=MAX_BYTES)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass
+    _write_sealed(path, (key, value))
     return value
