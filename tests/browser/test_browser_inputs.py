@@ -26,6 +26,10 @@ def app(aa_api_server):
 
 
 def go(page, link: str) -> None:
+    """Choose a page in the sidebar, opening it first if Streamlit collapsed it (its nav is not in the page then)."""
+    expand = page.locator("[data-testid=stExpandSidebarButton]")
+    if expand.count() and expand.first.is_visible():
+        expand.first.click()
     page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
 
 
