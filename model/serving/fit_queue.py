@@ -12,8 +12,10 @@ own interpreters, at lower priority), one queue feeds them, and each session see
   one-line "busy" message (40 sessions opened by one script no longer put 38 jobs ahead of another visitor).
 * **Fair order.** The next job is the one whose client has the fewest jobs running and waiting ahead of it (round
   robin across clients, arrival order within one): another visitor waits for at most the jobs already running.
-* **A watchdog.** A job whose worker has not answered within the fit's own time limit plus :data:`WATCHDOG_MARGIN`
-  fails with a one-line message and its worker process is killed and replaced (a stopped worker held every later job).
+* **A watchdog.** A worker the system has stopped (SIGSTOP, a debugger, a suspended job) for :data:`STOPPED_GRACE`
+  seconds is killed and replaced at once, its job failed with a one-line message (a stopped worker held every later
+  job); any other worker that has not answered within the fit's own time limit plus :data:`WATCHDOG_MARGIN` is
+  treated the same way.
 * **Leaving cancels.** :meth:`FitQueue.leave` detaches a session from a job; a waiting job nobody waits for any more is
   dropped before it starts, and a finished job nobody waits for is not kept (a stored fit is on disk already).
 * **Warm workers.** A worker lives as long as the server (compiled models and loaded data stay warm); the embedded
@@ -29,6 +31,7 @@ import itertools
 import multiprocessing
 import os
 import threading
+import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -47,6 +50,8 @@ MAX_WAITING = 32
 #: Seconds beyond a fit's own time limit before its worker is presumed stuck and replaced (the limit already covers
 #: compiles, every stacked member and every refit; this covers loading the data and sending the result back).
 WATCHDOG_MARGIN = 60.0
+#: Seconds a worker may stay stopped (process state T) before it is replaced, and how often the watchdog looks.
+STOPPED_GRACE, WATCH_EVERY = 3.0, 0.5
 #: Finished jobs whose askers have not collected them yet, kept at most (oldest dropped first).
 MAX_FINISHED = 64
 #: Niceness added to the worker processes: the server's own page work comes first.
@@ -81,6 +86,10 @@ def _run_job(data, settings_json: str, persist: bool):
             _EMBEDDED[data] = load_embedded(data[1], include_estimated=data[2], corrections=data[3])
         data = _EMBEDDED[data]
     return run_analysis_stored(data, FitSettings.from_json(settings_json), persist=persist)
+
+
+class StoppedWorker(Exception):
+    """The worker process running a job is stopped (the watchdog replaces it)."""
 
 
 class QueueBusy(DataError):
@@ -259,6 +268,34 @@ class FitQueue:
         pool.shutdown(wait=False, cancel_futures=True)
         self._pools[slot] = self._new_pool()
 
+    def _stopped(self, slot: int) -> bool:
+        """Is the slot's worker process stopped (Linux process state T or t)? False where /proc cannot say."""
+        for process in list(getattr(self._pools[slot], "_processes", {}).values()):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{process.pid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] in ("T", "t"):
+                        return True
+        return False
+
+    def _wait(self, slot: int, future: Future, patience: float):
+        """The job's result; FutureTimeout after ``patience`` seconds, or StoppedWorker once the worker has been
+        stopped for :data:`STOPPED_GRACE` seconds (checked every :data:`WATCH_EVERY`)."""
+        ends = time.monotonic() + patience
+        stopped_since = None
+        while True:
+            try:
+                return future.result(timeout=max(0.0, min(WATCH_EVERY, ends - time.monotonic())))
+            except FutureTimeout:
+                now = time.monotonic()
+                if now >= ends:
+                    raise
+                if not self._stopped(slot):
+                    stopped_since = None
+                elif stopped_since is None:
+                    stopped_since = now
+                elif now - stopped_since >= STOPPED_GRACE:
+                    raise StoppedWorker from None
+
     def _dispatch(self, slot: int) -> None:
         while True:
             with self._lock:
@@ -273,8 +310,15 @@ class FitQueue:
                 job.future.set_running_or_notify_cancel()
             patience = job.limit + self.watchdog_margin
             try:
-                result = self._pools[slot].submit(self.runner, job.data, job.settings_json, job.persist).result(
-                    timeout=patience)
+                result = self._wait(slot, self._pools[slot].submit(self.runner, job.data, job.settings_json,
+                                                                   job.persist), patience)
+            except StoppedWorker:  # stopped by the system: no point waiting out the limit
+                self._replace_worker(slot)
+                with self._lock:
+                    self._finish(job, "failed")
+                job.future.set_exception(DataError(
+                    "The fit worker was stopped by the system; it was replaced. Try again."))
+                continue
             except FutureTimeout:  # the worker did not answer: stopped, swapping, or stuck
                 self._replace_worker(slot)
                 with self._lock:

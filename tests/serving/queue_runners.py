@@ -17,3 +17,11 @@ def stop_self(pid_file, settings_json: str, persist: bool) -> str:
         f.write(str(os.getpid()))
     os.kill(os.getpid(), signal.SIGSTOP)
     return settings_json
+
+
+def sleep_forever(pid_file, settings_json: str, persist: bool) -> str:
+    """Write this worker's pid, then never answer (a hung fit: the process runs but sends nothing back)."""
+    with open(pid_file, "w") as f:
+        f.write(str(os.getpid()))
+    while True:
+        time.sleep(60)

@@ -119,28 +119,51 @@ def test_the_queue_refuses_past_its_global_cap():
 
 
 def test_a_stopped_worker_fails_its_job_within_the_limit_and_is_replaced(tmp_path):
-    """The worker stops itself (SIGSTOP); the watchdog fails the job after the fit's limit plus the margin, kills the
-    stopped process and the next job runs on a fresh worker (before, every later job waited forever)."""
+    """The worker stops itself (SIGSTOP); the watchdog sees the stopped process, fails the job without waiting out the
+    fit's limit (an hour here: the message says which rule fired), kills it, and the next job runs on a fresh worker
+    (before, every later job waited forever)."""
     from tests.serving.queue_runners import pause_then_echo, stop_self
 
-    q = FitQueue(workers=1, runner=pause_then_echo, watchdog_margin=1)
+    q = FitQueue(workers=1, runner=pause_then_echo)
     try:
         assert q.submit("a", "warm", 0, "warm", persist=False).future.result(timeout=600) == "warm"  # worker started
         q.runner = stop_self
         pid_file = tmp_path / "pid"
-        stuck = q.submit("a", "stuck", str(pid_file), "x", persist=False, limit=5)
-        with pytest.raises(DataError, match=r"^The fit worker did not answer within 6 s \(the fit's limit plus 1 s\); "
-                                            r"it was replaced\. Try again\.$"):
+        stuck = q.submit("a", "stuck", str(pid_file), "x", persist=False, limit=3600)
+        with pytest.raises(DataError, match=r"^The fit worker was stopped by the system; it was replaced\. Try again\.$"):
             stuck.future.result(timeout=600)
-        pid = int(pid_file.read_text())
-        q.runner = pause_then_echo
-        after = q.submit("a", "after", 0, "fresh", persist=False)
-        assert after.future.result(timeout=600) == "fresh"
-        status = f"/proc/{pid}/status"
-        state = open(status).read().split("State:")[1].split()[0] if os.path.exists(status) else "gone"
-        assert state in ("gone", "Z", "X")  # killed, not left stopped
+        _the_next_job_runs_on_a_fresh_worker(q, int(pid_file.read_text()))
     finally:
         q.shutdown()
+
+
+def test_a_worker_that_never_answers_fails_its_job_after_the_limit_and_is_replaced(tmp_path):
+    """A worker that runs but does not answer (here: asleep) is failed after the fit's limit plus the margin."""
+    from tests.serving.queue_runners import pause_then_echo, sleep_forever
+
+    q = FitQueue(workers=1, runner=pause_then_echo, watchdog_margin=1)
+    try:
+        assert q.submit("a", "warm", 0, "warm", persist=False).future.result(timeout=600) == "warm"
+        q.runner = sleep_forever
+        pid_file = tmp_path / "pid"
+        stuck = q.submit("a", "stuck", str(pid_file), "x", persist=False, limit=2)
+        with pytest.raises(DataError, match=r"^The fit worker did not answer within 3 s \(the fit's limit plus 1 s\); "
+                                            r"it was replaced\. Try again\.$"):
+            stuck.future.result(timeout=600)
+        _the_next_job_runs_on_a_fresh_worker(q, int(pid_file.read_text()))
+    finally:
+        q.shutdown()
+
+
+def _the_next_job_runs_on_a_fresh_worker(q: FitQueue, old_pid: int) -> None:
+    from tests.serving.queue_runners import pause_then_echo
+
+    q.runner = pause_then_echo
+    after = q.submit("a", "after", 0, "fresh", persist=False)
+    assert after.future.result(timeout=600) == "fresh"
+    status = f"/proc/{old_pid}/status"
+    state = open(status).read().split("State:")[1].split()[0] if os.path.exists(status) else "gone"
+    assert state in ("gone", "Z", "X")  # killed, not left stopped or asleep
 
 
 def test_finished_jobs_nobody_waits_for_are_not_kept_and_records_stay_bounded():
