@@ -25,7 +25,7 @@ from ui.fits import run_fit
 from ui.links import share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import DEFAULT_SETTINGS, Key, settings
-from ui.widgets import data_table, footer
+from ui.widgets import chart, data_table, footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -127,10 +127,10 @@ if bench == headline:
 if stored is not None and stored.get("yardsticks"):
     st.header("The yardstick decides the number")
     yard = pd.DataFrame(stored["yardsticks"])
-    st.plotly_chart(shared_figure(yardstick_figure, yard), width="stretch")
-    st.caption("Lag now (median and 90% interval of each family's fitted trend at its own data end), its direction and "
-               "the chance of a zero gap by the end of 2027, on the answer's window. Each family's definition is in the "
-               "table; a points gap (LMArena) is not a lag in months and is not in this table.")
+    chart(shared_figure(yardstick_figure, yard),
+          caption="Lag now (median and 90% interval of each family's fitted trend at its own data end), its direction and "
+                  "the chance of a zero gap by the end of 2027, on the answer's window. Each family's definition is in the "
+                  "table; a points gap (LMArena) is not a lag in months and is not in this table.")
     data_table(yardstick_table_for_people(yard), hide_index=True, width="stretch")
 
 share_link(link_params(answer_settings, page="answer"), "this answer")
@@ -146,8 +146,7 @@ w4.page_link("pages/backtest.py", label="How sure: Backtest", icon=":material/hi
 # pause first lets the server send the answer while this script would otherwise hold the interpreter.
 time.sleep(0.05)
 band = mean_lag_intervals_for(ds, list(long["benchmark"].unique()), quorum(long["benchmark"].nunique()))
-st.plotly_chart(shared_figure(overview_figure, long, summary, title="Lag across benchmarks, per month", mean_intervals=band),
-                width="stretch")
+chart(shared_figure(overview_figure, long, summary, title="Lag across benchmarks, per month", mean_intervals=band))
 at = band[band["date"] == latest["date"]]
 if len(at) and at["mean_hi90"].iloc[0] > at["mean_lo90"].iloc[0]:
     st.caption(f"Mean lag in {latest['date']:%Y-%m}: {latest['mean_lag']:.1f} months, 90% from score noise "

@@ -20,7 +20,7 @@ from model.serving.first_view import ANSWER_BACKTEST_METHODS, load_answer_robust
 from ui.data import current_dataset, titles
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import DEFAULT_SETTINGS, Key, settings
-from ui.widgets import footer, people_table
+from ui.widgets import chart, footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -66,7 +66,7 @@ else:
     st.session_state[Key.BACKTEST_LAST] = results
     table = calibration_table(results)
     fig = calibration_figure(table)
-    st.plotly_chart(fig, width="stretch")
+    chart(fig)
     st.session_state.setdefault(Key.FIGURES, {})["backtest_calibration"] = fig
     st.markdown(best_method_sentence(method_scores(table)))  # method names from METHODS_ALL: no text from data
     people_table(table, ds)

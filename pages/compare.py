@@ -16,7 +16,7 @@ from ui.fits import run_fit
 from ui.links import known_benchmarks, share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import class_comparison_section, data_table, footer, kept_multiselect
+from ui.widgets import chart, class_comparison_section, data_table, footer, kept_multiselect
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -47,13 +47,12 @@ horizon = pd.Timestamp("2030-12-31")
 panels = [{"title": titles(ds).get(name, name), "obs": fit.obs.frame(), "band": trend_band(fit, horizon=horizon)}
           for name, fit in result.fits.items()]
 figs = {"small_multiples": small_fits_figure(panels, horizon=horizon)}
-st.plotly_chart(figs["small_multiples"], width="stretch")
-st.caption("Shared axes: observed lags (dots) and the fitted trend with its 90% band, per benchmark.")
+chart(figs["small_multiples"], caption="Shared axes: observed lags (dots) and the fitted trend with its 90% band, per benchmark.")
 
 beyond = result.summary["benchmark"].map(lambda b: share_closing_after(result.fits[b], FOREST_HORIZON))
 table = result.summary.assign(benchmark=lambda t: t["benchmark"].map(lambda b: titles(ds).get(b, b)), p_beyond_axis=beyond)
 figs["forest"] = forest_figure(table)
-st.plotly_chart(figs["forest"], width="stretch")
+chart(figs["forest"])
 closing = table[[p_closes_later(r) >= MIN_P_CLOSES_LATER for _, r in table.iterrows()]]
 earliest = closing.sort_values("crossing_median", na_position="last").iloc[0] if len(closing) else None
 lead = (f"Earliest median crossing: {plain(earliest['benchmark'])} ({str(earliest['crossing_median'])[:7]}). "
@@ -79,7 +78,7 @@ if Key.scoped("wcta", target) in st.session_state:
     fitted = w[w["verdict"].astype(str).str.startswith("not fitted") == False]  # noqa: E712
     if not fitted.empty:
         figs["what_changes"] = forest_figure(fitted, label_col="choice", title="Crossing date under each analytic choice")
-        st.plotly_chart(figs["what_changes"], width="stretch")
+        chart(figs["what_changes"])
         spread = pd.to_datetime(fitted["crossing_median"]).dropna()
         if len(spread) > 1:
             st.caption(f"Median crossing dates range from {spread.min():%Y-%m} to {spread.max():%Y-%m} across these choices.")

@@ -13,7 +13,7 @@ from model.presentation.charts.frontiers import frontier_figure, lag_curve_figur
 from ui.data import current_dataset, current_groups, lag_intervals_for
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import settings
-from ui.widgets import benchmark_picker, footer, group_picker, lag_definition_picker, people_table
+from ui.widgets import benchmark_picker, chart, footer, group_picker, lag_definition_picker, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -58,7 +58,7 @@ fig = frontier_figure(rows, groups, frontier_table(rows[groups == "open"], hib),
                       title=f"{meta['display_name']}: {'open vs closed' if labels is None else 'follower vs leader'} frontier",
                       end=rows["release_date"].max(), arrow=arrow, score_label=f"score ({meta['scale'] or 'native units'})",
                       names=names)
-st.plotly_chart(fig, width="stretch")
+chart(fig)
 
 if at["status"] == "ok":
     st.markdown(f"On **{at['date'].date()}** the best open model, **{plain(at['open_model'])}** ({at['open_frontier']:.3g}), "
@@ -80,9 +80,8 @@ st.caption("The lag is that of the best open model released so far, not of a typ
            "releases, the best one's lag is shorter than an average model's.")
 
 intervals = lag_intervals_for(ds, bench, grid)
-st.plotly_chart(lag_curve_figure(lags, events, intervals=intervals,
-                                 title="Lag of the open frontier (months); points = open releases that set a new open best"),
-                width="stretch")
+chart(lag_curve_figure(lags, events, intervals=intervals,
+                       title="Lag of the open frontier (months); points = open releases that set a new open best"))
 origin = intervals["score_se"].iloc[0] if len(intervals) else "none"
 if origin == "none":
     st.caption("No standard error is known for this benchmark's scores, so the lag has no band from score uncertainty.")

@@ -11,7 +11,7 @@ from model.presentation.charts.frontiers import overview_figure, small_multiples
 from ui.data import current_dataset, mean_lag_intervals_for, monthly_lags, shared_figure, titles
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import settings
-from ui.widgets import footer, people_table
+from ui.widgets import chart, footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -47,10 +47,9 @@ except DataError as exc:
 
 mean_band = mean_lag_intervals_for(ds, chosen, quorum(n_sel))
 title = f"Lag across {n_sel} {plural(n_sel, 'benchmark')}, per month"
-st.plotly_chart(shared_figure(overview_figure, long, summary, title=title, ols=ols,
-                              mean_intervals=mean_band), width="stretch")
-st.caption("Shaded around the mean: its 90% band from score uncertainty (benchmarks with known item counts; the "
-           "indices enter exactly). The trend fit's interval (Trend fit page) adds the uncertainty of the trend itself.")
+chart(shared_figure(overview_figure, long, summary, title=title, ols=ols, mean_intervals=mean_band),
+      caption="Shaded around the mean: its 90% band from score uncertainty (benchmarks with known item counts; the "
+              "indices enter exactly). The trend fit's interval (Trend fit page) adds the uncertainty of the trend itself.")
 recent = summary.tail(12)
 st.markdown(
     f"Over the last 12 months the mean lag ranged from **{recent['mean_lag'].min():.1f}** to **{recent['mean_lag'].max():.1f}** "
@@ -70,7 +69,7 @@ l2.page_link("pages/trend_fit.py", label="One benchmark's Bayesian trend (Trend 
 
 st.header("Every benchmark")
 columns = st.radio("Panels per row", [2, 3, 4], horizontal=True, help="Two read on a phone; four fit a wide screen.")
-st.plotly_chart(shared_figure(small_multiples_figure, long, titles(ds), columns=columns), width="stretch")
+chart(shared_figure(small_multiples_figure, long, titles(ds), columns=columns))
 with st.expander("Summary per month"):
     people_table(summary)
 footer(ds)

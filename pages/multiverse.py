@@ -19,7 +19,7 @@ from model.serving.first_view import load_answer_robustness
 from ui.data import current_dataset, titles
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import DEFAULT_SETTINGS, Key
-from ui.widgets import footer, people_table
+from ui.widgets import chart, footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -76,7 +76,7 @@ m2.metric("P(zero gap by end-2026) > 0.5", f"{h['share_p2026_over_half']:.0%} of
 m3.metric("P(zero gap by end-2027) > 0.5", f"{h['share_p2027_over_half']:.0%} of specs")
 m4.metric("Median P(never)", f"{fmt_prob(h['median_p_never'])}")
 fig = specification_curve_figure(table, [c for c in CHOICES if table[c].nunique() > 1], horizon=pd.Timestamp("2035-12-31"))
-st.plotly_chart(fig, width="stretch")
+chart(fig)
 st.session_state.setdefault(Key.FIGURES, {})["multiverse_curve"] = fig
 try:
     imp = choice_importance(table)

@@ -20,7 +20,7 @@ from ui.fits import run_fit
 from ui.links import known_benchmarks, share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import class_comparison_section, data_table, diagnostics_panel, footer, people_table
+from ui.widgets import chart, class_comparison_section, data_table, diagnostics_panel, footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -101,22 +101,22 @@ d_pop, p_pop = crossing_dates(fit, "population", horizon=horizon)
 d_new, p_new = crossing_dates(fit, "new", horizon=horizon)
 figs = {"crossing": crossing_figure({"population": d_pop, "new benchmark": d_new}, {"population": p_pop, "new benchmark": p_new},
                                     horizon=horizon, title="Crossing date: population mean vs a new benchmark")}
-st.plotly_chart(figs["crossing"], width="stretch")
-st.caption("The new-benchmark posterior adds the between-benchmark spread: it is the honest answer for 'some other benchmark'.")
+chart(figs["crossing"], caption="The new-benchmark posterior adds the between-benchmark spread: it is the honest answer "
+                               "for 'some other benchmark'.")
 figs["p_cross"] = p_cross_figure({"population": p_cross_by_curve(crossing_draws(fit, "population"), fit.obs.reference),
                                   "new benchmark": p_cross_by_curve(crossing_draws(fit, "new"), fit.obs.reference)})
-st.plotly_chart(figs["p_cross"], width="stretch")
-st.caption(f"P(closed by end of 2027): population {fmt_prob(pop['p_cross_by_2027_12_31'])}, new benchmark "
-           f"{fmt_prob(new['p_cross_by_2027_12_31'])}.")
+chart(figs["p_cross"],
+      caption=f"P(closed by end of 2027): population {fmt_prob(pop['p_cross_by_2027_12_31'])}, new benchmark "
+              f"{fmt_prob(new['p_cross_by_2027_12_31'])}.")
 
 st.header("Shrinkage")
 alone = run_fit(ds, fit_settings.model_copy(update={"pooling": "none", "model": "linear"}),
                 f"no pooling · {len(chosen)} benchmarks")
 shrinkage = shrinkage_table(result.summary, alone.summary if alone is not None else None)
 figs["shrinkage"] = shrinkage_figure(shrinkage, float(pop["slope_median"]), titles=titles(ds))
-st.plotly_chart(figs["shrinkage"], width="stretch")
-st.caption("Open circles: each benchmark fitted alone; dots: partially pooled. Noisy benchmarks move most towards the "
-           "population mean (dashed).")
+chart(figs["shrinkage"],
+      caption="Open circles: each benchmark fitted alone; dots: partially pooled. Noisy benchmarks move most towards the "
+              "population mean (dashed).")
 with st.expander("The slopes as a table"):
     people_table(shrinkage, ds)
 
@@ -128,7 +128,7 @@ if complete is not None:
     obs_frame = cfit.obs.frame()  # the across-benchmark mean lag, from the start of the window
     figs["complete"] = fit_figure(obs_frame, trend_band(cfit, horizon="2030-12-31"),
                                   title="Complete pooling: one line through the mean lag across benchmarks")
-    st.plotly_chart(figs["complete"], width="stretch")
+    chart(figs["complete"])
     crow = complete.summary.iloc[0]
     try:
         ols = ols_crossing(obs_frame, fit_settings.start)

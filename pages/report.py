@@ -24,7 +24,7 @@ from ui.data import current_dataset, monthly_lags, titles
 from ui.fits import run_fit
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import DEFAULT_SETTINGS, Key, settings
-from ui.widgets import data_table, footer
+from ui.widgets import chart, data_table, footer
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -152,7 +152,7 @@ for sec in sections:
     if sec.table is not None:
         data_table(sec.table, hide_index=True, width="stretch")
     if sec.figure is not None:
-        st.plotly_chart(sec.figure, width="stretch")
+        chart(sec.figure)
 for pointer in pointers:
     st.caption(pointer)
 st.download_button("Download this report (HTML)", lambda: render_html("Frontier Lag: the open-weights gap", sections),

@@ -14,7 +14,7 @@ from ui.data import current_dataset, is_embedded, titles
 from ui.fits import cached_analysis
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import footer, people_table
+from ui.widgets import chart, footer, people_table
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -67,6 +67,6 @@ if len(agree):
                 f"{int(table['saturated'].sum())} benchmark(s) are near saturation.")
 pick = st.selectbox("Show", list(fits), format_func=lambda b: titles(ds).get(b, b))
 fig = score_space_figure(fits[pick].records, frontier_curves(fits[pick]), title=f"{titles(ds).get(pick, pick)}: fitted frontiers")
-st.plotly_chart(fig, width="stretch")
+chart(fig)
 st.session_state.setdefault(Key.FIGURES, {})["score_space"] = fig
 footer(ds)

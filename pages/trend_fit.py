@@ -27,7 +27,16 @@ from ui.fits import run_fit
 from ui.links import share_link
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import benchmark_picker, data_table, date_field, diagnostics_panel, footer, group_picker, lag_definition_picker
+from ui.widgets import (
+    benchmark_picker,
+    chart,
+    data_table,
+    date_field,
+    diagnostics_panel,
+    footer,
+    group_picker,
+    lag_definition_picker,
+)
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -117,9 +126,8 @@ except (DataError, ValueError) as exc:
 
 with pc2:
     dates = monthly_grid(obs.window_start, horizon)
-    st.plotly_chart(prior_preview_figure(dates, prior_trend_draws(fit_settings.priors, preview_model, obs, dates), obs.frame()),
-                    width="stretch", key="prior_preview")
-    st.caption("Grey: trends the priors alone allow (before seeing the data); blue: the observed lags.")
+    chart(prior_preview_figure(dates, prior_trend_draws(fit_settings.priors, preview_model, obs, dates), obs.frame()),
+          key="prior_preview", caption="Grey: trends the priors alone allow (before seeing the data); blue: the observed lags.")
 
 st.caption(plain(measurement_error_note(obs)))
 st.session_state[Key.SHARE_SETTINGS] = fit_settings.to_json()
@@ -145,23 +153,20 @@ cross_med = pd.Timestamp(row["crossing_median"]) if row["crossing_median"] else 
 figs = {}
 figs["trend"] = fit_figure(obs.frame(), band, title=f"{ds.benchmarks.set_index('benchmark').at[bench, 'display_name']}: "
                            f"lag and {FIT_MODEL_LABELS[fs['model']].split(':')[0]} fit", crossing_median=cross_med, prior_band=pb)
-st.plotly_chart(figs["trend"], width="stretch")
-st.caption(read["trend"])
+chart(figs["trend"], caption=read["trend"])
 dates_cross, p_not = crossing_dates(fit, horizon=horizon)
 figs["crossing"] = crossing_figure({"posterior": dates_cross}, {"posterior": p_not}, horizon=pd.Timestamp(horizon))
-st.plotly_chart(figs["crossing"], width="stretch")
-st.caption(f"{fmt_prob(p_not)} of posterior draws do not reach zero by {horizon[:4]} (the bar on the right); "
-           f"P(never on this trend) = {fmt_prob(row['p_never'])}.")
+chart(figs["crossing"],
+      caption=f"{fmt_prob(p_not)} of posterior draws do not reach zero by {horizon[:4]} (the bar on the right); "
+              f"P(never on this trend) = {fmt_prob(row['p_never'])}.")
 c1, c2 = st.columns(2)
 with c1:
     figs["p_cross"] = p_cross_figure({"P(crossed)": p_cross_by_curve(crossing_draws(fit), obs.reference)})
-    st.plotly_chart(figs["p_cross"], width="stretch")
-    st.caption(read["p_cross"])
+    chart(figs["p_cross"], caption=read["p_cross"])
 with c2:
     if fit.model.has_slope:
         figs["slope"] = slope_figure(fit.draws["beta"], fit_settings.priors.slope_mean, fit_settings.priors.slope_sd)
-        st.plotly_chart(figs["slope"], width="stretch")
-        st.caption(read["slope"])
+        chart(figs["slope"], caption=read["slope"])
     else:
         st.info("The constant model has no slope: it is the null hypothesis that the gap is flat, so it never closes.")
 if fs["model"] == "linear_ar1" and row["first_passage_median"]:

@@ -149,6 +149,21 @@ def data_table(frame: pd.DataFrame, **kw) -> None:
     st.dataframe(shown, **kw)
 
 
+def chart(fig, *, caption: str | None = None, name: str | None = None, **kw) -> None:
+    """A Plotly figure, its caption, and one click away under them the points it draws as a table, in an expander named
+    after the chart (its title: what a reader who cannot see the chart reads instead); the toolbar shows on hover."""
+    from model.presentation.plot_data import figure_name, figure_table
+
+    name = name or figure_name(fig)
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": "hover"}, **kw)
+    if caption:
+        st.caption(caption)
+    table = figure_table(fig)
+    if len(table):
+        with st.expander(f"Chart data: {name}"):
+            data_table(table, hide_index=True, width="stretch")
+
+
 def people_table(frame: pd.DataFrame, ds: Dataset | None = None, **kw) -> None:
     """A table with plain headers, units, display names and 2-3 significant figures; each header's help names its
     meaning and raw column (model.presentation.tables)."""

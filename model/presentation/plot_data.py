@@ -60,3 +60,40 @@ def prior_preview_lines(dates, draws: np.ndarray, *, lines: int = PREVIEW_LINES)
                            "lag": draws[:k].reshape(-1)})
     q = np.quantile(draws, [0.05, 0.5, 0.95], axis=0)
     return sample, pd.DataFrame({"date": dates, "q05": q[0], "q50": q[1], "q95": q[2]})
+
+
+def figure_name(fig) -> str:
+    """A figure's accessible name: its title without markup (the words a screen reader and the data table use)."""
+    import re
+
+    text = (fig.layout.title.text or "") if fig.layout.title else ""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip() or "Chart"
+
+
+def _as_text(value) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d") if isinstance(value, (pd.Timestamp, np.datetime64)) else str(value)
+
+
+def figure_table(fig) -> pd.DataFrame:
+    """The points a figure draws, one row per point: the series (trace name, else its kind and number), x and y, and
+    the panel for small multiples. What a reader who cannot see the chart reads instead (WCAG 1.1.1)."""
+    parts = []
+    for i, trace in enumerate(fig.data):
+        x, y = getattr(trace, "x", None), getattr(trace, "y", None)
+        if x is None or y is None or len(x) != len(y) or not len(x):
+            continue
+        name = trace.name or f"{trace.type} {i + 1}"
+        panel = getattr(trace, "xaxis", None) or "x"
+        parts.append(pd.DataFrame({"series": name, "panel": panel, "x": list(x), "y": list(y)}))
+    if not parts:
+        return pd.DataFrame(columns=["series", "x", "y"])
+    table = pd.concat(parts, ignore_index=True)
+    for col in ("x", "y"):  # traces of one figure may mix dates, numbers and labels: a mixed column is shown as text
+        if table[col].dtype == object and table[col].map(type).nunique() > 1:
+            table[col] = table[col].map(_as_text)
+    if table["panel"].nunique() == 1:
+        table = table.drop(columns="panel")
+    else:  # small multiples: the panel's own title where the figure has one
+        titles = {f"x{'' if k == 0 else k + 1}": a.text for k, a in enumerate(fig.layout.annotations or ())}
+        table["panel"] = table["panel"].map(lambda p: titles.get(p, p))
+    return table

@@ -7,7 +7,14 @@ import sys
 import numpy as np
 import pandas as pd
 
-from model.presentation.plot_data import crossing_histogram, prior_preview_lines, shrinkage_table, slope_density
+from model.presentation.plot_data import (
+    crossing_histogram,
+    figure_name,
+    figure_table,
+    prior_preview_lines,
+    shrinkage_table,
+    slope_density,
+)
 from tests.conftest import ROOT
 
 
@@ -160,3 +167,22 @@ def test_long_chart_titles_wrap_instead_of_being_cut():
     fig = layout(go.Figure(), "AA Intelligence Index (2026-10-10 version): follower vs leader frontier")
     assert fig.layout.title.text.count("<br>") == 1 and fig.layout.margin.t == 80
     assert "<br>" not in layout(go.Figure(), "Short title").layout.title.text
+
+
+def test_a_figure_table_lists_every_point_each_trace_draws_and_names_the_chart():
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = go.Figure([go.Scatter(x=pd.to_datetime(["2026-01-01", "2026-02-01"]), y=[3.0, 2.5], name="observed lag"),
+                     go.Scatter(x=["never"], y=[0.2])])  # a label among dates: the column is shown as text
+    fig.update_layout(title="<b>AA index</b>: lag and<br>linear fit")
+    assert figure_name(fig) == "AA index : lag and linear fit"
+    table = figure_table(fig)
+    assert list(table.columns) == ["series", "x", "y"]
+    assert table["series"].tolist() == ["observed lag", "observed lag", "scatter 2"]
+    assert table["x"].tolist() == ["2026-01-01", "2026-02-01", "never"] and table["y"].tolist() == [3.0, 2.5, 0.2]
+    panels = make_subplots(rows=1, cols=2, subplot_titles=["GPQA", "HLE"])
+    panels.add_trace(go.Scatter(x=[1, 2], y=[4, 5], name="lag"), row=1, col=1)
+    panels.add_trace(go.Scatter(x=[1], y=[6], name="lag"), row=1, col=2)
+    assert figure_table(panels)["panel"].tolist() == ["GPQA", "GPQA", "HLE"]
+    assert figure_name(panels) == "Chart" and figure_table(go.Figure()).empty

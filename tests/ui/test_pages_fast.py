@@ -39,6 +39,10 @@ def test_every_page_renders_with_fast_fits(page):
     at = app_at(page)
     assert not at.error, [e.value for e in at.error]
     assert at.title, f"{page} has no title"
+    # every chart has its data one click away, in an expander named after it (WCAG 1.1.1: a text alternative)
+    charts = at.get("plotly_chart")
+    named = [e for e in at.expander if e.label.startswith("Chart data: ")]
+    assert len(named) == len(charts), (len(named), len(charts))
 
 
 def test_trend_fit_reads_the_fit_and_follows_a_prior_slider():
