@@ -15,7 +15,7 @@ SUMMARY_DICTIONARY: dict[str, str] = {
     "lag_definition": "How the lag is measured: backward, catch_up, threshold, level_average, not_significantly_behind.",
     "measurement_error": "'none' if the lags were treated as exact, else the median lag error from score uncertainty.",
     "stack_weights": "For stacked fits: each model's weight (Bayesian-bootstrap pseudo-BMA+ on leave-future-out "
-                     "one-step-ahead forecasts, from exact refits); empty otherwise.",
+                     "forecasts of the next 6 lags from each of the last 12, exact refits); empty otherwise.",
     "stack_evidence": "For stacked fits: how much better the leading model forecast the last lags than the next, in "
                       "nats (summed log predictive density) ± its standard error, and in words (weak under 4 nats); "
                       "empty otherwise.",

@@ -51,7 +51,9 @@ def build_first_view(ds: Dataset, settings: FitSettings | None = None) -> dict:
 
     yardsticks = yardstick_table({"aa": ds, "epoch": load_embedded("epoch")}, settings)
     multiverse, backtest = answer_robustness(ds, settings)
-    return {"settings": json.loads(settings.to_json()), "data_hash": ds.content_hash,
+    from model.bayes.stacking import STACKING_METHOD
+
+    return {"settings": json.loads(settings.to_json()), "data_hash": ds.content_hash, "stacking": STACKING_METHOD,
             "computed": dt.date.today().isoformat(),
             STACKED: json.loads(result.summary.iloc[0].to_json(date_format="iso")),
             "linear": json.loads(linear.summary.iloc[0].to_json(date_format="iso")),
@@ -93,12 +95,16 @@ def load_answer_robustness(ds: Dataset, kind: str, path: Path = FIRST_VIEW_FILE)
 
 
 def _record_for(ds: Dataset, path: Path) -> dict | None:
-    """The shipped record when it was computed from this data (same hash), else None (missing or unreadable too)."""
+    """The shipped record when it was computed from this data (same hash) by this stacking method, else None (missing
+    or unreadable too)."""
+    from model.bayes.stacking import STACKING_METHOD
+
     try:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return record if record.get("data_hash") == ds.content_hash else None
+    same = record.get("data_hash") == ds.content_hash and record.get("stacking") == STACKING_METHOD
+    return record if same else None
 
 
 def load_first_view(ds: Dataset, settings: FitSettings, path: Path = FIRST_VIEW_FILE) -> dict | None:

@@ -36,9 +36,15 @@ def test_psis_lfo_agrees_with_exact_refits():
     obs = simulate_series(4.0, -1.5, n=20, sigma=0.8, seed=2, censor=False)
     fit = fit_trend(obs, FitSpec(sampler=SMALL))
     approx = lfo_log_densities(fit, n_origins=4)
-    exact = lfo_log_densities(fit, n_origins=4, k_threshold=-np.inf, refit_spec=FitSpec(sampler=SMALL))
+    exact = lfo_log_densities(fit, n_origins=4, k_threshold=-np.inf, refit_spec=FitSpec(sampler=SMALL), horizon=1)
     assert exact["refits"] == 4 and approx["refits"] < 4
     np.testing.assert_allclose(approx["lpd"], exact["lpd"], atol=0.25)
+    # stacking scores each refit on the joint density of the next lags, per lag; at the last origin only one lag is
+    # left, so its score is the one-step score of the same refit, and elsewhere the joint density differs from it
+    joint = lfo_log_densities(fit, n_origins=4, exact=True, refit_spec=FitSpec(sampler=SMALL), horizon=3)
+    assert joint["lpd"][-1] == exact["lpd"][-1]
+    assert not np.allclose(joint["lpd"][:-1], exact["lpd"][:-1])
+    assert np.all(np.abs(joint["lpd"] - exact["lpd"]) < 1.5)  # still on the scale of one lag
 
 
 def test_stacked_fit_recovers_a_steep_trend_and_mixes_by_weight():
