@@ -5,11 +5,13 @@ from pathlib import Path
 import streamlit as st
 
 from ui.routing import guard_page, route_deep_links_through_entry_point
+from ui.theme import apply_contrast_fixes
 
 route_deep_links_through_entry_point(entry_point=True)
 # The icon is a local file: a material-symbol favicon would be fetched from a font server (and fail offline). No
 # page_title here: each page's own title names its browser tab.
 st.set_page_config(page_icon=str(Path(__file__).parent / "ui" / "favicon.png"), layout="wide")
+apply_contrast_fixes()
 
 pages = [
     st.Page("pages/answer.py", title="The answer", default=True),

@@ -76,7 +76,7 @@ class SharedSettings(BaseModel):
 #: The defaults, as a plain mapping (what a new session starts from).
 DEFAULT_SETTINGS = SharedSettings().model_dump()
 ATTRIBUTION = (
-    "Data: Artificial Analysis, https://artificialanalysis.ai · Epoch AI, 'AI Benchmarking Hub', "
+    "Data: Artificial Analysis, artificialanalysis.ai · Epoch AI, 'AI Benchmarking Hub', "
     "epoch.ai/benchmarks, CC BY 4.0 (and the third-party leaderboards named in its external files)."
 )
 
