@@ -98,7 +98,8 @@ st.header("Reproduce headless")
 share = st.session_state.get(Key.SHARE_SETTINGS)
 if share:
     st.download_button("Settings (JSON)", share, "frontier_lag_settings.json", "application/json")
-    st.code("python -m model fit --settings frontier_lag_settings.json --out summary.csv", language="bash")
+    # no syntax colours: the highlighter's light-theme token colours fall under 4.5:1 (axe-core)
+    st.code("python -m model fit --settings frontier_lag_settings.json --out summary.csv", language=None)
     st.caption("To share a view, use the 'Share' box on The answer, Trend fit, Compare or Pooled: its link opens that "
                "page with the same settings, fitted.")
 else:

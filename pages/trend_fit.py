@@ -52,7 +52,7 @@ c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
 fs["model"] = c1.selectbox("Model", list(FIT_MODEL_LABELS), index=list(FIT_MODEL_LABELS).index(fs["model"]),
                            format_func=FIT_MODEL_LABELS.get,
                            help="stacked: constant, linear, AR(1) and changepoint fitted together and mixed by stacking "
-                                "weights from one-step-ahead forecasts (leave-future-out): the answer that carries the "
+                                "weights from forecasts of the next 6 lags (leave-future-out): the answer that carries the "
                                 "choice of model. Slower: four fits plus refits.")
 preview_model = MODEL_CHOICES[fs["model"]].preview_model  # a combination previews its members' line priors
 fs["likelihood"] = c2.selectbox("Likelihood", ["normal", "student"], index=["normal", "student"].index(fs["likelihood"]),
@@ -143,7 +143,8 @@ read = readings(row)
 st.header("Crossing date")
 st.markdown(f"**{read['crossing']}**")
 if fit_settings.choice.combines:
-    st.caption(plain(f"Stacking weights: {fit.model.weights_text()} (from one-step-ahead forecasts of the last lags; "
+    st.caption(plain(f"Stacking weights: {fit.model.weights_text()} (from forecasts of the next 6 lags at each "
+                     "of the last 12; "
                      "a weight near 1 means that model forecast them clearly best)."))
     with st.expander("Each model's own answer"):
         data_table(stacked_members_table(fit), hide_index=True, width="stretch")
