@@ -169,9 +169,68 @@ TABLE_DICTIONARY: dict[str, str] = {
 }
 
 
+#: Column -> meaning for the robustness tables the CLI writes and the pages offer: backtest (and its index vintages),
+#: model comparison, test-set classes, the multiverse and the published figures (a test runs each and checks).
+ROBUSTNESS_DICTIONARY: dict[str, str] = {
+    # backtest
+    "method": "Forecasting method: ols (least-squares line, as the June 2026 analysis), or a Bayesian trend model.",
+    "cutoff": "The forecast was made with the data up to this date only.",
+    "horizon_months": "How far ahead of the cutoff (or the last training lag) the forecast is, in months.",
+    "target_date": "The date whose lag was forecast.",
+    "observed_lag": "The lag that happened on that date (months), measured on the newest data.",
+    "observed_status": "Status of that observed lag (see the status values).",
+    "pred_median": "Median of the forecast lag (months).",
+    "lo50": "25% quantile of the forecast lag (months).",
+    "hi50": "75% quantile of the forecast lag (months).",
+    "lo90": "5% quantile of the forecast lag (months).",
+    "hi90": "95% quantile of the forecast lag (months).",
+    "in50": "True if the observed lag fell inside the central 50% interval.",
+    "in90": "True if the observed lag fell inside the central 90% interval.",
+    "crps": "Continuous ranked probability score of the forecast (months; lower is better).",
+    "n_train": "Lags the forecast was fitted on.",
+    "predicted_crossing_median": "The zero-gap date the forecast implied (median), empty if the median is 'never'.",
+    "realised_crossing": "When the lag actually reached zero in the data, empty if it has not.",
+    # model comparison
+    "note": "Why the row has no result (the model could not be fitted), else empty.",
+    "elpd_loo": "Expected log predictive density by PSIS-LOO (higher is better).",
+    "elpd_se": "Standard error of elpd_loo.",
+    "p_loo": "Effective number of parameters (PSIS-LOO).",
+    "pareto_k_max": "Largest Pareto k of PSIS-LOO (above 0.7: that estimate is unreliable).",
+    "loo_warning": "True if some Pareto k is above 0.7.",
+    "lfo_n": "Leave-future-out forecasts scored.",
+    "lfo_cover50": "Share of leave-future-out forecasts whose 50% interval held the observed lag.",
+    "lfo_cover90": "Share of leave-future-out forecasts whose 90% interval held the observed lag.",
+    "lfo_crps": "Mean CRPS of the leave-future-out forecasts (months; lower is better).",
+    "observed": "The observed lag of a scored forecast (months).",
+    # test-set classes
+    "class": "Test-set class: public, or private or held out (data/benchmark_classes.csv).",
+    "benchmarks": "How many benchmarks the class's pooled fit used.",
+    "benchmark_ids": "Those benchmarks' ids.",
+    "lag_now_median": "The class's population lag now (months, median).",
+    "lag_now_lo90": "5% quantile of that lag now.",
+    "lag_now_hi90": "95% quantile of that lag now.",
+    # multiverse
+    "start": "Window start of the specification (YYYY-MM-DD).",
+    "open_definition": "Which models count as open: any downloadable weights, or an open licence only.",
+    "include_estimated": "True if AA's estimated index values were kept.",
+    "fitted": "True if the specification could be fitted (else see note).",
+    "seconds": "Time the fit took (seconds).",
+    # published figures
+    "key": "Short id of the published figure.",
+    "published": "When it was published.",
+    "citation": "Who published it, and where.",
+    "address": "Where to read it.",
+    "definition": "How that analysis measured the lag.",
+    "their_figure": "The figure as published.",
+    "project_as_of_their_data": "This project's number on the same definition, limited to the data they had.",
+    "project_now": "This project's number on the same definition with today's data.",
+    "reading": "One line on why the two may differ.",
+}
+
+
 def table_dictionary(frame: pd.DataFrame) -> pd.DataFrame:
     """The dictionary of one table's columns, in its column order (a column nobody described says so)."""
-    known = {**TABLE_DICTIONARY, **SUMMARY_DICTIONARY}
+    known = {**ROBUSTNESS_DICTIONARY, **TABLE_DICTIONARY, **SUMMARY_DICTIONARY}
     return pd.DataFrame({"column": list(frame.columns),
                          "meaning": [known.get(str(c), "Not described yet (see docs/methods.md).") for c in frame.columns]})
 

@@ -75,6 +75,7 @@ def test_cli_backtest(tmp_path):
     assert r.returncode == 0, r.stderr
     table = pd.read_csv(out)
     assert "cover90" in r.stdout and set(table["method"]) == {"ols"} and table["benchmark"].nunique() == 2
+    assert list(pd.read_csv(tmp_path / "bt.dictionary.csv")["column"]) == list(table.columns)  # every column described
     bad = subprocess.run([sys.executable, "-m", "model", "backtest", "--methods", "magic"], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 2 and "unknown method 'magic'" in bad.stderr

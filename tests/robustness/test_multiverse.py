@@ -74,6 +74,8 @@ def test_cli_multiverse(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert "ETA" in r.stderr and "variance_share" in r.stdout
     assert len(pd.read_csv(out)) == 3
+    described = pd.read_csv(tmp_path / "specs.dictionary.csv")  # every column described, beside the table
+    assert list(described["column"]) == list(pd.read_csv(out).columns)
     bad = subprocess.run([sys.executable, "-m", "model", "multiverse", "--benchmark", "nope"], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 2 and "Unknown benchmark 'nope'" in bad.stderr
