@@ -27,13 +27,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_app(timeout: float = 300.0, info: dict | None = None):
-    """Start ``streamlit run`` on loopback; yield (base URL, seconds until healthy). ``info`` receives the pid."""
+def served_app(timeout: float = 300.0, info: dict | None = None, env: dict | None = None):
+    """Start ``streamlit run`` on loopback; yield (base URL, seconds until healthy). ``info`` receives the pid; ``env``
+    adds environment variables for the server."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})})
     if info is not None:
         info["pid"] = proc.pid
     url = f"http://127.0.0.1:{port}"
@@ -64,3 +66,44 @@ def wait_rendered(page, text: str, timeout_ms: int = PATIENCE_MS) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )
+
+
+#: The WCAG 2.2 A and AA rule sets of axe-core.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious or critical WCAG 2.2 A/AA violations on the page as it is, each as "rule (impact) xN: first
+    element, help" (axe-playwright-python injects axe-core; the test skips where the package is missing)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}).response
+    return [f"{v['id']} ({v['impact']}) x{len(v['nodes'])}: {v['nodes'][0]['target']} {v['help']}"
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def choose_page(page, link: str, *, attempt_ms: int = 30_000) -> None:
+    """Choose a page in the sidebar's navigation, opening the sidebar first whenever Streamlit has collapsed it (the
+    links are not in the page then). Retried until :data:`PATIENCE_MS`: a single check-then-click missed a sidebar that
+    collapsed between the two on a busy machine, and the click then waited 15 minutes for a link that never came. The
+    first miss saves a screenshot (artifacts/screenshots/nav_miss_<link>.png) to show what the page looked like."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    nav = page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True)
+    ends = time.monotonic() + PATIENCE_MS / 1000
+    missed = False
+    while True:
+        expand = page.locator("[data-testid=stExpandSidebarButton]")
+        if expand.count() and expand.first.is_visible():
+            expand.first.click()
+        try:
+            nav.click(timeout=attempt_ms)
+            return
+        except PlaywrightTimeout:
+            if not missed:
+                shots = ROOT / "artifacts" / "screenshots"
+                shots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shots / f"nav_miss_{link.replace(' ', '_')}.png"))
+                missed = True
+            if time.monotonic() > ends:
+                raise

@@ -191,7 +191,24 @@ UNIT_MODULES = {"test_architecture", "test_compiled_callbacks", "test_conflict",
                 "test_argument_checks"}
 
 
+#: Seconds each of the longest modules took in a quiet 2-core run (tests/ paths; measured 2026-12-07 with
+#: --durations=0). The longest start first: pytest-xdist's loadscope hands out whole modules as workers free up, and
+#: by default it orders them by their number of tests, which put the few-test browser modules last, one worker
+#: finishing them alone for minutes (pyproject's addopts turn that order off). Others keep collection order, after.
+MODULE_SECONDS = {"browser/test_browser": 110, "browser/test_accessibility": 75, "browser/test_concurrency": 71,
+                  "browser/test_browser_displays": 69, "bayes/test_stacking": 61, "ui/test_pages_fast": 53,
+                  "bayes/test_compile_files": 50, "browser/test_browser_inputs": 50, "ui/test_page_guard": 44,
+                  "cli/test_cli": 39, "ui/test_links": 25, "bayes/test_trend": 26, "cli/test_fit_cli_and_compare": 24,
+                  "cli/test_lags_flags": 23, "bayes/test_fast_engine": 23, "robustness/test_multiverse": 23}
+
+
+def _module_seconds(item) -> float:
+    path = item.nodeid.split("::", 1)[0].removeprefix("tests/").removesuffix(".py")
+    return MODULE_SECONDS.get(path, 0.0)
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: -_module_seconds(item))  # stable: each module's tests keep their order
     for item in items:
         if (item.module.__name__.rsplit(".", 1)[-1] in UNIT_MODULES and not item.get_closest_marker("slow")
                 and not item.get_closest_marker("browser")):

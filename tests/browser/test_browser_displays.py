@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.chromium import PATIENCE_MS, served_app, wait_rendered
+from tests.chromium import PATIENCE_MS, choose_page, served_app, wait_rendered
 
 pytestmark = pytest.mark.browser
 SLIDER = "Slope prior mean (months of lag per year)"
@@ -17,10 +17,6 @@ CROSSING = "probability it never closes"
 def app():
     with served_app() as (url, _):
         yield url
-
-
-def go(page, link: str) -> None:
-    page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
 
 
 def test_answer_page_shows_its_answer_first_on_a_fresh_server(browser):
@@ -104,7 +100,7 @@ def test_every_line_and_marker_reads_in_dark_theme(browser, app, link, marker):
     page.set_default_timeout(PATIENCE_MS)  # actions wait on page state, as long as a busy machine needs
     page.goto(app, wait_until="domcontentloaded")
     wait_rendered(page, "by the end of 2027", timeout_ms=PATIENCE_MS)
-    go(page, link)
+    choose_page(page, link)
     wait_rendered(page, marker, timeout_ms=PATIENCE_MS)
     # the charts draw after the script has finished: wait until one has drawn its axes (a fixed 1.5 s missed it on a
     # machine at load 40)

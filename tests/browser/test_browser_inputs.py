@@ -5,9 +5,11 @@ API fetch can be cancelled and leaves the data as they were. The served app's AA
 ``/drip-body`` (a body a byte every 0.1 s, never ending), so only the user's Cancel can end that wait before the
 fetch's own deadline. Every wait is on page state."""
 
+import time
+
 import pytest
 
-from tests.chromium import PATIENCE_MS, ROOT, served_app, wait_rendered
+from tests.chromium import PATIENCE_MS, ROOT, choose_page, served_app, wait_rendered
 
 HEADLINE = "AA Intelligence Index (2026-10-10 version)"
 CROSSING = "probability it never closes"
@@ -25,12 +27,22 @@ def app(aa_api_server):
             yield url
 
 
-def go(page, link: str) -> None:
-    """Choose a page in the sidebar, opening it first if Streamlit collapsed it (its nav is not in the page then)."""
-    expand = page.locator("[data-testid=stExpandSidebarButton]")
-    if expand.count() and expand.first.is_visible():
-        expand.first.click()
-    page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True).click()
+def choose_option(page, box, option: str) -> None:
+    """Choose ``option`` in the select box ``box`` and wait until the box shows it. Retried: on a busy machine a click
+    landed while the list was still drawing, the choice was lost and the open list then covered the sidebar."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    shown = box.locator("input")
+    ends = time.monotonic() + PATIENCE_MS / 1000
+    while shown.input_value() != option:
+        assert time.monotonic() < ends, f"{option!r} could not be chosen"
+        box.click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=30_000)
+            page.wait_for_function("([el, want]) => el.value === want", arg=[shown.element_handle(), option],
+                                   timeout=30_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")  # close the list, then try again
 
 
 def fresh_page(browser, app, path: str, marker: str, **context):
@@ -72,24 +84,23 @@ def test_two_quick_removals_on_compare_both_hold(browser, app):
 
 def test_an_upload_and_back_restores_trend_fit_and_the_answer_keeps_its_headline(browser, app):
     page = fresh_page(browser, app, "/trend_fit?draws=250&chains=2", "Diagnostics")
-    page.locator("[data-testid=stSelectbox]").first.click()
-    page.get_by_role("option", name="GPQA Diamond  ·  gpqa").click()  # a choice made on Trend fit
+    choose_option(page, page.locator("[data-testid=stSelectbox]").first, "GPQA Diamond  ·  gpqa")  # a Trend fit choice
     wait_rendered(page, "Diagnostics")
-    go(page, "The answer")  # it must not follow Trend fit
+    choose_page(page, "The answer")  # it must not follow Trend fit
     wait_rendered(page, "When could the gap reach zero?")
     assert f"The headline index ({HEADLINE})" in page.inner_text("[data-testid=stMain]")
-    go(page, "Data")
+    choose_page(page, "Data")
     wait_rendered(page, "Coverage per benchmark")
     page.get_by_text("Upload a CSV", exact=True).click()
     page.locator("input[type=file]").set_input_files(str(ROOT / "tests" / "corpus" / "open_and_closed.csv"))
     wait_rendered(page, "Upload: open_and_closed.csv")
     page.get_by_text("Artificial Analysis (embedded, 2026-08-22 and 2026-10-10)", exact=True).click()
     wait_rendered(page, "Coverage per benchmark · Artificial Analysis")
-    go(page, "Trend fit")
+    choose_page(page, "Trend fit")
     wait_rendered(page, "Diagnostics")
     chosen = page.locator("[data-testid=stSelectbox] input").first.input_value()
     assert chosen == "GPQA Diamond  ·  gpqa"  # the embedded data's own last choice, not the upload's or an older index
-    go(page, "The answer")
+    choose_page(page, "The answer")
     wait_rendered(page, "When could the gap reach zero?")
     assert f"The headline index ({HEADLINE})" in page.inner_text("[data-testid=stMain]")
     page.close()
@@ -103,7 +114,7 @@ def test_the_sidebar_closes_after_a_page_is_chosen_on_a_phone(browser, app, play
                          ("The answer", "How far behind are open-weights models?")):
         page.locator("[data-testid=stExpandSidebarButton]").first.click()
         page.wait_for_function(f"() => ({right})() > 0")
-        go(page, link)
+        choose_page(page, link)
         wait_rendered(page, marker)
         page.wait_for_function(f"() => ({right})() <= 0")  # closed: the page is not covered
     page.context.close()

@@ -67,7 +67,7 @@ def test_settings_files_dedupe_cap_and_bound():
 
 
 @pytest.mark.parametrize(("params", "named"), BAD_LINKS)
-def test_pages_survive_bad_links(fast_fits, params, named):
+def test_the_landing_page_names_each_bad_link_value(fast_fits, params, named):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
@@ -75,10 +75,21 @@ def test_pages_survive_bad_links(fast_fits, params, named):
     assert not at.exception, [e.value for e in at.exception]
     if named:
         assert any(named.replace("_", "\\_") in w.value for w in at.warning), [w.value for w in at.warning]
-    for page in ("pages/trend_fit.py", "pages/compare.py"):  # every page: tests/ui/test_page_guard.py
+    FitSettings.model_validate(at.session_state[Key.FIT_FORM])  # nothing invalid stayed in the session
+
+
+def test_fit_pages_survive_every_bad_link_value_at_once(fast_fits):
+    """All the bad values of BAD_LINKS in one link, then the pages that fit (random links on every page:
+    tests/ui/test_page_guard.py)."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    for params, _ in BAD_LINKS:
+        for k, v in params.items():
+            at.query_params[k] = v
+    at.run()
+    for page in ("pages/trend_fit.py", "pages/compare.py"):
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
-        FitSettings.model_validate(at.session_state[Key.FIT_FORM])  # nothing invalid stayed in the session
+        FitSettings.model_validate(at.session_state[Key.FIT_FORM])
 
 
 def test_cli_settings_file_errors_name_the_file(tmp_path):
