@@ -95,8 +95,9 @@ else:
                 f"{fmt_prob(row['p_never'])} of the posterior never reaches zero; chance it is zero by the end of 2027: "
                 f"{fmt_prob(row['p_cross_by_2027_12_31'])}.")
 spread = spread_sentence(pd.DataFrame(stored["sensitivity"])) if stored is not None and "sensitivity" in stored else None
+evidence = row.get("stack_evidence") or "no evidence recorded"
 st.caption(plain(f"Window {ANSWER_START_RULE}. The four trend models are weighted by how well each forecast the next "
-                 f"six lags from each of the last twelve ({row['stack_weights']}; {row.get('stack_evidence') or 'no evidence recorded'}). "
+                 f"six lags from each of the last twelve ({row['stack_weights']}; {evidence}). "
                  + (f"How much the window and the model matter. {spread} " if spread else
                     "The spread across windows is precomputed for the default settings only; the Multiverse refits it. ")
                  + f"Diagnostics: {row['verdict']}. {note}"))
