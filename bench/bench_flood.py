@@ -36,7 +36,7 @@ def fit_query(seed: int) -> str:
 
 
 class LinkSession(Session):
-    """A session that opens a page with a shared link's query string."""
+    """A session whose first run opens a page with a shared link's query string (a link applies when a session opens)."""
 
     async def open(self, page: str, query: str, timeout: float = 900) -> list[str]:
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -44,7 +44,7 @@ class LinkSession(Session):
 
         back = BackMsg()
         back.rerun_script.query_string = query
-        back.rerun_script.page_script_hash = self.pages.get(page, "")
+        back.rerun_script.page_name = page  # the address's path, as a browser opening the link sends it
         await self.ws.send(back.SerializeToString())
         texts: list[str] = []
         deadline = time.perf_counter() + timeout
@@ -64,7 +64,6 @@ async def fit_from(url: str, address: str, seed: int) -> tuple[float, list[str]]
     async with websockets.connect(url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
                                   max_size=None, local_addr=(address, 0)) as ws:
         session = LinkSession(ws)
-        await session.run("")  # the answer page first: the session learns the app's pages
         t0 = time.perf_counter()
         texts = await session.open("trend_fit", fit_query(seed))
         return time.perf_counter() - t0, texts

@@ -25,7 +25,8 @@ def _table(_key: str):
 
 table = _table("embedded")
 for _, row in table.iterrows():
-    st.header(plain(f"{row['citation'].split(',')[0]}, {row['published']}: {row['their_figure']}"), anchor=False)
+    who = row["citation"].split(", '")[0]  # the authors, up to the quoted title (an author list has commas too)
+    st.header(plain(f"{who}, {row['published']}: {row['their_figure']}"), anchor=False)
     st.markdown(f"**Source:** {plain(row['citation'])} · {plain(row['address'])}  \n"
                 f"**Definition:** {plain(row['definition'])} · published {plain(row['published'])}  \n"
                 f"**This project, as of their data:** {plain(row['project_as_of_their_data'])}  \n"
