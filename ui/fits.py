@@ -39,7 +39,8 @@ def needs_worker(fit_settings) -> bool:
 @st.cache_resource(show_spinner=False)
 def fit_queue():
     """The server's fit worker pool (model.serving.fit_queue), or None when FRONTIER_LAG_FIT_WORKERS=0."""
-    from model.serving.fit_queue import FitQueue, workers_from_env
+    from model.serving.fit_queue import FitQueue
+    from model.serving.fit_workers import workers_from_env
 
     workers = workers_from_env()
     return FitQueue(workers) if workers else None

@@ -12,10 +12,11 @@ own interpreters, at lower priority), one queue feeds them, and each session see
   one-line "busy" message (40 sessions opened by one script no longer put 38 jobs ahead of another visitor).
 * **Fair order.** The next job is the one whose client has the fewest jobs running and waiting ahead of it (round
   robin across clients, arrival order within one): another visitor waits for at most the jobs already running.
-* **A watchdog.** A worker the system has stopped (SIGSTOP, a debugger, a suspended job) for :data:`STOPPED_GRACE`
-  seconds is killed and replaced at once, its job failed with a one-line message (a stopped worker held every later
-  job); any other worker that has not answered within the fit's own time limit plus :data:`WATCHDOG_MARGIN` is
-  treated the same way.
+* **A watchdog.** A worker the system has stopped (SIGSTOP, a debugger, a suspended job) for
+  :data:`~model.serving.fit_workers.STOPPED_GRACE` seconds is killed and replaced at once, its job failed with a
+  one-line message (a stopped worker held every later job); any other worker that has not answered within the fit's
+  own time limit plus :data:`WATCHDOG_MARGIN` is treated the same way. The worker processes themselves live in
+  :mod:`model.serving.fit_workers`.
 * **Leaving cancels.** :meth:`FitQueue.leave` detaches a session from a job; a waiting job nobody waits for any more is
   dropped before it starts, and a finished job nobody waits for is not kept (a stored fit is on disk already).
 * **Warm workers.** A worker lives as long as the server (compiled models and loaded data stay warm); the embedded
@@ -26,20 +27,17 @@ No Streamlit here: the pages poll :meth:`FitQueue.status` and show it (``ui.fits
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import multiprocessing
-import os
 import threading
-import time
 from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from model.core.errors import DataError
 from model.core.limits import MAX_FIT_SECONDS
+from model.serving.fit_workers import StoppedWorker, kill_workers, new_worker_pool, run_job, wait_watched
 
 #: Most jobs one session may have waiting at once (a newer one replaces the oldest).
 PER_SESSION = 1
@@ -50,46 +48,8 @@ MAX_WAITING = 32
 #: Seconds beyond a fit's own time limit before its worker is presumed stuck and replaced (the limit already covers
 #: compiles, every stacked member and every refit; this covers loading the data and sending the result back).
 WATCHDOG_MARGIN = 60.0
-#: Seconds a worker may stay stopped (process state T) before it is replaced, and how often the watchdog looks.
-STOPPED_GRACE, WATCH_EVERY = 3.0, 0.5
 #: Finished jobs whose askers have not collected them yet, kept at most (oldest dropped first).
 MAX_FINISHED = 64
-#: Niceness added to the worker processes: the server's own page work comes first.
-WORKER_NICE = 5
-
-
-def workers_from_env(default: int = 1) -> int:
-    """How many fit worker processes: FRONTIER_LAG_FIT_WORKERS (0 = fit inside the server, as the tests do)."""
-    text = os.environ.get("FRONTIER_LAG_FIT_WORKERS", "").strip()
-    return max(0, int(text)) if text.lstrip("-").isdigit() else default
-
-
-def _worker_init() -> None:
-    try:
-        os.nice(WORKER_NICE)
-    except OSError:  # not permitted: run at the same priority
-        pass
-
-
-_EMBEDDED: dict[tuple, object] = {}
-
-
-def _run_job(data, settings_json: str, persist: bool):
-    """In a worker: the one fit path (through the result store), on embedded data named by ``data`` or an uploaded
-    data set sent whole."""
-    from model.analysis import FitSettings
-    from model.data.embedded import load_embedded
-    from model.serving.stored_results import run_analysis_stored
-
-    if isinstance(data, tuple):  # ("embedded", source, include_estimated, corrections)
-        if data not in _EMBEDDED:
-            _EMBEDDED[data] = load_embedded(data[1], include_estimated=data[2], corrections=data[3])
-        data = _EMBEDDED[data]
-    return run_analysis_stored(data, FitSettings.from_json(settings_json), persist=persist)
-
-
-class StoppedWorker(Exception):
-    """The worker process running a job is stopped (the watchdog replaces it)."""
 
 
 class QueueBusy(DataError):
@@ -133,7 +93,7 @@ class FitQueue:
 
     def __init__(self, workers: int = 1, *, start: bool = True, runner=None, watchdog_margin: float = WATCHDOG_MARGIN):
         self.workers = max(1, workers)
-        self.runner = runner or _run_job
+        self.runner = runner or run_job
         self.watchdog_margin = watchdog_margin
         self._lock = threading.Lock()
         self._waiting: list[Job] = []
@@ -143,7 +103,7 @@ class FitQueue:
         self._numbers = itertools.count()
         self._wake = threading.Condition(self._lock)
         self._stopping = False
-        self._pools = [self._new_pool() for _ in range(self.workers)]
+        self._pools = [new_worker_pool() for _ in range(self.workers)]
         self._threads = [threading.Thread(target=self._dispatch, args=(i,), daemon=True, name=f"fit-dispatch-{i}")
                          for i in range(self.workers)]
         if start:
@@ -222,10 +182,10 @@ class FitQueue:
         for pool in self._pools:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn, not fork: the server has threads, and a forked copy of them can deadlock
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_init)
+    def _replace_worker(self, slot: int) -> None:
+        """Kill the slot's worker process (stopped, or too slow to trust) and give the slot a fresh one."""
+        kill_workers(self._pools[slot])
+        self._pools[slot] = new_worker_pool()
 
     def _order(self) -> list[Job]:
         """Waiting jobs in the order they will run: round robin across clients (the jobs a client has had started
@@ -259,43 +219,6 @@ class FitQueue:
             if old is not None and old.state in ("done", "failed", "cancelled"):
                 del self._jobs[old.key]
 
-    def _replace_worker(self, slot: int) -> None:
-        """Kill the slot's worker process (stopped, or too slow to trust) and give the slot a fresh one."""
-        pool = self._pools[slot]
-        for process in list(getattr(pool, "_processes", {}).values()):  # the executor has no public kill
-            with contextlib.suppress(OSError, AttributeError):
-                process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        self._pools[slot] = self._new_pool()
-
-    def _stopped(self, slot: int) -> bool:
-        """Is the slot's worker process stopped (Linux process state T or t)? False where /proc cannot say."""
-        for process in list(getattr(self._pools[slot], "_processes", {}).values()):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                with open(f"/proc/{process.pid}/stat") as f:
-                    if f.read().rsplit(")", 1)[1].split()[0] in ("T", "t"):
-                        return True
-        return False
-
-    def _wait(self, slot: int, future: Future, patience: float):
-        """The job's result; FutureTimeout after ``patience`` seconds, or StoppedWorker once the worker has been
-        stopped for :data:`STOPPED_GRACE` seconds (checked every :data:`WATCH_EVERY`)."""
-        ends = time.monotonic() + patience
-        stopped_since = None
-        while True:
-            try:
-                return future.result(timeout=max(0.0, min(WATCH_EVERY, ends - time.monotonic())))
-            except FutureTimeout:
-                now = time.monotonic()
-                if now >= ends:
-                    raise
-                if not self._stopped(slot):
-                    stopped_since = None
-                elif stopped_since is None:
-                    stopped_since = now
-                elif now - stopped_since >= STOPPED_GRACE:
-                    raise StoppedWorker from None
-
     def _dispatch(self, slot: int) -> None:
         while True:
             with self._lock:
@@ -310,7 +233,7 @@ class FitQueue:
                 job.future.set_running_or_notify_cancel()
             patience = job.limit + self.watchdog_margin
             try:
-                result = self._wait(slot, self._pools[slot].submit(self.runner, job.data, job.settings_json,
+                result = wait_watched(self._pools[slot], self._pools[slot].submit(self.runner, job.data, job.settings_json,
                                                                    job.persist), patience)
             except StoppedWorker:  # stopped by the system: no point waiting out the limit
                 self._replace_worker(slot)

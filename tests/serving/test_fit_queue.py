@@ -9,7 +9,8 @@ import pytest
 
 from model.analysis import FitSettings, run_analysis
 from model.core.errors import DataError
-from model.serving.fit_queue import PER_SESSION, FitQueue, JobStatus, workers_from_env
+from model.serving.fit_queue import PER_SESSION, FitQueue, JobStatus
+from model.serving.fit_workers import workers_from_env
 
 EMBEDDED = ("embedded", "aa", True, True)
 
