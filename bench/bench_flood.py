@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_server_load import Session, element_texts  # noqa: E402
+from bench.bench_server_load import Session  # noqa: E402
 from tests.chromium import served_app  # noqa: E402
 
 MARKER = "probability it never closes"
@@ -35,37 +35,15 @@ def fit_query(seed: int) -> str:
     return f"benchmark=intelligence_index_2026_10_10&engine=nuts&draws=300&chains=2&seed={seed}"
 
 
-class LinkSession(Session):
-    """A session whose first run opens a page with a shared link's query string (a link applies when a session opens)."""
-
-    async def open(self, page: str, query: str, timeout: float = 900) -> list[str]:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        back = BackMsg()
-        back.rerun_script.query_string = query
-        back.rerun_script.page_name = page  # the address's path, as a browser opening the link sends it
-        await self.ws.send(back.SerializeToString())
-        texts: list[str] = []
-        deadline = time.perf_counter() + timeout
-        while True:
-            raw = await asyncio.wait_for(self.ws.recv(), timeout=max(deadline - time.perf_counter(), 0.1))
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
-            if msg.WhichOneof("type") == "script_finished":
-                return texts
-            element_texts(msg, texts, self.sliders)
-
-
 async def fit_from(url: str, address: str, seed: int) -> tuple[float, list[str]]:
     """(seconds, texts) of one session from ``address`` opening Trend fit with its own NUTS fit."""
     import websockets
 
     async with websockets.connect(url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
                                   max_size=None, local_addr=(address, 0)) as ws:
-        session = LinkSession(ws)
+        session = Session(ws)
         t0 = time.perf_counter()
-        texts = await session.open("trend_fit", fit_query(seed))
+        texts = await session.run("trend_fit", timeout=900, query=fit_query(seed))
         return time.perf_counter() - t0, texts
 
 

@@ -53,14 +53,17 @@ class Session:
     def __init__(self, ws) -> None:
         self.ws, self.pages, self.sliders = ws, {}, {}
 
-    async def run(self, page: str = "", widgets=None, timeout: float = 300) -> list[str]:
-        """Ask for a script run of ``page`` with ``widgets`` (a WidgetStates, or None) and return the texts it showed."""
+    async def run(self, page: str = "", widgets=None, timeout: float = 300, query: str = "") -> list[str]:
+        """Ask for a script run of ``page`` with ``widgets`` (a WidgetStates, or None) and return the texts it showed.
+        ``query``: a shared link's query string, opening ``page`` by its address (links apply on a session's first run)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         back = BackMsg()
-        back.rerun_script.query_string = ""
-        if page and page in self.pages:
+        back.rerun_script.query_string = query
+        if query:
+            back.rerun_script.page_name = page  # the address's path, as a browser opening the link sends it
+        elif page and page in self.pages:
             back.rerun_script.page_script_hash = self.pages[page]
         if widgets is not None:
             back.rerun_script.widget_states.CopyFrom(widgets)

@@ -90,9 +90,8 @@ def choose_page(page, link: str, *, attempt_ms: int = 30_000) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     nav = page.locator("[data-testid='stSidebar']").get_by_role("link", name=link, exact=True)
-    ends = time.monotonic() + PATIENCE_MS / 1000
     missed = False
-    while True:
+    for attempt in range(1, PATIENCE_MS // attempt_ms + 1):
         expand = page.locator("[data-testid=stExpandSidebarButton]")
         if expand.count() and expand.first.is_visible():
             expand.first.click()
@@ -105,5 +104,5 @@ def choose_page(page, link: str, *, attempt_ms: int = 30_000) -> None:
                 shots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(shots / f"nav_miss_{link.replace(' ', '_')}.png"))
                 missed = True
-            if time.monotonic() > ends:
+            if attempt * attempt_ms >= PATIENCE_MS:
                 raise
