@@ -1,8 +1,4 @@
-import http.server
 import os
-import threading
-import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -96,81 +92,11 @@ def media(monkeypatch):
 
 @pytest.fixture(scope="session")
 def aa_api_server():
-    """A loopback stand-in for the AA API: /ok, /bad-key (401), /forbidden, /limited (429), /down (503), /slow,
-    /garbled, /renamed, /flaky-429 and /flaky-503 (fail once, then 200), /redirect-same (to /ok) and
-    /redirect-to/<quoted url>; any other path answers 401."""
-    body = (FIXTURES / "aa_api_sample.json").read_bytes()
-    seen = []
-    flaky_seen = set()
+    """A loopback stand-in for the AA API (tests/aa_stand_in.py): yields (base URL, the headers of each request)."""
+    from tests.aa_stand_in import serve_aa_stand_in
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            seen.append({k.lower(): v for k, v in self.headers.items()})
-            if self.path.startswith("/redirect"):  # /redirect-same -> /ok; /redirect-to/<quoted url> -> that url
-                target = "/ok" if self.path == "/redirect-same" else urllib.parse.unquote(self.path[len("/redirect-to/"):])
-                self.send_response(302)
-                self.send_header("Location", target)
-                self.end_headers()
-                return
-            if self.path == "/slow":
-                time.sleep(2)
-            if self.path in ("/drip-headers", "/drip-body", "/endless"):
-                self.drip()
-                return
-            if self.path.startswith("/flaky"):  # first answer 429 (or 503), then 200
-                first = self.path not in flaky_seen
-                flaky_seen.add(self.path)
-                code = (429 if "429" in self.path else 503) if first else 200
-            else:
-                code = {"/ok": 200, "/bad-key": 401, "/forbidden": 403, "/limited": 429, "/down": 503, "/slow": 200,
-                        "/garbled": 200, "/renamed": 200}.get(self.path, 401)
-            self.send_response(code)
-            if code == 429:
-                self.send_header("Retry-After", "0")
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            if self.path == "/garbled":
-                self.wfile.write(b'{"data": [ {"id": "x", oops')
-            elif self.path == "/renamed":
-                self.wfile.write(b'{"models_v3": []}')
-            elif code == 200:
-                self.wfile.write(body)
-
-        def drip(self):
-            """/drip-headers: a header a byte every 0.1 s; /drip-body: a body likewise; /endless: a body that never
-            ends, 64 KB at a time. Each stops when the client hangs up."""
-            try:
-                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
-                if self.path == "/drip-headers":
-                    while True:
-                        self.wfile.write(b"X")
-                        self.wfile.flush()
-                        time.sleep(0.1)
-                self.wfile.write(b"Content-Type: application/json\r\n\r\n")
-                piece, pause = (b"[" * 2**16, 0) if self.path == "/endless" else (b" ", 0.1)
-                while True:
-                    self.wfile.write(piece)
-                    self.wfile.flush()
-                    time.sleep(pause)
-            except OSError:
-                pass
-
-        def log_message(self, *args):
-            pass
-
-    httpd = QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
-    httpd.shutdown()
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    """A loopback server that does not print a client's early hang-up (the slow and timeout cases hang up on purpose):
-    the traceback went to whichever test's captured stderr was open when the handler thread noticed."""
-
-    def handle_error(self, request, client_address):
-        pass
+    with serve_aa_stand_in() as served:
+        yield served
 
 
 # Hypothesis profiles: CI runs a fixed, derandomised example budget (set by .ci/run), so a green run is
@@ -192,14 +118,15 @@ UNIT_MODULES = {"test_architecture", "test_compiled_callbacks", "test_conflict",
 
 
 #: Seconds each of the longest modules took in a quiet 2-core run (tests/ paths; measured 2026-12-07 with
-#: --durations=0). The longest start first: pytest-xdist's loadscope hands out whole modules as workers free up, and
-#: by default it orders them by their number of tests, which put the few-test browser modules last, one worker
-#: finishing them alone for minutes (pyproject's addopts turn that order off). Others keep collection order, after.
-MODULE_SECONDS = {"browser/test_browser": 110, "browser/test_accessibility": 75, "browser/test_concurrency": 71,
-                  "browser/test_browser_displays": 69, "bayes/test_stacking": 61, "ui/test_pages_fast": 53,
-                  "bayes/test_compile_files": 50, "browser/test_browser_inputs": 50, "ui/test_page_guard": 44,
-                  "cli/test_cli": 39, "ui/test_links": 25, "bayes/test_trend": 26, "cli/test_fit_cli_and_compare": 24,
-                  "cli/test_lags_flags": 23, "bayes/test_fast_engine": 23, "robustness/test_multiverse": 23}
+#: --durations=0; the browser module alone). The longest start first: pytest-xdist's loadscope hands out whole modules
+#: as workers free up, and by default it orders them by their number of tests, which put the few-test browser modules
+#: last, one worker finishing them alone for minutes (pyproject's addopts turn that order off). Others keep collection
+#: order, after.
+MODULE_SECONDS = {"browser/test_browser": 190, "browser/test_concurrency": 96, "bayes/test_stacking": 90,
+                  "cli/test_cli": 67, "bayes/test_fast_engine": 59, "browser/test_browser_inputs": 59,
+                  "cli/test_fit_cli_and_compare": 54, "ui/test_pages_fast": 45, "bayes/test_compile_files": 45,
+                  "ui/test_page_guard": 40, "bayes/test_trend": 40, "serving/test_fit_queue": 24,
+                  "data/test_hostile_inputs": 24, "cli/test_lags_flags": 23}
 
 
 def _module_seconds(item) -> float:

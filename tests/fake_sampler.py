@@ -2,7 +2,9 @@
 
 The statistics are not under test here (the real sampling paths are covered by the slow tier); page layout,
 wording and the flow from settings to summary to charts are. Every downstream step (summaries, diagnostics
-with ArviZ, crossing dates, bands) runs for real on these draws.
+with ArviZ, crossing dates, bands) runs for real on these draws, except the linear model's importance-sampled
+crossing tails (400,000 density evaluations, about half a second per fit: the pooled page's shrinkage fits thirteen),
+which here take the path a fit with Pareto k > 0.7 takes, the fit's own draws (tests/bayes cover the tails).
 """
 
 from __future__ import annotations
@@ -47,8 +49,10 @@ def fake_sample(key, data, sampler, deadline=None):
 def install(monkeypatch) -> None:
     """Replace compile and sample wherever the fit path looks them up."""
     import model.bayes.fitting as fitting
+    import model.bayes.summaries as summaries
     import model.robustness.score_space as score_space
 
     for module in (fitting, score_space):
         monkeypatch.setattr(module, "compiled_model", fake_compiled_model)
         monkeypatch.setattr(module, "sample_compiled", fake_sample)
+    monkeypatch.setattr(summaries, "tail_draws", lambda fit, seed=0: None)

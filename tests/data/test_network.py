@@ -4,7 +4,7 @@ import pytest
 
 from model.core.errors import DataError
 from model.data.aa_api import fetch_aa_api, load_aa_api
-from tests.conftest import QuietServer
+from tests.aa_stand_in import QuietServer
 
 KEY = "test-key-not-a-secret-0123456789"
 
