@@ -242,7 +242,7 @@ def _cli(argv: str) -> tuple[str, int]:
 
 
 def stacked_nuts_fit_with_max_seconds_5(tmp: Path):
-    line, code = _cli("fit --benchmark gpqa_diamond --model stacked --engine nuts --max-seconds 5 --draws 500")
+    line, code = _cli("fit --benchmark gpqa --model stacked --engine nuts --max-seconds 5 --draws 500")
     return f"{line} (exit {code})", "none: nothing is written"
 
 

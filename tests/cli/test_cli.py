@@ -1,4 +1,5 @@
-"""The CLI end to end, in a subprocess, as a user runs it."""
+"""The CLI end to end, as a user runs it: each command through ``model.cli.main`` in this process (tests/cli/
+in_process.py), and the module entry point itself once in a real subprocess."""
 
 import io
 import subprocess
@@ -7,11 +8,19 @@ import sys
 import pandas as pd
 import pytest
 
+from tests.cli.in_process import run_cli
 from tests.conftest import FIXTURES, ROOT
 
+run = run_cli
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "model", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+def test_the_module_entry_point_runs_in_a_subprocess():
+    r = subprocess.run([sys.executable, "-m", "model", "data", "--source", "epoch", "--coverage"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "epoch_gpqa_diamond" in r.stdout, r.stderr
+    r = subprocess.run([sys.executable, "-m", "model", "fit", "--draws", "3"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 2 and "argument --draws: 3 is outside 10 to 5,000" in r.stderr.strip().splitlines()[-1]
 
 
 def test_data_writes_tidy_csv(tmp_path):

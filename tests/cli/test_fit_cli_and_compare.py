@@ -1,8 +1,6 @@
 """The fit path headless: CLI fit, settings round trip, model comparison, diagnostics verdicts."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -15,15 +13,14 @@ from model.bayes.sampling import SamplerSettings
 from model.bayes.summaries import SUMMARY_COLUMNS
 from model.core.errors import DataError
 from model.robustness.comparison import compare_models, crps_samples, leave_future_out, loo
-from tests.conftest import ROOT
+from tests.cli.in_process import run_cli
 from tests.sim import simulate_series
 
 FAST = dict(draws=300, tune=300, chains=2, seed=5)
 pytestmark = pytest.mark.slow
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "model", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+run = run_cli  # the CLI in this process (tests/cli/in_process.py)
 
 
 def test_cli_fit_writes_summary_json_and_netcdf(tmp_path):
