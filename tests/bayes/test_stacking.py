@@ -10,9 +10,10 @@ from model.bayes.model_weights import bootstrap_stacking_weights, stacking_weigh
 from model.bayes.sampling import SamplerSettings
 from model.bayes.stacking import fit_stacked, lfo_log_densities
 from model.bayes.summaries import summarise_fit
+from model.core.limits import MAX_FIT_SECONDS  # real sampling on a busy machine: the most a fit may take
 from tests.sim import simulate_series
 
-SMALL = SamplerSettings(draws=500, tune=400, chains=2, seed=5)
+SMALL = SamplerSettings(draws=500, tune=400, chains=2, seed=5, max_seconds=MAX_FIT_SECONDS)
 
 
 def test_stacking_weights_match_a_brute_force_search():
@@ -84,7 +85,8 @@ def test_pooled_structures_stack_into_one_pooled_fit():
     from tests.sim import simulate_pooled
 
     pooled, _, _ = simulate_pooled(5.0, -2.5, seed=3)
-    spec = PooledSpec(sampler=SamplerSettings(draws=300, tune=300, chains=2, seed=4, target_accept=0.9))
+    spec = PooledSpec(sampler=SamplerSettings(draws=300, tune=300, chains=2, seed=4, target_accept=0.9,
+                                                     max_seconds=MAX_FIT_SECONDS))
     fit = fit_pooled_stacked(pooled, spec)
     w = fit.model.weights
     assert set(w) == {"independent", "correlated"} and abs(sum(w.values()) - 1) < 1e-9 and min(w.values()) >= 0
@@ -104,7 +106,7 @@ def test_stacked_weights_and_answer_do_not_move_with_the_seed(aa):
     0.05 and P(zero by end-2027) within 0.03 (before: changepoint 1.00 / 61% against linear 0.54 / 32%)."""
     from model.analysis import FitSettings, run_analysis
 
-    fits = [run_analysis(aa, FitSettings(model="stacked", seed=seed)) for seed in (1, 2)]
+    fits = [run_analysis(aa, FitSettings(model="stacked", seed=seed, max_seconds=MAX_FIT_SECONDS)) for seed in (1, 2)]
     w = [next(iter(r.fits.values())).model.weights for r in fits]
     assert max(abs(w[0][k] - w[1][k]) for k in w[0]) <= 0.05, w
     p = [r.summary.iloc[0]["p_cross_by_2027_12_31"] for r in fits]

@@ -14,9 +14,10 @@ from model.bayes.sampling import COMPILE_COUNT, SamplerSettings
 from model.bayes.summaries import SUMMARY_COLUMNS, crossing_draws, summarise_fit
 from model.bayes.trends import series_model
 from model.core.errors import DataError
+from model.core.limits import MAX_FIT_SECONDS  # real sampling on a busy machine: the most a fit may take
 from tests.sim import simulate_noisy_series, simulate_pooled, simulate_series
 
-FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=3)
+FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=3, max_seconds=MAX_FIT_SECONDS)
 #: The same draws by NUTS (the default engine is the compile-free importance sampler where it is reliable).
 NUTS = replace(FAST, engine="nuts")
 pytestmark = pytest.mark.slow
@@ -57,7 +58,8 @@ def test_pooled_partial_recovers_population_crossing_in_8_of_10_seeds():
     hits = 0
     for s in range(10):
         pooled, _, _ = simulate_pooled(mu_a, mu_b, seed=s)
-        fit = fit_pooled(pooled, PooledSpec(sampler=SamplerSettings(draws=400, tune=400, chains=2, seed=3, target_accept=0.9)))
+        fit = fit_pooled(pooled, PooledSpec(sampler=SamplerSettings(draws=400, tune=400, chains=2, seed=3, target_accept=0.9,
+                                                                          max_seconds=MAX_FIT_SECONDS)))
         hits += covers(fit, -mu_a / mu_b, "population")
     assert hits >= 8, hits
 

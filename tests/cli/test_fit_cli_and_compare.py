@@ -12,11 +12,12 @@ from model.bayes.fitting import FitSpec, fit_trend
 from model.bayes.sampling import SamplerSettings
 from model.bayes.summaries import SUMMARY_COLUMNS
 from model.core.errors import DataError
+from model.core.limits import MAX_FIT_SECONDS  # real sampling on a busy machine: the most a fit may take
 from model.robustness.comparison import compare_models, crps_samples, leave_future_out, loo
 from tests.cli.in_process import run_cli
 from tests.sim import simulate_series
 
-FAST = dict(draws=300, tune=300, chains=2, seed=5)
+FAST = dict(draws=300, tune=300, chains=2, seed=5, max_seconds=MAX_FIT_SECONDS)
 pytestmark = pytest.mark.slow
 
 

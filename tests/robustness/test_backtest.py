@@ -9,12 +9,13 @@ import pytest
 
 from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
+from model.core.limits import MAX_FIT_SECONDS  # real sampling on a busy machine: the most a fit may take
 from model.robustness.backtest import _ols_predictive, backtest_benchmark, backtest_mean, realised_lag
 from model.robustness.backtest_tables import calibration_table
 from tests.conftest import ROOT
 from tests.sim import simulate_series
 
-FAST = SamplerSettings(draws=200, tune=200, chains=2, seed=1)
+FAST = SamplerSettings(draws=200, tune=200, chains=2, seed=1, max_seconds=MAX_FIT_SECONDS)
 pytestmark = pytest.mark.slow
 
 

@@ -6,10 +6,11 @@ import pytest
 
 from model.bayes.sampling import SamplerSettings
 from model.core.errors import DataError
+from model.core.limits import MAX_FIT_SECONDS  # real sampling on a busy machine: the most a fit may take
 from model.core.timeaxis import date_after
 from model.robustness.score_space import fit_score_space, frontier_records, score_space_summary
 
-FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=5)
+FAST = SamplerSettings(draws=400, tune=400, chains=2, seed=5, max_seconds=MAX_FIT_SECONDS)
 REF = pd.Timestamp("2026-06-01")
 pytestmark = pytest.mark.slow
 

@@ -6,11 +6,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
+from model.core.limits import MAX_FIT_SECONDS  # real sampling on a busy machine: the most a fit may take
 from tests.conftest import ROOT
 from ui.state import Key
 
 APP = str(ROOT / "streamlit_app.py")
-SMALL = {"draws": 250, "tune": 250, "chains": 2}
+SMALL = {"draws": 250, "tune": 250, "chains": 2, "max_seconds": MAX_FIT_SECONDS}
 pytestmark = pytest.mark.slow
 
 
