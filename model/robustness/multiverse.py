@@ -128,7 +128,8 @@ def run_spec(spec: Spec, draws: int = 500, seed: int = 1, dataset=None) -> dict:
                                  "p_cross_by_2026_12_31", "p_cross_by_2027_12_31", "p_never", "verdict", "n_obs")}}
 
 
-def _progress(done: int, total: int, t0: float, stream=sys.stderr) -> None:
+def _progress(done: int, total: int, t0: float, stream=None) -> None:
+    stream = stream or sys.stderr  # looked up at each call, so a redirected stderr gets the progress too
     elapsed = time.perf_counter() - t0
     eta = elapsed / done * (total - done) if done else float("nan")
     stream.write(f"\r[{done}/{total}] {elapsed:5.0f} s elapsed, ETA {eta:5.0f} s")

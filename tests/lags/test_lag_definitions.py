@@ -13,6 +13,7 @@ from model.lags.definitions import (
     not_significantly_behind_lags,
     threshold_lags,
 )
+from tests.cli.in_process import run_cli
 from tests.lags.test_lags import frame, months
 
 # closed: A 50 (2024-01), B 70 (2024-07), C 85 (2025-03); open: Y 40 (2024-03), X 60 (2024-10), Z 80 (2024-12)
@@ -138,11 +139,8 @@ def test_definitions_flow_into_the_fit_observations_with_their_censoring(aa):
 @pytest.mark.slow
 @pytest.mark.slow  # fits (the fast engine)
 def test_fit_path_and_cli_take_the_definition(aa, tmp_path):
-    import subprocess
-    import sys
 
     from model.analysis import FitSettings, run_analysis
-    from tests.conftest import ROOT
 
     fast = dict(draws=200, tune=200, chains=2)
     result = run_analysis(aa, FitSettings(benchmarks=["intelligence_index_2026_06_15"], lag_definition="catch_up", **fast))
@@ -151,9 +149,8 @@ def test_fit_path_and_cli_take_the_definition(aa, tmp_path):
     with pytest.raises(DataError, match="choose the backward definition"):
         run_analysis(aa, FitSettings(benchmarks=["gpqa", "hle"], pooling="complete", lag_definition="threshold", **fast))
     out = tmp_path / "s.csv"
-    r = subprocess.run([sys.executable, "-m", "model", "fit", "--benchmark", "gpqa", "--definition", "threshold",
-                        "--draws", "100", "--tune", "100", "--chains", "1", "--out", str(out)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
+    r = run_cli("fit", "--benchmark", "gpqa", "--definition", "threshold", "--draws", "100", "--tune", "100", "--chains", "1",
+                "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert pd.read_csv(out).loc[0, "n_obs"] > 3
 

@@ -1,7 +1,5 @@
 """Backtests: forecasts made at past cutoffs, scored against what happened."""
 
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -12,7 +10,7 @@ from model.core.errors import DataError
 from model.core.limits import MAX_FIT_SECONDS  # real sampling on a busy machine: the most a fit may take
 from model.robustness.backtest import _ols_predictive, backtest_benchmark, backtest_mean, realised_lag
 from model.robustness.backtest_tables import calibration_table
-from tests.conftest import ROOT
+from tests.cli.in_process import run_cli
 from tests.sim import simulate_series
 
 FAST = SamplerSettings(draws=200, tune=200, chains=2, seed=1, max_seconds=MAX_FIT_SECONDS)
@@ -69,16 +67,14 @@ def test_backtest_on_the_mean_series(aa):
 
 def test_cli_backtest(tmp_path):
     out = tmp_path / "bt.csv"
-    # OLS only: the CLI plumbing, without a compile in the subprocess (the Bayesian path is tested above)
-    r = subprocess.run([sys.executable, "-m", "model", "backtest", "--benchmark", "gpqa,mean", "--methods", "ols",
-                        "--cutoffs", "2025-01-01,2025-07-01", "--out", str(out)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    # OLS only: the CLI plumbing, without a compile (the Bayesian path is tested above)
+    r = run_cli("backtest", "--benchmark", "gpqa,mean", "--methods", "ols", "--cutoffs", "2025-01-01,2025-07-01", "--out",
+                str(out))
     assert r.returncode == 0, r.stderr
     table = pd.read_csv(out)
     assert "cover90" in r.stdout and set(table["method"]) == {"ols"} and table["benchmark"].nunique() == 2
     assert list(pd.read_csv(tmp_path / "bt.dictionary.csv")["column"]) == list(table.columns)  # every column described
-    bad = subprocess.run([sys.executable, "-m", "model", "backtest", "--methods", "magic"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120)
+    bad = run_cli("backtest", "--methods", "magic")
     assert bad.returncode == 2 and "unknown method 'magic'" in bad.stderr
 
 

@@ -7,6 +7,7 @@ from model.core.errors import DataError
 from model.data.catalog import TEST_SETS, benchmark_classes
 from model.data.embedded import load_embedded
 from model.robustness.test_sets import class_members, compare_classes
+from tests.cli.in_process import run_cli
 from ui.state import Key
 
 
@@ -42,12 +43,9 @@ def test_too_few_classified_benchmarks_is_one_clear_error_before_any_fit(aa):
 
 
 def test_cli_classes_refuses_a_catalogue_without_both_classes_in_one_line():
-    import subprocess
-    import sys
 
-    from tests.conftest import ROOT
 
-    r = subprocess.run([sys.executable, "-m", "model", "classes"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = run_cli("classes")
     assert r.returncode == 2 and "Too few classified benchmarks" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 

@@ -1,13 +1,11 @@
 """The multiverse: enumeration, fitting on each executor (in-process, processes, Dask on loopback), importance."""
 
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
 from model.robustness.multiverse import CHOICES, POOLED, Spec, choice_importance, enumerate_specs, headline, run_spec, run_specs
-from tests.conftest import ROOT
+from tests.cli.in_process import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -67,20 +65,16 @@ def test_process_pool_executor_runs_and_keeps_order():
 
 def test_cli_multiverse(tmp_path):
     out = tmp_path / "specs.csv"
-    r = subprocess.run([sys.executable, "-m", "model", "multiverse", "--benchmark", "intelligence_index_2026_06_15",
-                        "--no-pooled",
-                        "--models", "linear", "--max-specs", "3", "--workers", "1", "--draws", "150", "--out", str(out)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    r = run_cli("multiverse", "--benchmark", "intelligence_index_2026_06_15", "--no-pooled", "--models", "linear",
+                "--max-specs", "3", "--workers", "1", "--draws", "150", "--out", str(out))
     assert r.returncode == 0, r.stderr[-2000:]
     assert "ETA" in r.stderr and "variance_share" in r.stdout
     assert len(pd.read_csv(out)) == 3
     described = pd.read_csv(tmp_path / "specs.dictionary.csv")  # every column described, beside the table
     assert list(described["column"]) == list(pd.read_csv(out).columns)
-    bad = subprocess.run([sys.executable, "-m", "model", "multiverse", "--benchmark", "nope"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120)
+    bad = run_cli("multiverse", "--benchmark", "nope")
     assert bad.returncode == 2 and "Unknown benchmark 'nope'" in bad.stderr
-    unreachable = subprocess.run([sys.executable, "-m", "model", "multiverse", "--benchmark", "gpqa", "--max-specs", "1",
-                                  "--scheduler", "tcp://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    unreachable = run_cli("multiverse", "--benchmark", "gpqa", "--max-specs", "1", "--scheduler", "tcp://127.0.0.1:9")
     assert unreachable.returncode == 2 and "Could not reach the Dask scheduler" in unreachable.stderr
 
 

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.presentation.links import clamp_date, settings_from_link
+from tests.cli.in_process import run_cli
 from tests.conftest import ROOT
 from ui.state import Key
 
@@ -93,13 +94,10 @@ def test_fit_pages_survive_every_bad_link_value_at_once(fast_fits):
 
 
 def test_cli_settings_file_errors_name_the_file(tmp_path):
-    import subprocess
-    import sys
 
     utf16 = tmp_path / "settings16.json"
     utf16.write_text('{"benchmarks": ["gpqa"]}', encoding="utf-16")
-    r = subprocess.run([sys.executable, "-m", "model", "fit", "--settings", str(utf16)], cwd=ROOT, capture_output=True,
-                       text=True, timeout=120)
+    r = run_cli("fit", "--settings", str(utf16))
     assert r.returncode == 2 and str(utf16) in r.stderr and "not UTF-8" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 

@@ -1,19 +1,17 @@
 """Small faults from the hostile-input review: each is refused with one line, and nothing else is lost."""
 
 import errno
-import subprocess
-import sys
 
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
+from tests.cli.in_process import run_cli
 from tests.conftest import ROOT
 from ui.state import Key
 
 
 def test_negative_max_specs_is_refused_by_the_parser():
-    r = subprocess.run([sys.executable, "-m", "model", "multiverse", "--max-specs", "-5"], cwd=ROOT, capture_output=True,
-                       text=True, timeout=120)
+    r = run_cli("multiverse", "--max-specs", "-5")
     assert r.returncode == 2 and "argument --max-specs: -5 is outside 1 to 100,000" in r.stderr
     assert "Traceback" not in r.stderr
 
