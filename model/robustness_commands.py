@@ -31,9 +31,12 @@ def run_multiverse(args) -> int:
     h = headline(table)
     print(f"fitted {h['fitted']} of {h['specs']}; share with P(zero gap by 2026-12-31) > 0.5: {h['share_p2026_over_half']:.0%}; "
           f"by 2027-12-31: {h['share_p2027_over_half']:.0%}; median P(never): {fmt_prob(h['median_p_never'])}")
-    print(choice_importance(table).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if args.out:
         emit(table, args.out)
+    try:
+        print(choice_importance(table).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    except DataError as exc:  # nothing to rank is a note, not a failure: the table is written
+        print(f"note: {exc}", file=sys.stderr)
     return 0
 
 

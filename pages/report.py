@@ -109,15 +109,18 @@ mv = st.session_state.get(Key.MULTIVERSE)
 if mv is not None:
     mv = mv.assign(fitted=mv["fitted"].astype(str).str.lower().isin(["true", "1"]))
     h = headline(mv)
-    imp = choice_importance(mv)
+    try:
+        imp = choice_importance(mv)
+        ranked = (f"The choice that moves the answer most: the {imp.iloc[0]['choice'].replace('_', ' ')} "
+                  f"({imp.iloc[0]['variance_share']:.0%} of the spread).")
+    except DataError as exc:  # nothing fitted, or no choice varies
+        imp, ranked = None, str(exc)
     sections.append(Section("Which choices matter", [
         "Tested: " + ", ".join(sorted(mv["benchmark"].astype(str).unique())[:6]) + "; models "
         + ", ".join(sorted(mv["model"].astype(str).unique())) + ".",
         f"{h['fitted']} specifications fitted; {h['share_p2026_over_half']:.0%} give P(zero gap by end-2026) > 0.5 and "
-        f"{h['share_p2027_over_half']:.0%} by end-2027; median P(never) {fmt_prob(h['median_p_never'])}.",
-        f"The choice that moves the answer most: the {imp.iloc[0]['choice'].replace('_', ' ')} "
-        f"({imp.iloc[0]['variance_share']:.0%} of the spread)."],
-        table=table_for_people(imp)[0]))
+        f"{h['share_p2027_over_half']:.0%} by end-2027; median P(never) {fmt_prob(h['median_p_never'])}.", ranked],
+        table=table_for_people(imp)[0] if imp is not None else None))
 else:
     pointers.append("Run the Multiverse page (or load the CLI's specs.csv) to add which choices matter.")
 

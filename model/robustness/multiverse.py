@@ -202,6 +202,9 @@ def choice_importance(table: pd.DataFrame, outcome: str = "p_cross_by_2027_12_31
         between = float((counts * (means - y.mean()) ** 2).sum())
         rows.append({"choice": choice, "variance_share": between / total, "levels": int(len(means)),
                      "lowest": f"{means.idxmin()} ({means.min():.2f})", "highest": f"{means.idxmax()} ({means.max():.2f})"})
+    if not rows:  # one specification, or every fitted one made the same choices
+        raise DataError("No choice varies across the fitted specifications, so none can be ranked; add models, lag "
+                        "definitions or benchmarks (or raise --max-specs).")
     return pd.DataFrame(rows).sort_values("variance_share", ascending=False).reset_index(drop=True)
 
 

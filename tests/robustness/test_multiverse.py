@@ -99,3 +99,21 @@ def test_groups_are_a_choice_only_when_asked():
     with pytest.raises(SystemExit) as refused:  # refused while the arguments are read, before any work
         main(["multiverse", "--benchmark", "gpqa", "--groups-choices", "martians"])
     assert refused.value.code == 2
+
+
+def test_one_specification_has_nothing_to_rank_and_the_cli_still_writes_its_table(tmp_path, monkeypatch):
+    """One fitted specification (``--max-specs 1``): no choice varies, so none is ranked. Before, the CLI fitted it and
+    then failed with a bare ``KeyError: 'variance_share'`` without writing the table, and the Report page broke."""
+    import model.robustness.multiverse as multiverse
+    from model.core.errors import DataError
+
+    spec = small_specs()[0]
+    one = pd.DataFrame([{**{c: getattr(spec, c) for c in CHOICES}, "fitted": True, "crossing_median": 2.0,
+                         "p_cross_by_2026_12_31": 0.2, "p_cross_by_2027_12_31": 0.6, "p_never": 0.1}])
+    with pytest.raises(DataError, match="No choice varies across the fitted specifications"):
+        choice_importance(one)
+    monkeypatch.setattr(multiverse, "run_specs", lambda specs, **kw: one)
+    out = tmp_path / "one.csv"
+    r = run_cli("multiverse", "--benchmark", "gpqa", "--models", "linear", "--max-specs", "1", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "note: No choice varies" in r.stderr and len(pd.read_csv(out)) == 1
