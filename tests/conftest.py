@@ -5,6 +5,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: Seconds an AppTest script run may take before the test gives up (each ends as soon as the run does): a busy machine
+#: needs far more than a quiet one (60 s was a bound a page with real fits could reach at load 5 on two cores).
+APP_PATIENCE = 600
 os.environ.setdefault("FRONTIER_LAG_NO_WARMUP", "1")
 os.environ.setdefault("FRONTIER_LAG_NO_RESULT_STORE", "1")  # synthetic fits of the fast tier must never reach the disk store
 os.environ.setdefault("FRONTIER_LAG_FIT_WORKERS", "0")  # fits in place, where fast_fits can act (pool: test_fit_queue.py)

@@ -18,6 +18,7 @@ from model.analysis import FitSettings, observations_for
 from model.bayes.trends import SeriesTrend
 from model.data.openness import OPEN_DEFINITIONS
 from model.lags.groups import PRESETS, resolve_preset
+from tests.conftest import APP_PATIENCE
 from ui.state import Key
 
 BENCHMARKS = ("intelligence_index_2026_10_10", "coding_index_2026_06_15", "gpqa", "hle")
@@ -145,7 +146,7 @@ def test_trend_fit_page_fits_what_observations_for_builds(aa, fast_fits):
 
     from tests.conftest import ROOT
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.session_state[Key.SETTINGS] = {"source": "aa", "open_definition": "any", "include_estimated": True,
                                     "corrections": True, "tolerance": 0.0, "benchmark": "gpqa",
                                     "lag_definition": "backward", "follower": "open&country=CN", "leader": "closed"}

@@ -5,7 +5,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from model.serving.first_view import FIRST_VIEW_FILE, first_view_settings, load_first_view
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 
 
 def test_shipped_first_view_matches_the_embedded_data_and_default_settings(aa):
@@ -28,7 +28,7 @@ def test_answer_page_answers_without_fitting(monkeypatch):
     fits = []
     original = SeriesTrend.check_size
     monkeypatch.setattr(SeriesTrend, "check_size", lambda self, obs: fits.append(obs.name) or original(self, obs))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.run()  # the default page is the answer
     assert not at.exception and not at.error, [e.value for e in at.exception]
     assert at.title[0].value == "How far behind are open-weights models?"
@@ -48,7 +48,7 @@ def test_the_pooled_population_is_shipped_beside_it_and_shown_only_for_its_own_s
     assert row["pooling"] == "partial (population)" and 0 <= row["p_never"] <= 1
     assert load_first_pooled(aa, {**defaults, "follower": "open&country=CN"}) is None  # other groups: not this answer
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.run()
     text = " ".join(m.value for m in at.markdown)
     assert "A typical benchmark** (the population of" in text and f"{row['current_lag_median']:.1f} months" in text

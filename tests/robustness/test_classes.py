@@ -8,6 +8,7 @@ from model.data.catalog import TEST_SETS, benchmark_classes
 from model.data.embedded import load_embedded
 from model.robustness.test_sets import class_members, compare_classes
 from tests.cli.in_process import run_cli
+from tests.conftest import APP_PATIENCE
 from ui.state import Key
 
 
@@ -55,7 +56,7 @@ def test_the_pooled_page_fits_each_class_on_a_button(fast_fits):
 
     from tests.conftest import ROOT
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.session_state[Key.DATASET] = load_embedded("epoch")
     at.run()
     at.switch_page("pages/pooled.py").run()

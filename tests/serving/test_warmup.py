@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 import model.serving.stored_results as stored_results
 from model.serving.stored_results import load_result
 from model.serving.warmup import default_views, score_space_default, stored_score_space, warm_common_models
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 
 
 def test_the_pages_first_fits_are_the_warm_up_fits(monkeypatch, aa, fast_fits):
@@ -19,7 +19,7 @@ def test_the_pages_first_fits_are_the_warm_up_fits(monkeypatch, aa, fast_fits):
         return real(ds, settings, **kw)
 
     monkeypatch.setattr(stored_results, "run_analysis_stored", record)
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.run()
     for page in ("pages/trend_fit.py", "pages/pooled.py"):
         at.switch_page(page).run()
@@ -52,7 +52,7 @@ def test_score_space_default_view_is_read_back_after_the_warm_up(tmp_path, monke
     fitted = []
     real = score_space.fit_score_space
     monkeypatch.setattr(score_space, "fit_score_space", lambda *a, **k: fitted.append(a[1]) or real(*a, **k))
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.run()
     at.switch_page("pages/score_space.py").run()
     assert not at.exception, [e.value for e in at.exception]

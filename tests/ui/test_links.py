@@ -7,7 +7,7 @@ from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.presentation.links import clamp_date, settings_from_link
 from tests.cli.in_process import run_cli
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 from ui.state import Key
 
 BAD_LINKS = [
@@ -69,7 +69,7 @@ def test_settings_files_dedupe_cap_and_bound():
 
 @pytest.mark.parametrize(("params", "named"), BAD_LINKS)
 def test_the_landing_page_names_each_bad_link_value(fast_fits, params, named):
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()  # the page a link lands on says which of its values were ignored
@@ -82,7 +82,7 @@ def test_the_landing_page_names_each_bad_link_value(fast_fits, params, named):
 def test_fit_pages_survive_every_bad_link_value_at_once(fast_fits):
     """All the bad values of BAD_LINKS in one link, then the pages that fit (random links on every page:
     tests/ui/test_page_guard.py)."""
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     for params, _ in BAD_LINKS:
         for k, v in params.items():
             at.query_params[k] = v
@@ -156,7 +156,7 @@ def test_bad_pooled_link_values_are_dropped_with_a_notice():
 
 
 def test_links_open_compare_and_pooled_with_their_settings(fast_fits):
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.query_params.update({"benchmarks": "gpqa,hle,no_such_benchmark", "p_slope_mean": "-2.0"})
     at.run()
     at.switch_page("pages/compare.py").run()
@@ -166,7 +166,7 @@ def test_links_open_compare_and_pooled_with_their_settings(fast_fits):
     assert at.session_state[Key.FIT_FORM]["priors"]["slope_mean"] == -2.0
     assert at.query_params["benchmarks"] == "gpqa,hle"  # the address follows what the page fitted
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.query_params.update({"pooling": "partial", "benchmarks": "gpqa,hle,ifbench", "pp_tau_slope": "2.5",
                             "correlated": "true"})
     at.run()

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st_
 from streamlit.testing.v1 import AppTest  # noqa: I001
 
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 from tests.ui.test_pages_fast import ALL_PAGES
 
 
@@ -20,7 +20,7 @@ def test_an_unexpected_error_is_a_short_message_with_a_reference(monkeypatch, ca
 
     monkeypatch.setattr(engine, "frontier_lag", broken)
     caplog.set_level(logging.ERROR, logger="frontier_lag.pages")
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.switch_page("pages/frontiers.py").run()  # a link straight to the page: it is routed through the entry point
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]
@@ -44,7 +44,7 @@ def test_random_link_parameters_never_break_a_page(fast_fits, page):
     @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st_.dictionaries(st_.sampled_from(KEYS), values, max_size=6))
     def run(params):
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
         for k, v in params.items():
             at.query_params[k] = v
         at.run()

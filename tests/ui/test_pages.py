@@ -6,14 +6,14 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 
 APP = str(ROOT / "streamlit_app.py")
 PAGES = ["pages/data.py", "pages/frontiers.py", "pages/lag_overview.py"]
 
 
 def app_at(page=None):
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=APP_PATIENCE)
     at.run()
     if page:
         at.switch_page(page)

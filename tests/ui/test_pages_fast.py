@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 from ui.state import Key
 
 APP = str(ROOT / "streamlit_app.py")
@@ -25,7 +25,7 @@ def _fast(fast_fits):
 
 
 def app_at(page, **state):
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=APP_PATIENCE)
     for k, v in state.items():
         at.session_state[getattr(Key, k.upper())] = v  # a declared key (ui.state)
     at.run()

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.core.text import plain
 from model.data.csv_upload import load_user_csv
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 from tests.ui.test_pages_fast import ALL_PAGES
 from ui.state import Key
 
@@ -49,7 +49,7 @@ def markdown_texts(at) -> list[str]:
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_hostile_names_render_as_plain_text_on_every_page(fast_fits, page):
     ds = hostile_dataset()
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.session_state[Key.DATASET] = ds
     at.session_state[Key.SETTINGS] = {"source": "csv", "open_definition": "any", "include_estimated": True,
                                     "corrections": True, "tolerance": 0.0, "benchmark": HOSTILE_BENCH}
@@ -70,7 +70,7 @@ def test_displayed_tables_carry_no_live_formula(fast_fits):
         (formula, "2024-01-01", "true", 0.4), ("closed A", "2023-06-01", "false", 0.3),
         ("closed B", "2024-06-01", "false", 0.6), ("open C", "2024-09-01", "true", 0.55)])
     ds = load_user_csv(("model_name,release_date,open_weights,benchmark,score\n" + rows + "\n").encode(), name="f.csv")
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.session_state[Key.DATASET] = ds
     at.session_state[Key.SETTINGS] = {"source": "csv", "benchmark": "bench"}
     at.run()

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 from ui.state import Key
 
 KEY = "sk-aa-SECRET-5f0c2b9e7d41"
@@ -77,7 +77,7 @@ def test_key_is_not_written_to_disk(aa_server, monkeypatch, tmp_path):
     base, _ = aa_server
     monkeypatch.setenv("AA_API_URL", base + "/ok")
     monkeypatch.chdir(tmp_path)
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.run()
     at.switch_page("pages/data.py").run()
     at.radio[0].set_value("aa_api").run()
@@ -94,7 +94,7 @@ def test_pasted_keys_on_the_data_page(aa_api_server, monkeypatch, caplog, capsys
     monkeypatch.setenv("AA_API_KEY", key)
     monkeypatch.setenv("AA_API_URL", base + "/ok")
     caplog.set_level(logging.DEBUG)
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.run()
     at.switch_page("pages/data.py").run()
     at.radio[0].set_value("aa_api").run()

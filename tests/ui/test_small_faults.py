@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.analysis import FitSettings
 from tests.cli.in_process import run_cli
-from tests.conftest import ROOT
+from tests.conftest import APP_PATIENCE, ROOT
 from ui.state import Key
 
 
@@ -20,7 +20,7 @@ def test_negative_max_specs_is_refused_by_the_parser():
 def test_a_full_temporary_folder_on_downloads_costs_only_the_posterior_file(fast_fits, monkeypatch):
     import model.outputs.posterior_files as posterior_files
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
     at.session_state[Key.FIT_FORM] = FitSettings(draws=100, tune=100, chains=2).model_dump()
     at.run()
     at.switch_page("pages/trend_fit.py").run()
