@@ -25,7 +25,7 @@ from model.bayes.priors import PoolingPriors, TrendPriors
 from model.bayes.sampling import ENGINES, SamplerSettings
 from model.bayes.trends import LIKELIHOODS, STACKED  # noqa: F401 (the fit path names the combination too)
 from model.core.errors import DataError
-from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
+from model.core.limits import MAX_BENCHMARKS_PER_FIT, MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS, fit_time_limit
 from model.core.text import unknown_names
 from model.data.dataset import Dataset
 from model.data.openness import OPEN_DEFINITIONS
@@ -72,7 +72,8 @@ class FitSettings(BaseModel):
     tune: int = Field(500, ge=MIN_DRAWS, le=MAX_DRAWS)
     chains: int = Field(4, ge=1, le=MAX_CHAINS)
     seed: int = Field(1, ge=0, lt=MAX_SEED)
-    max_seconds: float = Field(120.0, gt=0, le=MAX_FIT_SECONDS)
+    #: The fit's time limit: not part of what the fit computes (:meth:`cache_key` leaves it out).
+    max_seconds: float = Field(default_factory=fit_time_limit, gt=0, le=MAX_FIT_SECONDS)
     #: "auto": the compile-free importance engine where it is reliable, NUTS otherwise; "nuts": always NUTS.
     engine: Literal[ENGINES] = "auto"
 
@@ -111,8 +112,9 @@ class FitSettings(BaseModel):
 
     def cache_key(self) -> str:
         """JSON of only what changes this fit's result: pooling hyperpriors do not matter to an unpooled fit,
-        nor trend priors to a partially pooled one (so a hyperprior slider reuses the cached unpooled fits)."""
-        return self.model_dump_json(exclude={"source"} | DESIGNS[self.pooling].ignores)
+        nor trend priors to a partially pooled one (so a hyperprior slider reuses the cached unpooled fits), nor the
+        time limit to any (a fit that finishes is the same fit whatever its limit)."""
+        return self.model_dump_json(exclude={"source", "max_seconds"} | DESIGNS[self.pooling].ignores)
 
     @classmethod
     def from_shared(cls, shared, form: Mapping | None = None, **choices) -> FitSettings:

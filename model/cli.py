@@ -27,7 +27,7 @@ from model.bayes.trends import LIKELIHOODS
 from model.cli_checks import OneLineParser, bounded_like, check_arguments, day, number, whole
 from model.commands import prepare, run_data, run_fit
 from model.core.errors import DataError
-from model.core.limits import MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS
+from model.core.limits import MAX_CHAINS, MAX_DRAWS, MAX_FIT_SECONDS, MAX_SEED, MIN_DRAWS, fit_time_limit
 from model.data.dataset import SOURCES
 from model.data.openness import OPEN_DEFINITIONS
 from model.lag_commands import run_lags
@@ -203,8 +203,8 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tune", type=DRAWS, default=500)
     p.add_argument("--chains", type=whole(1, MAX_CHAINS), default=4)
     p.add_argument("--seed", type=SEED, default=1)
-    p.add_argument("--max-seconds", type=number(0, MAX_FIT_SECONDS, above=True), default=120.0,
-                   help="per-fit time limit; a longer fit is cancelled")
+    p.add_argument("--max-seconds", type=number(0, MAX_FIT_SECONDS, above=True), default=fit_time_limit(),
+                   help="per-fit time limit; a longer fit is cancelled (default $FRONTIER_LAG_FIT_SECONDS, else 120)")
     p.add_argument("--engine", choices=ENGINES, default="auto",
                    help="auto (default): the compile-free importance sampler where its Pareto k <= 0.7, else NUTS; "
                         "nuts: always NUTS (pooled fits always use NUTS)")

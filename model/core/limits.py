@@ -34,3 +34,20 @@ MAX_SEED = 2**32
 MAX_BENCHMARKS_PER_FIT = 64
 #: The per-fit time limit (seconds) a user may set; a longer fit is cancelled cleanly.
 MAX_FIT_SECONDS = 600
+#: The per-fit time limit of a fit whose settings name none; an operator sets another for a slow host (and the test
+#: suite its most, for a busy machine) with ``$FRONTIER_LAG_FIT_SECONDS``.
+DEFAULT_FIT_SECONDS = 120.0
+
+
+def fit_time_limit() -> float:
+    """``$FRONTIER_LAG_FIT_SECONDS`` when it is a number in (0, :data:`MAX_FIT_SECONDS`], else
+    :data:`DEFAULT_FIT_SECONDS` (a bad value is ignored: it names no limit a fit could use)."""
+    import math
+    import os
+
+    text = os.environ.get("FRONTIER_LAG_FIT_SECONDS", "")[:32]
+    try:
+        value = float(text)
+    except ValueError:
+        return DEFAULT_FIT_SECONDS
+    return value if math.isfinite(value) and 0 < value <= MAX_FIT_SECONDS else DEFAULT_FIT_SECONDS

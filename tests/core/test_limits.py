@@ -81,3 +81,20 @@ def test_one_time_limit_covers_every_member_of_a_stacked_fit(monkeypatch):
     with pytest.raises(DataError, match=r"^Sampling stopped after 25 s \(the per-fit limit, compiles and every model"):
         stacking.fit_stacked(simulate_series(5.0, -1.0, seed=1), spec)
     assert len(calls) == 3
+
+
+def test_the_default_time_limit_comes_from_the_environment_and_is_not_part_of_a_fits_identity(monkeypatch):
+    """``$FRONTIER_LAG_FIT_SECONDS`` sets the limit of a fit whose settings name none (an operator's slow host; the
+    suite's busy machine); a bad value is ignored. The limit never changes a fit's cache key: a fit that finishes is the
+    same fit whatever its limit (so a stored result or the shipped first view is found under any limit)."""
+    from model.analysis import FitSettings
+    from model.core.limits import DEFAULT_FIT_SECONDS, MAX_FIT_SECONDS, fit_time_limit
+
+    for text, expected in (("300", 300.0), ("0", DEFAULT_FIT_SECONDS), ("601", DEFAULT_FIT_SECONDS),
+                           ("nan", DEFAULT_FIT_SECONDS), ("soon", DEFAULT_FIT_SECONDS), ("1e308" * 20, DEFAULT_FIT_SECONDS)):
+        monkeypatch.setenv("FRONTIER_LAG_FIT_SECONDS", text)
+        assert fit_time_limit() == expected, text
+    monkeypatch.setenv("FRONTIER_LAG_FIT_SECONDS", str(MAX_FIT_SECONDS))
+    assert FitSettings().max_seconds == MAX_FIT_SECONDS
+    assert FitSettings().cache_key() == FitSettings(max_seconds=5).cache_key()
+    assert FitSettings().cache_key() != FitSettings(seed=2).cache_key()
