@@ -22,18 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.planted import Planted  # noqa: E402
 
 NOTHING = "none: nothing is written over, the data in use stay"
 
-
-class Planted:
-    """A pickle that, if ever loaded, leaves a marker file: the proof that a cache file ran code."""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
 
 
 def _private_cache(tmp: Path) -> None:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import ROOT
+from tests.planted import Planted
 
 pytestmark = pytest.mark.slow
 PROBE = """
@@ -90,12 +91,3 @@ def test_a_compile_writes_no_temporary_files_and_a_second_process_reuses_it(tmp_
     assert len(list((cache / "nutpie_callbacks").glob("*.nbc"))) == 2  # both written afresh, sealed
     assert np.allclose(third["ours"], second["plain"], rtol=1e-12, atol=1e-12)
 
-
-class Planted:
-    """A pickle that, if ever loaded, leaves a marker file: the proof that a cache file ran code."""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))

@@ -16,19 +16,11 @@ from model.core import sealed_files
 from model.core.paths import cache_dir
 from model.core.sealed_files import seal, unseal
 from model.serving.stored_results import load_result, result_path, store_result
+from tests.planted import Planted
 
 SETTINGS = FitSettings(draws=200, chains=2)
 DATA = "0123456789abcdef"
 
-
-class Planted:
-    """A pickle that, if ever loaded, leaves a marker file: the proof that a cache file ran code."""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
 
 
 @pytest.fixture
