@@ -118,7 +118,7 @@ def _hessian(f, theta: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return (hess + hess.T) / 2
 
 
-def _laplace(f, start: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
+def laplace(f, start: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
     """Mode, covariance and log density at the mode of ``f`` over coordinates ``idx`` (the others fixed), or None.
 
     Damped Newton with batched finite differences (a handful of coordinates: each step is one vectorised call of ``f``),
@@ -181,7 +181,7 @@ def t_logpdf(theta: np.ndarray, mean: np.ndarray, cov: np.ndarray, df: float = P
 
 def _single_proposal(target, model, rng, n):
     idx = np.arange(len(model.coordinates))
-    lap = _laplace(target, _start(model, target), idx)
+    lap = laplace(target, _start(model, target), idx)
     if lap is None:
         return "the posterior mode could not be found"
     mode, cov, _ = lap
@@ -232,7 +232,7 @@ def _cell_laplaces(target, model, g: int, others: np.ndarray, edges: np.ndarray)
     comps = []
     for c in range(len(edges) - 1):
         start[g] = (edges[c] + edges[c + 1]) / 2
-        lap = _laplace(target, start, others)
+        lap = laplace(target, start, others)
         if lap is None:
             return None
         mode, cov, logp = lap
