@@ -151,7 +151,10 @@ def stored_importance(trace) -> tuple[float, float] | None:
 
 def fit_pooled(pooled: PooledObservations, spec: PooledSpec | None = None, *, trace=None,
                deadline: Deadline | None = None) -> TrendFit:
-    """Partial pooling across benchmarks: non-centred benchmark intercepts and slopes (``trace``: as in fit_trend)."""
+    """Partial pooling across benchmarks: non-centred benchmark intercepts and slopes (``trace``: as in fit_trend).
+
+    The engine is the compile-free pooled importance sampler (:mod:`model.bayes.pooled_importance`) where it is
+    reliable and ``spec.sampler.engine`` is "auto"; NUTS otherwise, and the diagnostics say why."""
     spec = spec or PooledSpec()
     deadline = deadline or Deadline.start(spec.sampler.max_seconds)  # the compile included
     _check_likelihood(spec.likelihood)
@@ -160,11 +163,28 @@ def fit_pooled(pooled: PooledObservations, spec: PooledSpec | None = None, *, tr
     key = model.structure_key(spec.likelihood, n_groups, n)
     t0 = time.perf_counter()
     before = COMPILE_COUNT[key]
-    if trace is None:
-        compiled = compiled_model(key, lambda: model.build(spec.likelihood, key.groups, key.size))
-        trace = sample_compiled(compiled, model.sampler_data(pooled, spec.priors, key.size), spec.sampler, deadline)
-    draws = flat_draws(trace, ["mu_alpha", "mu_beta", "tau_alpha", "tau_beta", "alpha", "beta", "alpha_new", "beta_new", "sigma"])
+    fast, declined = None, ""
+    if trace is None and spec.sampler.engine == "auto":
+        from model.bayes.pooled_importance import pooled_importance_posterior
+
+        fast = pooled_importance_posterior(pooled, spec.priors, spec.likelihood, spec.correlated,
+                                           chains=spec.sampler.chains, draws=spec.sampler.draws, seed=spec.sampler.seed)
+        if isinstance(fast, str):
+            fast, declined = None, f"nuts (the fast engine declined: {fast})"
+    stored = stored_importance(trace)
+    names = ["mu_alpha", "mu_beta", "tau_alpha", "tau_beta", "alpha", "beta", "alpha_new", "beta_new", "sigma"]
+    if fast is not None or stored is not None:
+        draws = fast.draws if fast is not None else flat_draws(trace, names)
+        k, ess = (fast.pareto_k, fast.ess) if fast is not None else stored
+        diag = importance_diagnostics(k, ess, len(draws["mu_alpha"]))
+    else:
+        if trace is None:
+            compiled = compiled_model(key, lambda: model.build(spec.likelihood, key.groups, key.size))
+            trace = sample_compiled(compiled, model.sampler_data(pooled, spec.priors, key.size), spec.sampler, deadline)
+        draws = flat_draws(trace, names)
+        diag = diagnose(trace, [v for v in model.parameters if v in draws], per_group={"alpha": n_groups, "beta": n_groups})
+        if declined:
+            diag = replace(diag, engine=declined)
     for k in ("alpha", "beta", "sigma"):
         draws[k] = draws[k][:, :n_groups]
-    diag = diagnose(trace, [v for v in model.parameters if v in draws], per_group={"alpha": n_groups, "beta": n_groups})
     return TrendFit(model, spec, pooled, draws, trace, diag, time.perf_counter() - t0, COMPILE_COUNT[key] > before)

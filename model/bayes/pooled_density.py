@@ -1,6 +1,6 @@
 """The partially pooled model's log posterior in numpy (the PyMC graph of :class:`model.bayes.pooled.PooledTrend`),
-over rows of centred, unconstrained coordinates; tested against the graph. The base of the compile-free pooled engine
-under evaluation (:mod:`model.bayes.pooled_importance`).
+over rows of centred, unconstrained coordinates; tested against the graph. The target of the compile-free pooled
+engine (:mod:`model.bayes.pooled_importance`).
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ def _posterior_tree(fit):
     import xarray as xr
 
     chains = fit.spec.sampler.chains
-    posterior = xr.Dataset({k: (("chain", "draw"), v.reshape(chains, -1)) for k, v in fit.draws.items()})
+    posterior = xr.Dataset({k: (("chain", "draw", *(f"{k}_dim_{i}" for i in range(v.ndim - 1))),
+                                v.reshape(chains, -1, *v.shape[1:])) for k, v in fit.draws.items()})
     tree = xr.DataTree.from_dict({"posterior": posterior})
     tree.attrs = {ATTR_ENGINE: "importance", ATTR_PARETO_K: fit.diagnostics.pareto_k, ATTR_ESS: fit.diagnostics.ess_bulk_min}
     return tree

@@ -53,15 +53,19 @@ def test_measurement_error_keeps_crossing_coverage_where_ignoring_it_fails():
     assert without <= 6 and without < with_errors, (with_errors, without)
 
 
-def test_pooled_partial_recovers_population_crossing_in_8_of_10_seeds():
+@pytest.mark.parametrize("engine", ["auto", "nuts"])
+def test_pooled_partial_recovers_population_crossing_in_8_of_10_seeds(engine):
+    """Both engines: "auto" is the compile-free pooled engine (it must have served at least 8 of the 10 fits)."""
     mu_a, mu_b = 5.0, -2.5
-    hits = 0
+    hits, engines = 0, []
     for s in range(10):
         pooled, _, _ = simulate_pooled(mu_a, mu_b, seed=s)
         fit = fit_pooled(pooled, PooledSpec(sampler=SamplerSettings(draws=400, tune=400, chains=2, seed=3, target_accept=0.9,
-                                                                          max_seconds=MAX_FIT_SECONDS)))
+                                                                          max_seconds=MAX_FIT_SECONDS, engine=engine)))
         hits += covers(fit, -mu_a / mu_b, "population")
+        engines.append(fit.diagnostics.engine)
     assert hits >= 8, hits
+    assert engines.count("importance" if engine == "auto" else "nuts") >= 8, engines
 
 
 def test_pooled_summary_has_benchmark_population_and_new_rows():
