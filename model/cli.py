@@ -207,7 +207,7 @@ def _fit_args(p: argparse.ArgumentParser) -> None:
                    help="per-fit time limit; a longer fit is cancelled (default $FRONTIER_LAG_FIT_SECONDS, else 120)")
     p.add_argument("--engine", choices=ENGINES, default="auto",
                    help="auto (default): the compile-free importance sampler where its Pareto k <= 0.7, else NUTS; "
-                        "nuts: always NUTS (pooled fits always use NUTS)")
+                        "nuts: always NUTS (pooled fits too; a Student-t pooled fit always uses NUTS)")
     for name, info in TrendPriors.model_fields.items():
         p.add_argument(
             "--prior-" + name.replace("_", "-"), type=bounded_like(info), dest="prior_" + name,

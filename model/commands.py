@@ -74,7 +74,6 @@ def refuse_unused_fit_flags(args, *, pooling: str | None = None) -> None:
     pooling = pooling or getattr(args, "pooling", "none")
     reasons = {FIELD_FLAGS[f]: IGNORED_BECAUSE[f] for f in DESIGNS[pooling].ignores if f in FIELD_FLAGS}
     if pooling == "partial":
-        reasons["--engine"] = "does not apply to a partially pooled fit (always NUTS)"
         if args.model not in ("linear", STACKED):
             reasons["--model"] = "must be linear or stacked with --pooling partial (the pooled trend is a line)"
     if pooling == "complete":

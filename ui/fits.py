@@ -31,8 +31,9 @@ def fit_key(ds: Dataset, fit_settings) -> str:
 
 
 def needs_worker(fit_settings) -> bool:
-    """Fits that sample for seconds (NUTS: the pooled model, an explicit NUTS engine; the stacked refits) run in the
-    worker pool, so they never hold the server; the fast engine's fits (a tenth of a second) run in place."""
+    """Fits that take seconds (the pooled model: a second or two compile-free, longer where NUTS takes over; an explicit
+    NUTS engine; the stacked refits) run in the worker pool, so they never hold the server; the per-benchmark fast
+    engine's fits (a tenth of a second) run in place."""
     return fit_settings.pooling == "partial" or fit_settings.engine == "nuts" or fit_settings.choice.slow
 
 

@@ -28,7 +28,7 @@ from model.bayes.psis import psis_log_weights
 
 #: The population proposal: Student-t degrees of freedom and covariance widening (a few dimensions: heavy tails are
 #: cheap there); proposals per output draw.
-PROPOSAL_DF, WIDEN, PROPOSALS_PER_DRAW, MIN_PROPOSALS = 5, 1.5, 1, 4_000
+PROPOSAL_DF, WIDEN, PROPOSALS_PER_DRAW, MIN_PROPOSALS = 5, 1.5, 2, 8_000
 #: A defensive share of the population proposal, with its covariance this many times wider: heavier tails where the
 #: marginal is skewed beyond what one Student-t covers.
 DEFENSIVE, DEFENSIVE_WIDEN = 0.1, 3.0

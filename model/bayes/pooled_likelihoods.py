@@ -118,8 +118,8 @@ def group_likelihoods(density: PooledDensity) -> GroupLikelihoods | str:
         sub = PooledDensity(density.x[pick], density.y[pick], density.status[pick], density.me[pick],
                             np.zeros(int(pick.sum()), dtype="int64"), 1, density.priors, density.likelihood, False)
         found = _likelihood_mode(sub)
-        if found is None:
-            return f"the likelihood of {g + 1}. benchmark has no proper mode"
+        if found is None:  # mostly censored lags: no usable mode, so the Newton steps start from the prior side
+            found = (np.array([float(np.mean(sub.y)), 0.0, np.log(max(float(np.std(sub.y)), 1.0))]), np.diag(WIDE_SD**2))
         parts.append((sub, *found))
     modes = np.array([m for _, m, _ in parts])
     pop = float(np.median(modes[:, 2]))
@@ -138,7 +138,7 @@ def group_likelihoods(density: PooledDensity) -> GroupLikelihoods | str:
         grad_exact = np.array([(at_mode * (y - mode[0] - mode[1] * x)).sum(), (at_mode * x * (y - mode[0] - mode[1] * x)).sum()])
         vals, vecs = np.linalg.eigh(np.linalg.inv(cov)[:2, :2] - np.diag(WIDE_SD[:2] ** -2.0) - a_exact)
         p_c = (vecs * np.maximum(vals, 0.0)) @ vecs.T
-        g_c = -grad_exact
+        g_c = -grad_exact if p_c.any() else np.zeros(2)
         th = mode[:2]
         out.append((u, quad_e, lin_e, const_e, np.array([p_c[0, 0], p_c[0, 1], p_c[1, 1]]), p_c @ th + g_c))
     u_precision = np.array([np.linalg.inv(cov)[2, 2] - WIDE_SD[2] ** -2.0 for _, _, cov in parts])

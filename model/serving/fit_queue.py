@@ -1,6 +1,6 @@
 """A small pool of fit worker processes with a fair, bounded queue, shared by every session of a server.
 
-Why: a NUTS fit (the pooled model, ``--engine nuts``, a stacked fit's refits) holds the interpreter for seconds; run
+Why: a fit of seconds (the pooled model, ``--engine nuts``, a stacked fit's refits) holds the interpreter; run
 inside the Streamlit server it starves every other session's page. Here such fits run in separate processes (their
 own interpreters, at lower priority), one queue feeds them, and each session sees its place in the queue.
 

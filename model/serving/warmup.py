@@ -1,8 +1,9 @@
 """The first views, fitted ahead of the first visitor (``python -m model.serving.warmup``: the server starts it once, as a
 low-priority process).
 
-Per-benchmark fits use the compile-free engine (:mod:`model.bayes.importance`); the one default view that still needs
-NUTS, and so a compile, is the Pooled page's partial-pooling fit. The warm-up fits Trend fit's and Pooled's default
+Per-benchmark fits use the compile-free engine (:mod:`model.bayes.importance`), pooled fits theirs
+(:mod:`model.bayes.pooled_importance`), so no default view needs a compile; the pooled one still takes a second or two,
+and NUTS where its engine declines. The warm-up fits Trend fit's and Pooled's default
 views through the disk store (:mod:`model.serving.stored_results`): after the first server start on a machine, a new server
 (or session) reads them back instead of fitting.
 """

@@ -30,9 +30,18 @@ VIOLATIONS: dict[str, list[str]] = {}
 BACKGROUND_JS = "() => getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
 
 
+#: Seconds of each step of the tour (printed after it, for bench/ and for a slow run's reader; never asserted).
+STEP_SECONDS: dict[str, float] = {}
+_LAST = [time.perf_counter()]
+
+
 def shot(page, name):
+    t0 = time.perf_counter()
+    STEP_SECONDS[f"{name}: reach and render"] = t0 - _LAST[0]
     page.wait_for_timeout(1200)  # let Plotly and the data grids finish drawing
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    STEP_SECONDS[f"{name}: screenshot"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     try:
         VIOLATIONS[name] = serious_violations(page)
         for scheme, white in (("dark", False), ("light", True)):  # the dark theme, then back for the tour
@@ -43,6 +52,8 @@ def shot(page, name):
                 VIOLATIONS[f"{name} (dark)"] = serious_violations(page)
     except ImportError:  # axe-playwright-python not installed: the tour runs without the check
         pass
+    STEP_SECONDS[f"{name}: axe, both themes"] = time.perf_counter() - t0
+    _LAST[0] = time.perf_counter()
 
 
 def move_to_minimum(page, slider) -> None:
@@ -87,6 +98,7 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, serve
     page.on("pageerror", lambda e: errors.append(str(e)))
     # A deep link on a fresh server must go through the entry point (wide layout, our sidebar links).
     # (The link also asks for small draws, so every fit of this session, the Report's stacked one included, is quick.)
+    _LAST[0] = time.perf_counter()
     page.goto(f"{url}/frontiers?benchmark=intelligence_index_2026_10_10&draws=250&chains=2", wait_until="domcontentloaded")
     wait_rendered(page, "Show the lag at")  # (the chart title wraps, so its words are split)
     assert page.locator("[data-testid='stSidebar']").get_by_role("link", name="Trend fit", exact=True).count() == 1
@@ -139,6 +151,7 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, serve
     if VIOLATIONS:  # (empty only where axe-playwright-python is missing)
         assert len(VIOLATIONS) == 2 * 13, sorted(VIOLATIONS)  # every page checked in each theme
     print(f"server healthy after {startup:.1f} s (measured, not asserted: bench/bench_app.py times it)")
+    print("tour steps (s): " + "; ".join(f"{k} {v:.1f}" for k, v in sorted(STEP_SECONDS.items(), key=lambda kv: -kv[1])))
     for name in ("data", "frontiers", "lag_overview", "trend_fit", "pooled", "compare", "multiverse", "backtest", "score_space",
                  "report", "downloads"):
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
