@@ -48,7 +48,7 @@ def _group_args(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--groups", choices=list(PRESETS), help="who trails whom, by name (default: open_vs_closed)")
     p.add_argument("--follower", help="follower filter, e.g. 'open&country=CN' (terms: open, closed, all, country=CC, "
-                                      "creator=NAME, != to exclude, joined by &); overrides --groups")
+                                      "creator=NAME, licence=CLASS, != to exclude, joined by &); overrides --groups")
     p.add_argument("--leader", help="leader filter, e.g. 'closed&country=US'; overrides --groups")
 
 

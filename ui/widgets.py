@@ -38,7 +38,8 @@ def group_picker(ds: Dataset, container=st) -> tuple[str, str]:
     choice = container.selectbox("Who trails whom", GROUP_CHOICES, index=GROUP_CHOICES.index(current),
                                  format_func=lambda k: PRESETS[k][2] if k in PRESETS else "custom: two filters",
                                  help="The follower group's lag behind the leader group. Filters: open, closed, all, "
-                                      "country=CN, creator=OpenAI (!= excludes), joined by &.")
+                                      "country=CN, creator=OpenAI, licence=permissive (open source; or restricted, "
+                                      "non_commercial) (!= excludes), joined by &.")
     follower, leader = (PRESETS[choice][0], PRESETS[choice][1]) if choice in PRESETS else (s.follower, s.leader)
     if choice == "custom":
         c1, c2 = container.columns(2)

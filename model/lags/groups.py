@@ -8,7 +8,10 @@ Filter syntax: terms joined by ``&`` (all must hold), each one of
 * ``open`` / ``closed``: openness under the current open definition (``any`` or ``permissive``);
 * ``all``: every model;
 * ``country=CN`` (ISO 3166 codes; ``country=CN,HK`` either one) and ``country!=CN``;
-* ``creator=OpenAI`` (the lab, case-insensitive; ``creator=OpenAI,Anthropic`` either) and ``creator!=Meta``.
+* ``creator=OpenAI`` (the lab, case-insensitive; ``creator=OpenAI,Anthropic`` either) and ``creator!=Meta``;
+* ``licence=permissive`` (the licence class of ``data/licence_classes.csv``: ``permissive``, ``restricted``,
+  ``non_commercial`` or ``unknown``; a closed model's is ``unknown``) and ``licence!=permissive``: the openness tiers,
+  open source (permissive, OSI-style licences) vs open weights under restrictive terms.
 
 Example: ``--follower "open&country=CN" --leader "closed&country=US"``. :data:`PRESETS` names the common pairs.
 A model matching both filters is left out of both (the notes say which). The groups may swap roles over time: where
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model.core.errors import DataError
-from model.data.openness import open_groups
+from model.data.openness import LICENCE_CLASSES, licence_class, open_groups
 
 #: The common comparisons: name -> (follower filter, leader filter, how a sentence names them).
 PRESETS: dict[str, tuple[str, str, str]] = {
@@ -35,6 +38,12 @@ PRESETS: dict[str, tuple[str, str, str]] = {
     "china_open_vs_us_closed": ("open&country=CN", "closed&country=US", "open models from China trail US closed models"),
     "openai_vs_anthropic": ("creator=OpenAI", "creator=Anthropic", "OpenAI models trail Anthropic models"),
     "open_vs_closed_without_meta": ("open&creator!=Meta", "closed", "open models other than Meta's trail closed models"),
+    "open_source_vs_closed": ("open&licence=permissive", "closed",
+                              "open-source models (permissive licences) trail closed models"),
+    "restricted_open_vs_closed": ("open&licence=restricted,non_commercial", "closed",
+                                  "open-weights models under restrictive licences trail closed models"),
+    "restricted_open_vs_open_source": ("open&licence=restricted,non_commercial", "open&licence=permissive",
+                                       "open-weights models under restrictive licences trail open-source models"),
 }
 DEFAULT_FOLLOWER, DEFAULT_LEADER = "open", "closed"
 _FIELDS = {"country": "country", "creator": "creator"}
@@ -44,7 +53,7 @@ _FIELDS = {"country": "country", "creator": "creator"}
 class Term:
     """One condition of a filter."""
 
-    field: str  # "open", "closed", "all", "country" or "creator"
+    field: str  # "open", "closed", "all", "country", "creator" or "licence"
     values: tuple[str, ...] = ()
     negate: bool = False
 
@@ -61,12 +70,14 @@ def parse_filter(text: str) -> list[Term]:
         key, sep, value = part.partition("!=" if negate else "=")
         key = key.strip().lower()
         values = tuple(v.strip() for v in value.split(",") if v.strip())
-        if not sep or key not in _FIELDS or not values:
+        if not sep or key not in (*_FIELDS, "licence") or not values:
             raise DataError(f"Cannot read the group filter term {part!r}: use open, closed, all, country=CC, "
-                            "creator=NAME (or != to exclude), joined by &.")
+                            "creator=NAME, licence=CLASS (or != to exclude), joined by &.")
+        if key == "licence" and (unknown := [v for v in values if v.lower() not in LICENCE_CLASSES]):
+            raise DataError(f"Unknown licence class {unknown[0]!r}: use {', '.join(LICENCE_CLASSES)}.")
         terms.append(Term(key, values, negate))
     if not terms:
-        raise DataError("An empty group filter: use open, closed, all, country=CC or creator=NAME.")
+        raise DataError("An empty group filter: use open, closed, all, country=CC, creator=NAME or licence=CLASS.")
     return terms
 
 
@@ -82,6 +93,10 @@ def _term_mask(scores: pd.DataFrame, term: Term, openness: pd.Series) -> pd.Seri
         return pd.Series(True, index=scores.index)
     if term.field in ("open", "closed"):
         return openness == term.field
+    if term.field == "licence":
+        names = scores["openness"] if "openness" in scores else pd.Series("", index=scores.index)  # an upload may lack it
+        hit = names.astype("string").fillna("").map(licence_class).isin({v.lower() for v in term.values})
+        return ~hit if term.negate else hit.astype(bool)
     known = _known(scores, term.field)
     for v in term.values:
         if v.lower() not in known:

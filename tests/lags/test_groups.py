@@ -29,7 +29,19 @@ def test_filters_select_by_openness_country_and_creator():
     assert parse_filter(" open & country=CN ")[1].values == ("CN",)
 
 
+def test_licence_tiers_select_open_source_and_restricted_open_models():
+    """The openness tiers: the licence class of data/licence_classes.csv (a closed model's is unknown)."""
+    s = scores().assign(openness=["", "", "", "", "Apache 2.0"])
+    assert list(filter_mask(s, "open&licence=permissive")) == [False, False, False, False, True]
+    assert list(filter_mask(s.assign(openness=["", "", "", "", "Llama 3 Community License"]), "licence=restricted")) == \
+        [False, False, False, False, True]
+    assert list(filter_mask(s, "licence!=permissive")) == [True, True, True, True, False]
+    no_licences = scores().drop(columns="openness", errors="ignore")  # an upload without licences: all unknown
+    assert list(filter_mask(no_licences, "licence=unknown")) == [True] * 5
+
+
 @pytest.mark.parametrize(("text", "message"), [
+    ("open&licence=osi", "Unknown licence class 'osi': use permissive, restricted, non_commercial, unknown"),
     ("country=XX", "No model in the data has country 'XX'"),
     ("creator=LabAA", "did you mean LabA"),
     ("open&countr=CN", "Cannot read the group filter term 'countr=CN'"),
