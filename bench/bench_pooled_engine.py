@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from bench.validate_fast_engine import quantiles, worst_gap  # noqa: E402
 from model.analysis import observations_for  # noqa: E402
 from model.bayes.crossing import crossing_years  # noqa: E402
 from model.bayes.fitting import PooledSpec, fit_pooled  # noqa: E402
@@ -62,19 +63,11 @@ def structures(quick: bool):
 
 def within_mc(fast: np.ndarray, nuts: np.ndarray, ess_fast: float, ess_nuts: float) -> bool:
     """The two CDFs at NUTS's 5, 50 and 95% quantiles within 4.5 Monte Carlo standard errors (as the tests)."""
-    for p in (0.05, 0.5, 0.95):
-        v = np.sort(nuts)[int(p * (len(nuts) - 1))]
-        if not np.isfinite(v):
-            continue
-        f_fast, f_nuts = np.mean(fast <= v), np.mean(nuts <= v)
-        if abs(f_fast - f_nuts) > 4.5 * np.sqrt(max(f_nuts * (1 - f_nuts), 1e-4) * (1 / ess_fast + 1 / ess_nuts)):
-            return False
-    return True
+    return worst_gap(fast, nuts, ess_fast, ess_nuts) <= 4.5
 
 
 def q3(x: np.ndarray) -> str:
-    return "/".join("never" if not np.isfinite(v) else f"{v:.2f}" for v in np.sort(x)[[int(p * (len(x) - 1)) for p in
-                                                                                    (0.05, 0.5, 0.95)]])
+    return "/".join("never" if not np.isfinite(v) else f"{v:.2f}" for v in quantiles(x))
 
 
 def compare(pooled, settings, correlated: bool) -> dict:

@@ -112,25 +112,20 @@ def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = 
     key = model.structure_key(spec.likelihood, len(obs))
     t0 = time.perf_counter()
     before = COMPILE_COUNT[key]
-    fast, declined = None, ""
-    if trace is None and spec.sampler.engine == "auto":
-        fast = importance_posterior(model, obs, spec.priors, spec.likelihood, chains=spec.sampler.chains,
-                                    draws=spec.sampler.draws, seed=spec.sampler.seed)
-        if isinstance(fast, str):
-            fast, declined = None, f"nuts (the fast engine declined: {fast})"
-    stored = stored_importance(trace)
-    if fast is not None or stored is not None:
-        draws = fast.draws if fast is not None else flat_draws(trace, list(model.parameters))
-        k, ess = (fast.pareto_k, fast.ess) if fast is not None else stored
-        diag = importance_diagnostics(k, ess, len(draws["alpha"]))
-    else:
+    fast = _importance_fit(lambda: importance_posterior(model, obs, spec.priors, spec.likelihood,
+                                                        chains=spec.sampler.chains, draws=spec.sampler.draws,
+                                                        seed=spec.sampler.seed),
+                           spec.sampler, trace, list(model.parameters))
+    if isinstance(fast, str):
         if trace is None:
             compiled = compiled_model(key, lambda: model.build(spec.likelihood, key.size))
             trace = sample_compiled(compiled, model.sampler_data(obs, spec.priors, key.size), spec.sampler, deadline)
         draws = flat_draws(trace, ["alpha", "beta", "beta_before", "tau", "sigma", "ell"])
         diag = diagnose(trace, [v for v in model.parameters if v in draws])
-        if declined:
-            diag = replace(diag, engine=declined)
+        if fast:
+            diag = replace(diag, engine=fast)
+    else:
+        draws, diag = fast
     n_exact = int((obs.status == "ok").sum())
     conflict = prior_data_conflict(obs, spec.priors, model)
     if conflict is not None:  # the sampler may be fine while the answer is not: say so in the verdict
@@ -139,6 +134,22 @@ def fit_trend(obs: Observations, spec: FitSpec | None = None, *, pooling: str = 
         diag = replace(diag, verdict=f"caution: only {n_exact} uncensored observation(s); the posterior mostly reflects "
                                      "the priors")
     return TrendFit(model, spec, obs, draws, trace, diag, time.perf_counter() - t0, COMPILE_COUNT[key] > before)
+
+
+def _importance_fit(run, sampler: SamplerSettings, trace, names: list[str]):
+    """(draws, diagnostics) of the compile-free engine: a fresh ``run()`` where ``sampler.engine`` is "auto" and no
+    stored ``trace`` is given, or a stored posterior that engine made (``names``: its variables). Otherwise the engine
+    label NUTS runs under: why the fast engine declined, or "" (NUTS asked for, or a NUTS trace)."""
+    if trace is None and sampler.engine == "auto":
+        fast = run()
+        if isinstance(fast, str):
+            return f"nuts (the fast engine declined: {fast})"
+        draws, k, ess = fast.draws, fast.pareto_k, fast.ess
+    elif (stored := stored_importance(trace)) is not None:
+        draws, (k, ess) = flat_draws(trace, names), stored
+    else:
+        return ""
+    return draws, importance_diagnostics(k, ess, len(next(iter(draws.values()))))
 
 
 def stored_importance(trace) -> tuple[float, float] | None:
@@ -163,28 +174,25 @@ def fit_pooled(pooled: PooledObservations, spec: PooledSpec | None = None, *, tr
     key = model.structure_key(spec.likelihood, n_groups, n)
     t0 = time.perf_counter()
     before = COMPILE_COUNT[key]
-    fast, declined = None, ""
-    if trace is None and spec.sampler.engine == "auto":
+    names = ["mu_alpha", "mu_beta", "tau_alpha", "tau_beta", "alpha", "beta", "alpha_new", "beta_new", "sigma"]
+
+    def run():
         from model.bayes.pooled_importance import pooled_importance_posterior
 
-        fast = pooled_importance_posterior(pooled, spec.priors, spec.likelihood, spec.correlated,
+        return pooled_importance_posterior(pooled, spec.priors, spec.likelihood, spec.correlated,
                                            chains=spec.sampler.chains, draws=spec.sampler.draws, seed=spec.sampler.seed)
-        if isinstance(fast, str):
-            fast, declined = None, f"nuts (the fast engine declined: {fast})"
-    stored = stored_importance(trace)
-    names = ["mu_alpha", "mu_beta", "tau_alpha", "tau_beta", "alpha", "beta", "alpha_new", "beta_new", "sigma"]
-    if fast is not None or stored is not None:
-        draws = fast.draws if fast is not None else flat_draws(trace, names)
-        k, ess = (fast.pareto_k, fast.ess) if fast is not None else stored
-        diag = importance_diagnostics(k, ess, len(draws["mu_alpha"]))
-    else:
+
+    fast = _importance_fit(run, spec.sampler, trace, names)
+    if isinstance(fast, str):
         if trace is None:
             compiled = compiled_model(key, lambda: model.build(spec.likelihood, key.groups, key.size))
             trace = sample_compiled(compiled, model.sampler_data(pooled, spec.priors, key.size), spec.sampler, deadline)
         draws = flat_draws(trace, names)
         diag = diagnose(trace, [v for v in model.parameters if v in draws], per_group={"alpha": n_groups, "beta": n_groups})
-        if declined:
-            diag = replace(diag, engine=declined)
+        if fast:
+            diag = replace(diag, engine=fast)
+    else:
+        draws, diag = fast
     for k in ("alpha", "beta", "sigma"):
         draws[k] = draws[k][:, :n_groups]
     return TrendFit(model, spec, pooled, draws, trace, diag, time.perf_counter() - t0, COMPILE_COUNT[key] > before)

@@ -248,6 +248,18 @@ def systematic_resample(weights: np.ndarray, n: int, rng: np.random.Generator) -
     return np.minimum(np.searchsorted(np.cumsum(weights), positions), len(weights) - 1)
 
 
+def resample_weighted(log_ratios: np.ndarray, n_out: int, rng: np.random.Generator) -> tuple[np.ndarray, float, float] | str:
+    """Pareto-smoothed weights of the proposals (log target minus log proposal), then ``n_out`` equally weighted draws:
+    (their indices, the Pareto k, the effective sample size of the resampled draws), or why the weights are unreliable."""
+    lw, k = psis_log_weights(log_ratios)
+    if not np.isfinite(k) or k > K_MAX:
+        return f"the importance weights' Pareto k is {k:.2f} (> {K_MAX})"
+    w = np.exp(lw)
+    ess = float(1.0 / np.sum(w**2))
+    pick = rng.permutation(systematic_resample(w, n_out, rng))  # shuffled: no "chain" holds one region of the proposal
+    return pick, k, 1.0 / (1.0 / ess + 1.0 / n_out)  # resampling adds its own noise to the weights' own
+
+
 def importance_posterior(model, obs, priors, likelihood: str, *, chains: int, draws: int, seed: int
                          ) -> ImportancePosterior | str:
     """The posterior of ``model`` on ``obs`` by importance sampling, or the reason it is not reliable (a string)."""
@@ -262,12 +274,8 @@ def importance_posterior(model, obs, priors, likelihood: str, *, chains: int, dr
         return proposal
     theta, logq = proposal
     logp = np.concatenate([target(theta[i:i + 20_000]) for i in range(0, n, 20_000)])
-    lw, k = psis_log_weights(logp - logq)
-    if not np.isfinite(k) or k > K_MAX:
-        return f"the importance weights' Pareto k is {k:.2f} (> {K_MAX})"
-    w = np.exp(lw)
-    ess = float(1.0 / np.sum(w**2))
-    pick = rng.permutation(systematic_resample(w, n_out, rng))  # shuffled: no "chain" holds one region of the proposal
-    out = model.draws_from_coordinates(theta[pick])
-    resampled_ess = 1.0 / (1.0 / ess + 1.0 / n_out)  # resampling adds its own noise to the weights' own
-    return ImportancePosterior(out, k, resampled_ess)
+    resampled = resample_weighted(logp - logq, n_out, rng)
+    if isinstance(resampled, str):
+        return resampled
+    pick, k, ess = resampled
+    return ImportancePosterior(model.draws_from_coordinates(theta[pick]), k, ess)

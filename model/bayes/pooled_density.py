@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.bayes.likelihood import censored_loglik, normal_logpdf
+from model.bayes.likelihood import LOG_2PI, censored_loglik, normal_logpdf
 
 #: Half-normal scale of the spread of the benchmarks' log noise scales (the PyMC graph's constant).
 SIGMA_SPREAD_SCALE = 0.5
 #: Rows per call of the density (bounds the memory of one (rows, observations) block).
 CHUNK_ROWS = 4_000
-LOG_2PI = float(np.log(2 * np.pi))
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from model.bayes.importance import K_MAX, ImportancePosterior, laplace, systematic_resample, t_logpdf, t_sample
-from model.bayes.likelihood import normal_logpdf
-from model.bayes.pooled_density import LOG_2PI, PooledDensity
+from model.bayes.importance import K_MAX, ImportancePosterior, laplace, resample_weighted, t_logpdf, t_sample
+from model.bayes.likelihood import LOG_2PI, normal_logpdf
+from model.bayes.pooled_density import PooledDensity
 from model.bayes.pooled_likelihoods import GroupLikelihoods, group_likelihoods
 from model.bayes.psis import psis_log_weights
 
@@ -53,7 +53,7 @@ class NestedProposal:
     density: PooledDensity
     like: GroupLikelihoods
 
-    def conditional(self, u: np.ndarray, mean0: np.ndarray, prec0: np.ndarray, steps: int = 2):
+    def conditional(self, u: np.ndarray, mean0: np.ndarray, prec0: np.ndarray, steps: int):
         """Intercept and slope given the population rows and log noise scales ``u`` (rows, G[, K]): the mode (a, b),
         the precision's entries (p, q, r) there ([[p, q], [q, r]]) and the log of their integral (the Laplace
         approximation, exact without censored lags). Newton from the Gaussian with the censored lags' Gaussian at the
@@ -212,10 +212,8 @@ def pooled_importance_posterior(pooled, priors, likelihood: str, correlated: boo
     n_out = chains * draws
     population = [(1 - DEFENSIVE, h_mode, h_cov), (DEFENSIVE, h_mode, h_cov * DEFENSIVE_WIDEN)]
     theta, logq = proposal.sample(rng, population, max(MIN_PROPOSALS, PROPOSALS_PER_DRAW * n_out))
-    lw, k = psis_log_weights(density(theta) - logq)
-    if not np.isfinite(k) or k > K_MAX:
-        return f"the importance weights' Pareto k is {k:.2f} (> {K_MAX})"
-    w = np.exp(lw)
-    ess = float(1.0 / np.sum(w**2))
-    pick = rng.permutation(systematic_resample(w, n_out, rng))
-    return ImportancePosterior(density.draws(theta[pick], rng), k, 1.0 / (1.0 / ess + 1.0 / n_out))
+    resampled = resample_weighted(density(theta) - logq, n_out, rng)
+    if isinstance(resampled, str):
+        return resampled
+    pick, k, ess = resampled
+    return ImportancePosterior(density.draws(theta[pick], rng), k, ess)

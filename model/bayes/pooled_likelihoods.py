@@ -6,12 +6,14 @@ censored lags kept as they are (with their Gaussian at the likelihood's mode as 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from model.bayes.importance import laplace
+from model.bayes.likelihood import LOG_2PI
 from model.bayes.observations import LOWER_BOUND_STATUSES
-from model.bayes.pooled_density import LOG_2PI, PooledDensity
+from model.bayes.pooled_density import PooledDensity
 
 #: Each benchmark's likelihood is tabulated at this many log noise scales, from this far below to this far above the
 #: span between its likelihood's mode and the benchmarks' median (a factor e^4 = 55 smaller, e^3 = 20 larger).
@@ -40,7 +42,7 @@ class CensoredLags:
         return cls(density.group[pick], density.x[pick], np.where(lower[pick], density.y[pick], 0.0),
                    np.where(lower[pick], 1.0, -1.0), density.me[pick] ** 2, density.n_groups)
 
-    @property
+    @cached_property
     def one_hot(self) -> np.ndarray:
         """(C, G): which benchmark each censored lag belongs to (a sum per benchmark as one matrix product)."""
         return (self.group[:, None] == np.arange(self.n_groups)[None, :]).astype(float)
@@ -90,6 +92,11 @@ class GroupLikelihoods:
         return quad, lin, const
 
 
+def _flat_start(sub: PooledDensity) -> np.ndarray:
+    """A flat line through the mean lag, with a wide noise scale: censored lags do not contradict it."""
+    return np.array([float(np.mean(sub.y)), 0.0, np.log(max(float(np.std(sub.y)), 1.0))])
+
+
 def _likelihood_mode(sub: PooledDensity):
     """Mode and covariance of one benchmark's likelihood under the wide prior, from two starts; None if neither has a
     proper mode."""
@@ -102,9 +109,9 @@ def _likelihood_mode(sub: PooledDensity):
     exact = sub.status == "ok"
     x, y = (sub.x[exact], sub.y[exact]) if exact.sum() >= 2 else (sub.x, sub.y)
     slope, intercept = np.polyfit(x, y, 1) if len(x) >= 2 and np.ptp(x) > 0 else (0.0, float(np.mean(y)))
-    starts = ([intercept, slope, np.log(max(np.std(y - intercept - slope * x), 0.5))],  # the exact lags' line
-              [float(np.mean(sub.y)), 0.0, np.log(max(float(np.std(sub.y)), 1.0))])  # flat, wide: censored lags agree
-    laps = [lap for lap in (laplace(target, np.array(s), np.arange(3)) for s in starts) if lap is not None]
+    starts = (np.array([intercept, slope, np.log(max(np.std(y - intercept - slope * x), 0.5))]),  # the exact lags' line
+              _flat_start(sub))
+    laps = [lap for lap in (laplace(target, s, np.arange(3)) for s in starts) if lap is not None]
     return max(laps, key=lambda lap: lap[2])[:2] if laps else None
 
 
@@ -119,12 +126,13 @@ def group_likelihoods(density: PooledDensity) -> GroupLikelihoods | str:
                             np.zeros(int(pick.sum()), dtype="int64"), 1, density.priors, density.likelihood, False)
         found = _likelihood_mode(sub)
         if found is None:  # mostly censored lags: no usable mode, so the Newton steps start from the prior side
-            found = (np.array([float(np.mean(sub.y)), 0.0, np.log(max(float(np.std(sub.y)), 1.0))]), np.diag(WIDE_SD**2))
+            found = (_flat_start(sub), np.diag(WIDE_SD**2))
         parts.append((sub, *found))
     modes = np.array([m for _, m, _ in parts])
     pop = float(np.median(modes[:, 2]))
     out = []
     for (sub, mode, cov), u_hat in zip(parts, modes[:, 2], strict=True):
+        precision = np.linalg.inv(cov)
         u = np.linspace(min(u_hat, pop) - TABLE_BELOW, max(u_hat, pop) + TABLE_ABOVE, TABLE_POINTS)
         exact = sub.status == "ok"
         x, y, me2 = sub.x[exact], sub.y[exact], sub.me[exact] ** 2
@@ -136,12 +144,12 @@ def group_likelihoods(density: PooledDensity) -> GroupLikelihoods | str:
         at_mode = 1 / (np.exp(2 * mode[2]) + me2)
         a_exact = np.array([[at_mode.sum(), (at_mode * x).sum()], [(at_mode * x).sum(), (at_mode * x**2).sum()]])
         grad_exact = np.array([(at_mode * (y - mode[0] - mode[1] * x)).sum(), (at_mode * x * (y - mode[0] - mode[1] * x)).sum()])
-        vals, vecs = np.linalg.eigh(np.linalg.inv(cov)[:2, :2] - np.diag(WIDE_SD[:2] ** -2.0) - a_exact)
+        vals, vecs = np.linalg.eigh(precision[:2, :2] - np.diag(WIDE_SD[:2] ** -2.0) - a_exact)
         p_c = (vecs * np.maximum(vals, 0.0)) @ vecs.T
         g_c = -grad_exact if p_c.any() else np.zeros(2)
         th = mode[:2]
-        out.append((u, quad_e, lin_e, const_e, np.array([p_c[0, 0], p_c[0, 1], p_c[1, 1]]), p_c @ th + g_c))
-    u_precision = np.array([np.linalg.inv(cov)[2, 2] - WIDE_SD[2] ** -2.0 for _, _, cov in parts])
-    u, quad, lin, const, start_quad, start_lin = (np.array(v) for v in zip(*out, strict=True))
+        out.append((u, quad_e, lin_e, const_e, np.array([p_c[0, 0], p_c[0, 1], p_c[1, 1]]), p_c @ th + g_c,
+                    precision[2, 2] - WIDE_SD[2] ** -2.0))
+    u, quad, lin, const, start_quad, start_lin, u_precision = (np.array(v) for v in zip(*out, strict=True))
     return GroupLikelihoods(u, quad, lin, const, modes, np.maximum(u_precision, 0.5), CensoredLags.of(density),
                             start_quad, start_lin)

@@ -93,22 +93,22 @@ def _term_mask(scores: pd.DataFrame, term: Term, openness: pd.Series) -> pd.Seri
         return pd.Series(True, index=scores.index)
     if term.field in ("open", "closed"):
         return openness == term.field
-    if term.field == "licence":
-        names = scores["openness"] if "openness" in scores else pd.Series("", index=scores.index)  # an upload may lack it
-        hit = names.astype("string").fillna("").map(licence_class).isin({v.lower() for v in term.values})
-        return ~hit if term.negate else hit.astype(bool)
-    known = _known(scores, term.field)
-    for v in term.values:
-        if v.lower() not in known:
-            near = difflib.get_close_matches(v.lower(), list(known), n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(known[n] for n in near)}?" if near else ""
-            raise DataError(f"No model in the data has {term.field} {v!r}{hint}")
     wanted = {v.lower() for v in term.values}
-    col = scores[_FIELDS[term.field]].astype("string").fillna("").str.lower()
-    if term.field == "country":
-        hit = col.str.split(",").map(lambda parts: bool(wanted & {p.strip() for p in parts}))
+    if term.field == "licence":  # the class of each model's licence name (values checked when the filter was read)
+        names = scores["openness"] if "openness" in scores else pd.Series("", index=scores.index)  # an upload may lack it
+        hit = names.astype("string").fillna("").map(licence_class).isin(wanted)
     else:
-        hit = col.isin(wanted)
+        known = _known(scores, term.field)
+        for v in term.values:
+            if v.lower() not in known:
+                near = difflib.get_close_matches(v.lower(), list(known), n=3, cutoff=0.5)
+                hint = f"; did you mean {', '.join(known[n] for n in near)}?" if near else ""
+                raise DataError(f"No model in the data has {term.field} {v!r}{hint}")
+        col = scores[_FIELDS[term.field]].astype("string").fillna("").str.lower()
+        if term.field == "country":
+            hit = col.str.split(",").map(lambda parts: bool(wanted & {p.strip() for p in parts}))
+        else:
+            hit = col.isin(wanted)
     hit = hit.astype(bool)
     return ~hit if term.negate else hit
 
