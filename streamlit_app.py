@@ -24,6 +24,7 @@ pages = [
     st.Page("pages/multiverse.py", title="Multiverse"),
     st.Page("pages/backtest.py", title="Backtest"),
     st.Page("pages/score_space.py", title="Score space"),
+    st.Page("pages/arena_gap.py", title="Arena gap"),
     st.Page("pages/published_figures.py", title="Published figures"),
     st.Page("pages/report.py", title="Report"),
     st.Page("pages/downloads.py", title="Downloads"),

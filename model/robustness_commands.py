@@ -55,6 +55,26 @@ def run_anchors(args) -> int:
     return 0
 
 
+def run_arena(args) -> int:
+    """``arena``: the Arena points gap per board (best proprietary minus best open rating), with its caveat."""
+    from model.data.arena import ARENA_CAVEAT, arena_gap_sentence, arena_gap_summary, load_arena_gap
+
+    table = load_arena_gap()
+    if args.out:
+        emit(table.assign(board_date=table["board_date"].dt.strftime("%Y-%m-%d")), args.out)
+        return 0
+    print(arena_gap_sentence(arena_gap_summary(table)))
+    print(f"caveat: {ARENA_CAVEAT}\n")
+    shown = table.tail(args.last)
+    for _, r in shown.iterrows():
+        gap = (f"at least {r['gap_points']:.0f}" if r["gap_is_lower_bound"] else f"{r['gap_points']:.0f}"
+               + (f" (95% {r['gap_lo95']:.0f} to {r['gap_hi95']:.0f})" if pd.notna(r["gap_lo95"]) else ""))
+        best_open = "none in the listed top" if r["gap_is_lower_bound"] else r["best_open_model"]
+        print(f"{r['board_date']:%Y-%m-%d}  gap {gap} points  closed {r['best_closed_model']}  open {best_open}  "
+              f"({r['models_listed']} models listed)")
+    return 0
+
+
 def run_backtest(args, ds: Dataset) -> int:
     """``backtest``: forecasts from past cutoffs scored against what happened; prints calibration."""
     from model.bayes.sampling import SamplerSettings

@@ -26,6 +26,7 @@ import pandas as pd
 
 from model.core.paths import DATA_DIR
 from model.data.aa_page import aa_openness
+from model.data.arena import ARENA_FILE, build_arena_gap
 from model.data.catalog import AA_BENCHMARKS, aa_benchmark_table
 from model.data.epoch_export import load_epoch_export
 from model.data.schema import SCORE_COLUMNS
@@ -243,6 +244,7 @@ def build(raw_dir: Path, out_dir: Path = DATA_DIR) -> pd.DataFrame:
     clean.to_csv(out_dir / "scores.csv", index=False, lineterminator="\n")
     bench.to_csv(out_dir / "benchmarks.csv", index=False, lineterminator="\n")
     eci_se.to_csv(out_dir / "eci_standard_errors.csv", index=False, lineterminator="\n")
+    build_arena_gap(raw_dir).to_csv(out_dir / ARENA_FILE, index=False, lineterminator="\n")
     third_party_sources(raw_dir, set(bench["benchmark"])).to_csv(out_dir / "third_party_sources.csv", index=False,
                                                                  lineterminator="\n")
     return clean

@@ -129,6 +129,7 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, serve
     for link, marker, name in (("Multiverse", "Precomputed with the answer", "multiverse"),  # the answer's own
                                ("Backtest", "Precomputed with the answer", "backtest"),
                                ("Score space", "fitted frontiers", "score_space"),
+                               ("Arena gap", "Chart data: Arena text boards", "arena_gap"),
                                ("Published figures", "Published figures, reproduced", "published_figures"),
                                ("Report", "Data provenance and versions", "report")):
         choose_page(page, link)
@@ -149,11 +150,11 @@ def test_every_page_in_chromium_with_a_slider_move_and_a_download(browser, serve
     page.close()
     assert not any(VIOLATIONS.values()), {name: v for name, v in VIOLATIONS.items() if v}  # WCAG 2.2 AA, both themes
     if VIOLATIONS:  # (empty only where axe-playwright-python is missing)
-        assert len(VIOLATIONS) == 2 * 13, sorted(VIOLATIONS)  # every page checked in each theme
+        assert len(VIOLATIONS) == 2 * 14, sorted(VIOLATIONS)  # every page checked in each theme
     print(f"server healthy after {startup:.1f} s (measured, not asserted: bench/bench_app.py times it)")
     print("tour steps (s): " + "; ".join(f"{k} {v:.1f}" for k, v in sorted(STEP_SECONDS.items(), key=lambda kv: -kv[1])))
     for name in ("data", "frontiers", "lag_overview", "trend_fit", "pooled", "compare", "multiverse", "backtest", "score_space",
-                 "report", "downloads"):
+                 "arena_gap", "report", "downloads"):
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
 
 

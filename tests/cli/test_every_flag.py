@@ -33,7 +33,7 @@ WORK = {
 #: recorded and passed on, so the work sees what they were given.
 PASSED_ON = {"observations_for"}
 #: Commands whose output is cheap: walked for real, the output compared.
-REAL = {"data", "anchors"}
+REAL = {"data", "anchors", "arena"}
 #: The contexts each command is walked in (each flag is added to each context it is not already part of).
 CONTEXTS = {
     "data": [[], ["--coverage"]],
@@ -43,6 +43,7 @@ CONTEXTS = {
     "backtest": [[], ["--vintages"], ["--methods", "ols"]],
     "multiverse": [[], ["--max-specs", "5"]],
     "anchors": [[]],
+    "arena": [[]],
 }
 #: A value differing from the default, where the flag's type or choices do not give one.
 VALUES = {"--start": "2025-01-01", "--end": "2026-06-01", "--tolerance": "1", "--follower": "open&country=CN",
@@ -50,7 +51,7 @@ VALUES = {"--start": "2025-01-01", "--end": "2026-06-01", "--tolerance": "1", "-
           "--max-seconds": "60", "--methods": "ols,linear", "--cutoffs": "2025-01-01,2025-07-01", "--max-specs": "3",
           "--models": "linear,constant", "--definitions": "backward,catch_up", "--workers": "1",
           "--groups-choices": "open_vs_closed,china_open_vs_us_closed", "--scheduler": "tcp://127.0.0.1:1",
-          "--source": "epoch", "--groups": "china_open_vs_us_closed"}
+          "--source": "epoch", "--groups": "china_open_vs_us_closed", "--last": "3"}
 BENCHMARK = {"backtest": "mean", "multiverse": "intelligence_index"}
 
 

@@ -15,7 +15,7 @@ APP = str(ROOT / "streamlit_app.py")
 ALL_PAGES = ["pages/answer.py",
              "pages/data.py", "pages/frontiers.py", "pages/lag_overview.py", "pages/trend_fit.py", "pages/pooled.py",
              "pages/compare.py", "pages/multiverse.py", "pages/backtest.py", "pages/score_space.py", "pages/report.py",
-             "pages/downloads.py", "pages/published_figures.py"]
+             "pages/downloads.py", "pages/published_figures.py", "pages/arena_gap.py"]
 
 
 
@@ -119,3 +119,8 @@ def test_data_page_says_what_is_new_in_the_newest_aa_state():
     assert any(s.value == "What is new in the 2026-10-10 AA state" for s in at.header)
     text = " ".join(m.value for m in at.markdown)
     assert "The lag moved from" in text and "compare lags, not scores" in text
+
+
+def test_every_page_file_is_in_the_page_list():
+    """A new page joins every per-page test (this tier, the page guard, plain text) by being listed above."""
+    assert {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name != "__init__.py"} == set(ALL_PAGES)
