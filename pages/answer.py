@@ -9,6 +9,7 @@ from model.analysis import STACKED, FitSettings
 from model.bayes.crossing import p_closes_later
 from model.core.errors import DataError
 from model.core.text import fmt_prob, plain, plural
+from model.data.arena import arena_gap_sentence, arena_gap_summary
 from model.data.catalog import distinct_benchmarks
 from model.lags.across import lag_summary_by_date, quorum
 from model.lags.engine import frontier_lag
@@ -20,7 +21,7 @@ from model.presentation.links import link_params
 from model.presentation.readings import crossing_month, too_few_for_a_trend, yardstick_table_for_people
 from model.robustness.windows import ANSWER_START_RULE, spread_sentence
 from model.serving.first_view import as_row, first_view_settings, load_first_pooled, load_first_view
-from ui.data import current_dataset, current_groups, mean_lag_intervals_for, monthly_lags, shared_figure, titles
+from ui.data import arena_boards, current_dataset, current_groups, mean_lag_intervals_for, monthly_lags, shared_figure, titles
 from ui.fits import run_fit
 from ui.links import share_link
 from ui.routing import route_deep_links_through_entry_point
@@ -131,8 +132,11 @@ if stored is not None and stored.get("yardsticks"):
     chart(shared_figure(yardstick_figure, yard),
           caption="Lag now (median and 90% interval of each family's fitted trend at its own data end), its direction and "
                   "the chance of a zero gap by the end of 2027, on the answer's window. Each family's definition is in the "
-                  "table; a points gap (LMArena) is not a lag in months and is not in this table.")
+                  "table; a points gap (LMArena) is not a lag in months and is not in this table (below it).")
     data_table(yardstick_table_for_people(yard), hide_index=True, width="stretch")
+    st.markdown("**Beside them, a yardstick that needs no release dates.** "
+                + plain(arena_gap_sentence(arena_gap_summary(arena_boards()))) + " A gap in rating points, not months.")
+    st.page_link("pages/arena_gap.py", label="The Arena points gap, board by board", icon=":material/leaderboard:")
 
 share_link(link_params(answer_settings, page="answer"), "this answer")
 st.markdown("**Why?** See the frontiers and the lags behind this answer. **How sure?** See every analytic choice at once "

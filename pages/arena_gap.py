@@ -3,10 +3,10 @@
 import streamlit as st
 
 from model.core.text import plain
-from model.data.arena import ARENA_CAVEAT, ARENA_CREDIT, arena_gap_sentence, arena_gap_summary, load_arena_gap
+from model.data.arena import ARENA_CAVEAT, ARENA_CREDIT, arena_gap_sentence, arena_gap_summary
 from model.outputs.exports import safe_csv
 from model.presentation.charts.arena import arena_gap_figure
-from ui.data import shared_figure
+from ui.data import arena_boards, shared_figure
 from ui.fits import start_warmup
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key
@@ -20,13 +20,7 @@ st.caption("A yardstick beside the benchmark lags that needs no release dates: o
            "Computed from the embedded boards (not your upload). CLI: python -m model arena.")
 st.warning(ARENA_CAVEAT, icon=":material/info:")
 
-
-@st.cache_data(show_spinner=False, max_entries=1)
-def _boards():
-    return load_arena_gap()
-
-
-boards = _boards()
+boards = arena_boards()
 st.markdown(plain(arena_gap_sentence(arena_gap_summary(boards))))
 fig = shared_figure(arena_gap_figure, boards)
 chart(fig, caption="Each point is one board (a board that repeats the one before is dropped). Bars: approximate 95% "

@@ -20,6 +20,14 @@ from model.lags.groups import group_labels
 from ui.state import Key, settings
 
 
+@st.cache_data(show_spinner=False, max_entries=1)
+def arena_boards() -> pd.DataFrame:
+    """The embedded Arena points gap, one row per board (the same for every session)."""
+    from model.data.arena import load_arena_gap
+
+    return load_arena_gap()
+
+
 @st.cache_data(show_spinner="Loading the embedded data…", max_entries=8)
 def embedded(source: str, include_estimated: bool, corrections: bool) -> Dataset:
     return load_embedded(source, include_estimated=include_estimated, corrections=corrections)

@@ -91,3 +91,17 @@ def test_the_eci_coverage_says_how_many_errors_are_measured_and_imputed(epoch):
     row = coverage_table(epoch.scores, epoch.benchmarks).set_index("benchmark").loc["epoch_eci"]
     assert "measured" in row["score_se"] and "imputed" in row["score_se"]
     assert np.isfinite(row["n_with_se"])
+
+
+def test_every_reproduced_figure_is_cited_in_the_readme_and_citation_file():
+    """Each published figure the tool reproduces is cited by address in the README and CITATION.cff (where it has one)."""
+    from model.robustness.anchors import FIGURES
+
+    readme, citation = (" ".join((ROOT / name).read_text().split()) for name in ("README.md", "CITATION.cff"))
+    for figure in FIGURES:
+        title = figure.citation.split("'")[1]  # the quoted title
+        assert title.split(":")[0] in readme and title in citation, figure.key
+        if figure.address.startswith("https://"):
+            assert figure.address in readme and figure.address in citation, figure.key
+    for source in ("https://epoch.ai", "https://artificialanalysis.ai", "https://lmarena.ai"):  # every data source
+        assert source in readme + (ROOT / "data" / "ATTRIBUTION.md").read_text() and source in citation, source

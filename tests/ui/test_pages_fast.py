@@ -124,3 +124,9 @@ def test_data_page_says_what_is_new_in_the_newest_aa_state():
 def test_every_page_file_is_in_the_page_list():
     """A new page joins every per-page test (this tier, the page guard, plain text) by being listed above."""
     assert {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py") if p.name != "__init__.py"} == set(ALL_PAGES)
+
+
+def test_answer_page_sets_the_arena_points_gap_beside_the_yardsticks():
+    at = app_at("pages/answer.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "rating points" in text and "not months" in text
