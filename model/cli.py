@@ -10,6 +10,7 @@ multiverse  fit every defensible specification; which choice moves the answer mo
 compare     compare the trend models of one benchmark (PSIS-LOO and leave-future-out)
 classes     public vs private test sets: the pooled lag now per class and their ratio
 anchors     each published figure, reproduced on its own definition and data, with its citation
+record      each data version's headline forecast, kept as made, scored as newer versions arrive
 arena       the Arena points gap: best proprietary minus best open rating on each LMArena text board
 
 Bad input exits with status 2 and one line on stderr.
@@ -34,7 +35,7 @@ from model.data.openness import OPEN_DEFINITIONS
 from model.lag_commands import run_lags
 from model.lags.definitions import DEFINITIONS
 from model.lags.engine import GRIDS
-from model.robustness_commands import run_anchors, run_arena, run_backtest, run_classes, run_compare, run_multiverse
+from model.robustness_commands import run_anchors, run_arena, run_backtest, run_classes, run_compare, run_multiverse, run_record
 
 #: Draws (and tuning steps), seeds and score tolerances as the fit settings bound them.
 DRAWS, SEED, TOLERANCE = whole(MIN_DRAWS, MAX_DRAWS), whole(0, MAX_SEED - 1), number(0, 1e6)
@@ -66,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m model", description="Frontier Lag: how far open-weights LLMs trail closed ones.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     for add in (_add_data_parser, _add_lags_parser, _add_fit_parser, _add_backtest_parser, _add_multiverse_parser,
-                _add_compare_parser, _add_classes_parser, _add_anchors_parser, _add_arena_parser):
+                _add_compare_parser, _add_classes_parser, _add_anchors_parser, _add_arena_parser,
+                _add_record_parser):
         add(sub)
     return parser
 
@@ -188,6 +190,15 @@ def _add_arena_parser(sub) -> None:
     p.add_argument("--out", help="output CSV of every board (default: print the newest boards)")
     p.add_argument("--last", type=whole(1, 10_000), default=12, help="how many of the newest boards to print (default 12)")
     p.set_defaults(func=run_arena, prepare=False)
+
+
+def _add_record_parser(sub) -> None:
+    p = sub.add_parser("record", help="each data version's headline forecast, as made, scored on the newest version")
+    p.add_argument("--update", action="store_true", help="add the forecast of every version not yet recorded (rows already "
+                                                          "recorded are never rewritten), then score")
+    p.add_argument("--record", help="the record file (default data/forecast_record.csv)")
+    p.add_argument("--out", help="output CSV of every scored forecast month (default: print the summary)")
+    p.set_defaults(func=run_record, prepare=False)
 
 
 def _fit_args(p: argparse.ArgumentParser) -> None:

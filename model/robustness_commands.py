@@ -75,6 +75,35 @@ def run_arena(args) -> int:
     return 0
 
 
+def run_record(args) -> int:
+    """``record``: each data version's stored headline forecast, scored against the newest version."""
+    from pathlib import Path
+
+    from model.robustness.forecast_record import (
+        RECORD_FILE,
+        forecast_record_view,
+        record_sentence,
+        update_record,
+        write_record,
+    )
+    from model.serving.first_view import first_view_settings
+
+    aa, settings, path = load_embedded("aa"), first_view_settings(), Path(args.record or RECORD_FILE)
+    if args.update:
+        record, added = update_record(aa.scores, aa.benchmarks, settings, path)
+        if added:
+            write_record(record, path)
+        print(f"{path}: added {', '.join(added)}" if added else f"{path}: unchanged (every version has its forecast)",
+              file=sys.stderr)
+    view = forecast_record_view(aa, settings, path)
+    if args.out:
+        emit(view["scored"], args.out)
+        return 0
+    for _, r in view["summary"].iterrows():
+        print(record_sentence(r))
+    return 0
+
+
 def run_backtest(args, ds: Dataset) -> int:
     """``backtest``: forecasts from past cutoffs scored against what happened; prints calibration."""
     from model.bayes.sampling import SamplerSettings

@@ -6,7 +6,7 @@ import streamlit as st
 from model.analysis import FitSettings
 from model.core.errors import DataError
 from model.core.text import plain
-from model.presentation.charts.robustness import calibration_figure
+from model.presentation.charts.robustness import calibration_figure, forecast_record_figure
 from model.robustness.backtest import (
     HINDSIGHT_CAVEAT,
     INDEX_VINTAGES,
@@ -16,8 +16,9 @@ from model.robustness.backtest import (
     backtest_vintages,
 )
 from model.robustness.backtest_tables import best_method_sentence, calibration_table, method_scores, vintage_table
+from model.robustness.forecast_record import record_sentence
 from model.serving.first_view import ANSWER_BACKTEST_METHODS, load_answer_robustness
-from ui.data import current_dataset, titles
+from ui.data import current_dataset, forecast_record, is_embedded, titles
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import DEFAULT_SETTINGS, Key, settings
 from ui.widgets import chart, footer, people_table
@@ -90,4 +91,22 @@ if vint is not None:
     people_table(vintage_table(vint), ds)
     st.caption("Real time fits what each snapshot published; hindsight fits the newest version at the same dates. Both are "
                "scored against the newest version's lag 1-3 months later.")
+
+st.header("The forecast record")
+st.caption("The answer's forecast from each embedded AA index version, kept as made and scored as newer versions arrive "
+           "(python -m model record). The forecasts of the versions before this project existed were reconstructed on "
+           "2026-12-07 from each version's own data (pseudo-real time: the method is today's); a new version's forecast "
+           "is added when it arrives and never rewritten. The months of one forecast are not independent, so a few "
+           "months inside an interval say little yet.")
+if is_embedded(ds) and s.source == "aa":
+    view = forecast_record(ds.content_hash, ds)
+    for _, row in view["summary"].iterrows():
+        st.markdown("- " + plain(record_sentence(row)))
+    record_fig = forecast_record_figure(view["record"], view["observed"])
+    chart(record_fig)
+    st.session_state.setdefault(Key.FIGURES, {})["forecast_record"] = record_fig
+    with st.expander("Every scored month"):
+        people_table(view["scored"], ds)
+else:
+    st.info("The forecast record is kept for the embedded AA data; choose it on the Data page to see it.")
 footer(ds)

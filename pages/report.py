@@ -13,14 +13,16 @@ from model.lags.groups import groups_sentence
 from model.presentation.answer_text import answer_summary
 from model.presentation.charts.fits import fit_figure
 from model.presentation.charts.frontiers import overview_figure
+from model.presentation.charts.robustness import forecast_record_figure
 from model.presentation.readings import priors_in_words, readings, yardstick_table_for_people
 from model.presentation.report import Section, render_html, versions
 from model.presentation.tables import table_for_people
 from model.robustness.backtest import HINDSIGHT_CAVEAT
 from model.robustness.backtest_tables import calibration_table
+from model.robustness.forecast_record import record_sentence
 from model.robustness.multiverse import choice_importance, headline
 from model.serving.first_view import first_view_settings, load_first_pooled, load_first_view
-from ui.data import current_dataset, monthly_lags, titles
+from ui.data import current_dataset, forecast_record, is_embedded, monthly_lags, titles
 from ui.fits import run_fit
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import DEFAULT_SETTINGS, Key, settings
@@ -137,10 +139,19 @@ if bt is not None:
 else:
     pointers.append("Run the Backtest page to add how past forecasts fared.")
 
+# 4b. The forecast record: each data version's stored forecast, scored on the newest data (embedded AA data only).
+if is_embedded(ds) and s.source == "aa":
+    record = forecast_record(ds.content_hash, ds)
+    sections.append(Section("The forecast record", [record_sentence(r) for _, r in record["summary"].iterrows()] + [
+        "The forecasts of versions before this project existed were reconstructed on 2026-12-07 from each version's own "
+        "data (pseudo-real time); each new version's forecast is added when it arrives and never rewritten."],
+        figure=forecast_record_figure(record["record"], record["observed"])))
+
 # 5. Provenance.
 sections.append(Section("Data provenance and versions", [
     f"Data: {ds.label}; snapshot {ds.snapshot_date}; {ds.scores['model_id'].nunique()} models, {len(ds.scores):,} scores.",
-    "Data: Artificial Analysis, https://artificialanalysis.ai. Epoch AI, 'AI Benchmarking Hub', epoch.ai/benchmarks, CC BY 4.0.",
+    "Data: Artificial Analysis, https://artificialanalysis.ai. Epoch AI, 'AI Benchmarking Hub', epoch.ai/benchmarks, CC BY 4.0. "
+    "LMArena, https://lmarena.ai (the Arena points gap).",
     "Software: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
     f"Settings: open definition {s.open_definition}, tolerance {s.tolerance}, estimated values "
     f"{'included' if s.include_estimated else 'excluded'}, lag definition {form['lag_definition']}, score "

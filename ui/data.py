@@ -28,6 +28,15 @@ def arena_boards() -> pd.DataFrame:
     return load_arena_gap()
 
 
+@st.cache_data(show_spinner="Scoring the forecast record…", max_entries=2)
+def forecast_record(data_hash: str, _ds: Dataset) -> dict:
+    """The forecast record scored against the embedded AA data (the answer's settings; the same for every session)."""
+    from model.robustness.forecast_record import forecast_record_view
+    from model.serving.first_view import first_view_settings
+
+    return forecast_record_view(_ds, first_view_settings())
+
+
 @st.cache_data(show_spinner="Loading the embedded data…", max_entries=8)
 def embedded(source: str, include_estimated: bool, corrections: bool) -> Dataset:
     return load_embedded(source, include_estimated=include_estimated, corrections=corrections)

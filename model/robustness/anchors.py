@@ -151,8 +151,9 @@ def _june_2026(data: dict) -> dict:
                           f" (2026-06-15 index version, monthly lag from 2024-06; from any start 2024-05 to 2024-09: "
                           f"{dates(then)})",
             "now": f"{line_now.crossing_date.date() if line_now.crossing_date is not None else 'never'} on the 2026-10-10 "
-                   f"version (any start 2024-05 to 2024-09: {dates(now_series)}); the lag was not zero on 2026-12-03 "
-                   f"(last measured {now_series['lag_months'].iloc[-1]:.1f} months, {now_series['date'].iloc[-1]:%Y-%m}); "
+                   f"version (any start 2024-05 to 2024-09: {dates(now_series)}); the embedded data end before 2026-12-03, "
+                   f"so the published date is not yet testable here: the last measured lag was "
+                   f"{now_series['lag_months'].iloc[-1]:.1f} months ({now_series['date'].iloc[-1]:%Y-%m}); "
                    f"mean lag across {len(names)} distinct AA evaluations over the last year "
                    f"{last_year['mean_lag'].min():.1f}-{last_year['mean_lag'].max():.1f} months",
             "reading": "The published date came from AA's live data of June 2026; on the embedded copy of that index "

@@ -102,7 +102,7 @@ def backtest_settings(settings=None, *, benchmark: str | None = None, start=None
     return settings.model_copy(update={"pooling": "none"} | ({"benchmarks": [benchmark]} if benchmark else {}))
 
 
-def _observe_before(scores: pd.DataFrame, benchmarks: pd.DataFrame | None, settings, benchmark: str, c: pd.Timestamp):
+def observe_before(scores: pd.DataFrame, benchmarks: pd.DataFrame | None, settings, benchmark: str, c: pd.Timestamp):
     """The observations a forecaster had the day before cutoff ``c`` (only models released before it), through the fit
     path's own builder, on a time axis with x = 0 at ``c``."""
     from model.analysis import observations_for
@@ -118,7 +118,7 @@ def _observe_before(scores: pd.DataFrame, benchmarks: pd.DataFrame | None, setti
     return replace(obs, reference=c, window_end=c)
 
 
-def _realised_kw(scores: pd.DataFrame, benchmarks, settings) -> dict:
+def realised_kw(scores: pd.DataFrame, benchmarks, settings) -> dict:
     """What the realised lag is measured with: the settings' open definition, tolerance and groups."""
     from model.lags.groups import group_labels
 
@@ -183,14 +183,14 @@ def backtest_benchmark(scores: pd.DataFrame, benchmark: str, *, methods=METHODS,
     FitSettings) give every fit's options; without them the keyword options do (:func:`backtest_settings`)."""
     settings = backtest_settings(settings, benchmark=benchmark, start=start, open_definition=open_definition, tolerance=tolerance,
                                  sampler=sampler)
-    kw = _realised_kw(scores, benchmarks, settings)
+    kw = realised_kw(scores, benchmarks, settings)
     rows_b = scores[scores["benchmark"] == benchmark]
     if rows_b.empty:
         raise DataError(f"Unknown benchmark {benchmark!r}.")
     last = rows_b["release_date"].max()
     cutoffs = cutoffs if cutoffs is not None else quarterly_cutoffs("2024-07-01", last - pd.DateOffset(months=min(horizons)))
 
-    rows = _run(benchmark, lambda c: _observe_before(scores, benchmarks, settings, benchmark, c),
+    rows = _run(benchmark, lambda c: observe_before(scores, benchmarks, settings, benchmark, c),
                 lambda d: realised_lag(scores, benchmark, d, **kw),
                 lambda c: realised_crossing(scores, benchmark, c, **kw), cutoffs, methods=methods, horizons=horizons,
                 settings=settings, seed=seed)
@@ -268,11 +268,11 @@ def backtest_vintages(scores: pd.DataFrame, index: str, *, methods=METHODS, hori
     dates = sorted(versions)
     latest = versions[dates[-1]]
     settings = backtest_settings(settings, start=start, open_definition=open_definition, sampler=sampler)
-    kw = _realised_kw(scores, benchmarks, settings)
+    kw = realised_kw(scores, benchmarks, settings)
 
     def observe(c):
         version = latest if hindsight else versions[c.date().isoformat()]
-        return _observe_before(scores, benchmarks, settings, version, c)
+        return observe_before(scores, benchmarks, settings, version, c)
 
     label = f"{index} index ({'hindsight: newest version' if hindsight else 'real time: each snapshot'})"
     rows = _run(label, observe, lambda d: realised_lag(scores, latest, d, **kw),

@@ -20,7 +20,8 @@ from model.cli import build_parser, main
 from model.data.dataset import Dataset
 
 #: Flags that choose files (read or written), not the analysis: walked by their own tests.
-IO_FLAGS = {"--out", "--file", "--overrides", "--settings", "--netcdf", "--from-netcdf", "--help"}
+IO_FLAGS = {"--out", "--file", "--overrides", "--settings", "--netcdf", "--from-netcdf", "--help",
+            "--record", "--update"}  # (record's file, and adding to it: tests/robustness/test_forecast_record.py)
 #: The function each command hands its work to; the walk records what reaches it instead of running it.
 WORK = {
     "fit": [("model.analysis", "run_analysis")],
@@ -33,7 +34,7 @@ WORK = {
 #: recorded and passed on, so the work sees what they were given.
 PASSED_ON = {"observations_for"}
 #: Commands whose output is cheap: walked for real, the output compared.
-REAL = {"data", "anchors", "arena"}
+REAL = {"data", "anchors", "arena", "record"}
 #: The contexts each command is walked in (each flag is added to each context it is not already part of).
 CONTEXTS = {
     "data": [[], ["--coverage"]],
@@ -44,6 +45,7 @@ CONTEXTS = {
     "multiverse": [[], ["--max-specs", "5"]],
     "anchors": [[]],
     "arena": [[]],
+    "record": [[]],
 }
 #: A value differing from the default, where the flag's type or choices do not give one.
 VALUES = {"--start": "2025-01-01", "--end": "2026-06-01", "--tolerance": "1", "--follower": "open&country=CN",
@@ -143,8 +145,8 @@ def test_every_subcommand_is_walked():
 def test_every_flag_changes_the_work_or_is_refused_in_one_line(command, recorders, capsys):
     actions = [a for a in subcommands()[command]._actions
                if a.option_strings and a.dest != "help" and a.option_strings[0] not in IO_FLAGS]
-    if command == "anchors":
-        assert not actions  # only --out: nothing to walk
+    if command in ("anchors", "record"):
+        assert not actions  # only files: nothing to walk
         return
     checked = 0
     for context in CONTEXTS[command]:

@@ -130,3 +130,10 @@ def test_answer_page_sets_the_arena_points_gap_beside_the_yardsticks():
     at = app_at("pages/answer.py")
     text = " ".join(m.value for m in at.markdown)
     assert "rating points" in text and "not months" in text
+
+
+def test_backtest_page_shows_the_forecast_record():
+    at = app_at("pages/backtest.py")
+    assert "The forecast record" in [h.value for h in at.header]
+    lines = [m.value for m in at.markdown if "made on the" in m.value]
+    assert len(lines) == 4 and any("June 2026" in line for line in lines)

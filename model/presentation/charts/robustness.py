@@ -118,3 +118,25 @@ def yardstick_figure(table: pd.DataFrame) -> go.Figure:
     right = float(t["lag_now_hi90"].max()) if len(t) else 12.0
     fig.update_xaxes(title="lag now (months; median and 90% interval of the fitted trend)", range=[0, right * 1.9])
     return layout(fig, "The lag now depends on the yardstick", height=120 + 70 * len(t))
+
+
+def forecast_record_figure(record: pd.DataFrame, observed: pd.DataFrame) -> go.Figure:
+    """Each stored forecast (median and 90% band from its version date on; the June line dashed) over the lag the
+    newest index version shows (plot data: model.robustness.forecast_record)."""
+    fig = go.Figure()
+    for i, ((forecast, version), f) in enumerate(record.groupby(["forecast", "version_date"], sort=True)):
+        colour = SEQUENCE[(i + 1) % len(SEQUENCE)]
+        dates = pd.to_datetime(f["target_date"])
+        interval = f["q05"].notna().all()
+        label = f"answer of {version}" if interval else f"{forecast.split(' least')[0]} line (rebuilt)"
+        if interval:
+            add_band(fig, dates, f["q05"], f["q95"], colour, f"{label}, 90%", 0.15)
+        fig.add_trace(go.Scatter(x=dates, y=f["q50"], mode="lines", name=label,
+                                 line={"color": colour, "width": 2, "dash": "solid" if interval else "dash"},
+                                 hovertemplate="%{x|%Y-%m}: %{y:.1f} months<extra></extra>"))
+    fig.add_trace(go.Scatter(x=observed["date"], y=observed["lag_months"], mode="lines+markers",
+                             name="observed lag (newest index version)", line={"color": INK, "width": 2.5},
+                             marker={"size": 6}, hovertemplate="%{x|%Y-%m}: %{y:.1f} months<extra></extra>"))
+    fig.update_yaxes(title="lag (months)", rangemode="tozero")
+    fig.update_xaxes(title="month")
+    return layout(fig, "The forecast record: each version's forecast against what happened", height=440)

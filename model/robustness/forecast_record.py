@@ -1,0 +1,246 @@
+"""The forecast record: each data version's headline forecast, kept as it was made, scored as newer versions arrive.
+
+For every embedded version of the AA Intelligence Index (:data:`model.robustness.backtest.INDEX_VINTAGES`), the
+answer's forecast (the stacked trend on the answer's window, fitted only on what that version published before its
+date) is stored in ``data/forecast_record.csv`` as predictive quantiles of the lag at each month start ahead, with its
+crossing-date quantiles. ``python -m model record --update`` adds the forecast of a version not yet in the file and
+never rewrites one already there: a later change of method does not rewrite history. Beside them, the June 2026
+least-squares line (a point forecast, no interval), reconstructed on the embedded copy of the version it used.
+
+Scoring (at read time, against the newest version): at each month start up to the newest data, the observed lag
+against the stored quantiles: inside the 50% and 90% intervals, the PIT (where the observation falls in the forecast
+distribution) and the CRPS (from the quantiles, as forecast hubs score quantile forecasts); and whether a forecast's
+median crossing date has passed without the gap closing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.core.errors import DataError
+from model.core.paths import DATA_DIR
+from model.core.timeaxis import years_between
+
+RECORD_FILE = DATA_DIR / "forecast_record.csv"
+#: The quantile levels stored per forecast month (every 5%): enough for a quantile CRPS within a few percent.
+LEVELS = tuple(round(0.05 * k, 2) for k in range(1, 20))
+QCOLS = [f"q{round(100 * level):02d}" for level in LEVELS]
+HORIZON_MONTHS = 18
+INDEX = "intelligence"
+STACKED_LABEL = "the answer (stacked trend)"
+JUNE_LABEL = "June 2026 least-squares line"
+#: The published forecast the record starts from: a zero gap on this date (Doubleword, June 2026; see anchors.py).
+JUNE_PUBLISHED_ZERO = pd.Timestamp("2026-12-03")
+JUNE_START = "2024-06-01"
+
+
+def _months_after(date: pd.Timestamp, n: int) -> list[pd.Timestamp]:
+    first = (date + pd.offsets.MonthBegin(1)).normalize()
+    return [first + pd.DateOffset(months=k) for k in range(n)]
+
+
+def version_forecast(scores: pd.DataFrame, benchmarks: pd.DataFrame, version_date: str, benchmark: str, settings,
+                     *, horizon_months: int = HORIZON_MONTHS) -> pd.DataFrame:
+    """The answer's forecast as it would have been made on ``version_date`` from that version alone."""
+    from model.analysis import fit_observations
+    from model.bayes.crossing import summarise_crossing
+    from model.bayes.summaries import crossing_draws
+    from model.robustness.backtest import observe_before
+
+    c = pd.Timestamp(version_date)
+    obs = observe_before(scores, benchmarks, settings, benchmark, c)
+    fit = fit_observations(obs, settings.model_copy(update={"benchmarks": [benchmark]}))
+    targets = _months_after(c, horizon_months)
+    draws = np.maximum(fit.predictive_paths(years_between(targets, c), seed=settings.seed), 0.0)
+    q = np.quantile(draws, LEVELS, axis=0)
+    cross = summarise_crossing(crossing_draws(fit), c)
+    frame = pd.DataFrame(q.T, columns=QCOLS)
+    frame.insert(0, "target_date", [t.date().isoformat() for t in targets])
+    frame.insert(0, "benchmark", benchmark)
+    frame.insert(0, "version_date", c.date().isoformat())
+    frame.insert(0, "forecast", STACKED_LABEL)
+    frame["p_zero"] = (draws <= 0).mean(axis=0)
+    for name in ("median", "lo90", "hi90"):
+        value = getattr(cross, name)
+        frame[f"crossing_{name}"] = None if value is None else pd.Timestamp(value).date().isoformat()
+    frame["p_never"] = cross.p_never
+    frame["made_on"] = dt.date.today().isoformat()
+    return frame
+
+
+def june_line_forecast(scores: pd.DataFrame, benchmarks: pd.DataFrame, *, horizon_months: int = HORIZON_MONTHS):
+    """The June 2026 line, reconstructed on the embedded 2026-06-15 index version (monthly lag from 2024-06): its
+    value at each month start after the version date, floored at 0 (a point forecast: only the median is set)."""
+    from model.lags.engine import frontier_lag
+    from model.lags.ols import ols_crossing
+
+    version, benchmark = "2026-06-15", "intelligence_index_2026_06_15"
+    line = ols_crossing(frontier_lag(scores, benchmark, benchmarks=benchmarks), JUNE_START)
+    targets = _months_after(pd.Timestamp(version), horizon_months)
+    years = years_between(targets, line.reference_date)
+    frame = pd.DataFrame({"forecast": JUNE_LABEL, "version_date": version, "benchmark": benchmark,
+                          "target_date": [t.date().isoformat() for t in targets]})
+    for col in QCOLS:
+        frame[col] = np.nan
+    frame["q50"] = np.maximum(line.intercept_months + line.slope_months_per_year * years, 0.0)
+    frame["crossing_median"] = None if line.crossing_date is None else line.crossing_date.date().isoformat()
+    frame["made_on"] = dt.date.today().isoformat()
+    return frame
+
+
+def update_record(scores: pd.DataFrame, benchmarks: pd.DataFrame, settings, path: Path = RECORD_FILE,
+                  versions: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Add the forecast of every version not yet in the record (and the June line if missing); rows already there are
+    kept exactly. Returns the record and the versions added (write it with :func:`write_record`)."""
+    from model.robustness.backtest import INDEX_VINTAGES
+
+    record = load_record(path) if Path(path).is_file() else pd.DataFrame()
+    have = set() if record.empty else set(zip(record["forecast"], record["version_date"], strict=True))
+    added, parts = [], [record]
+    for version, benchmark in sorted((versions or INDEX_VINTAGES[INDEX]).items()):
+        if (STACKED_LABEL, version) not in have:
+            parts.append(version_forecast(scores, benchmarks, version, benchmark, settings))
+            added.append(version)
+    if (JUNE_LABEL, "2026-06-15") not in have:
+        parts.append(june_line_forecast(scores, benchmarks))
+        added.append("June 2026 line")
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    return out.sort_values(["forecast", "version_date", "target_date"], kind="stable").reset_index(drop=True), added
+
+
+def write_record(record: pd.DataFrame, path: Path = RECORD_FILE) -> None:
+    from model.core.files import write_atomic
+
+    write_atomic(path, record.to_csv(index=False, lineterminator="\n", float_format="%.4f"))
+
+
+def load_record(path: Path = RECORD_FILE) -> pd.DataFrame:
+    """The stored record (the app wrote it: plain CSV, read as data)."""
+    return pd.read_csv(path, dtype={"forecast": "string", "version_date": "string", "benchmark": "string",
+                                    "target_date": "string", "crossing_median": "string", "crossing_lo90": "string",
+                                    "crossing_hi90": "string", "made_on": "string"})
+
+
+def quantile_crps(y: float, quantiles, levels=LEVELS) -> float:
+    """The CRPS of a quantile forecast: twice the mean pinball loss over its levels (as forecast hubs score them)."""
+    q, tau = np.asarray(quantiles, dtype=float), np.asarray(levels, dtype=float)
+    return float(2.0 * np.mean(np.where(y < q, (1 - tau) * (q - y), tau * (y - q))))
+
+
+def pit_value(y: float, quantiles, levels=LEVELS) -> float:
+    """Where ``y`` falls in the forecast distribution, between the stored quantiles; below the lowest or above the
+    highest: halfway into that tail. At a point mass (the lag's floor at 0), the middle of the levels it spans."""
+    q, tau = np.maximum.accumulate(np.asarray(quantiles, dtype=float)), np.asarray(levels, dtype=float)
+    if y < q[0]:
+        return float(tau[0] / 2)
+    if y > q[-1]:
+        return float((1 + tau[-1]) / 2)
+    tied = tau[q == y]
+    if len(tied) > 1:
+        return float((tied[0] + tied[-1]) / 2 if tied[0] > tau[0] else tied[-1] / 2)
+    return float(np.interp(y, q, tau))
+
+
+def score_record(record: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.DataFrame, settings) -> pd.DataFrame:
+    """Each stored forecast month up to the newest data, with the lag the newest index version shows then."""
+    from model.robustness.backtest import INDEX_VINTAGES, realised_kw, realised_lag
+
+    versions = INDEX_VINTAGES[INDEX]
+    latest = versions[max(versions)]
+    kw = realised_kw(scores, benchmarks, settings)
+    observed = {d: realised_lag(scores, latest, pd.Timestamp(d), **kw) for d in record["target_date"].unique()}
+    out = record.copy()
+    out["observed_lag"] = [observed[d][0] for d in out["target_date"]]
+    out["observed_status"] = [observed[d][1] for d in out["target_date"]]
+    out = out[np.isfinite(out["observed_lag"])].reset_index(drop=True)
+    q = out[QCOLS].to_numpy(dtype=float)
+    has_interval = ~np.isnan(q).any(axis=1)
+    y = out["observed_lag"].to_numpy(dtype=float)
+    out["in50"] = np.where(has_interval, (out["q25"] <= y) & (y <= out["q75"]), np.nan)
+    out["in90"] = np.where(has_interval, (out["q05"] <= y) & (y <= out["q95"]), np.nan)
+    out["pit"] = [pit_value(v, row) if ok else np.nan for v, row, ok in zip(y, q, has_interval, strict=True)]
+    out["crps"] = [quantile_crps(v, row) if ok else np.nan for v, row, ok in zip(y, q, has_interval, strict=True)]
+    out["abs_error_median"] = np.abs(y - out["q50"])
+    out["scored_against"] = latest
+    return out
+
+
+def record_summary(record: pd.DataFrame, scored: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """One row per stored forecast: how many months are scored, interval coverage, mean CRPS and PIT, the median's
+    mean miss, and what became of its crossing date (passed without the gap closing, or not yet testable)."""
+    from model.robustness.backtest import INDEX_VINTAGES
+
+    versions = INDEX_VINTAGES[INDEX]
+    latest = versions[max(versions)]
+    data_end = pd.Timestamp(scores.loc[scores["benchmark"] == latest, "release_date"].max())
+    rows = []
+    for (forecast, version), made in record.groupby(["forecast", "version_date"], sort=True):
+        s = scored[(scored["forecast"] == forecast) & (scored["version_date"] == version)].sort_values("target_date")
+        crossing = made["crossing_median"].dropna()
+        crossing = pd.Timestamp(crossing.iloc[0]) if len(crossing) else None
+        rows.append({"forecast": forecast, "version_date": version, "months_scored": len(s),
+                     "in50_share": s["in50"].mean() if len(s) else np.nan, "in90_share": s["in90"].mean() if len(s) else np.nan,
+                     "mean_crps": s["crps"].mean() if len(s) else np.nan, "mean_pit": s["pit"].mean() if len(s) else np.nan,
+                     "mean_abs_error_median": s["abs_error_median"].mean() if len(s) else np.nan,
+                     "crossing_median": None if crossing is None else crossing.date().isoformat(),
+                     "crossing_verdict": crossing_verdict(crossing, s, data_end, published=(
+                         JUNE_PUBLISHED_ZERO if forecast == JUNE_LABEL else None)),
+                     "newest_data": data_end.date().isoformat(),
+                     "last_scored_month": s["target_date"].max() if len(s) else None,
+                     "last_observed_lag": float(s["observed_lag"].iloc[-1]) if len(s) else np.nan,
+                     "last_forecast_median": float(s["q50"].iloc[-1]) if len(s) else np.nan,
+                     "months_inside_50": int(np.nansum(s["in50"])) if len(s) else 0,
+                     "months_inside_90": int(np.nansum(s["in90"])) if len(s) else 0})
+    return pd.DataFrame(rows)
+
+
+def crossing_verdict(crossing: pd.Timestamp | None, scored: pd.DataFrame, data_end: pd.Timestamp, *,
+                     published: pd.Timestamp | None = None) -> str:
+    """What the newest data say about a forecast's crossing date, in words."""
+    closed = scored[scored["observed_lag"] <= 0]
+    when = published if published is not None else crossing
+    if len(closed):
+        return f"the gap closed by {closed['target_date'].iloc[0]}"
+    if when is None:
+        return "no crossing forecast (the median path never reaches zero)"
+    label = "the published zero date" if published is not None else "the median crossing date"
+    if when <= data_end:
+        return f"{label} ({when.date()}) has passed and the gap had not closed by the newest data ({data_end.date()})"
+    return f"{label} ({when.date()}) is after the newest data ({data_end.date()}): not yet testable"
+
+
+def record_sentence(row) -> str:
+    """One stored forecast's record in words (its text is the project's own: no text from data)."""
+    head = f"{row['forecast']}, made on the {row['version_date']} version: "
+    if not row["months_scored"]:
+        return head + f"not yet scored (no newer data); {row['crossing_verdict']}."
+    n = int(row["months_scored"])
+    cover = (f"{row['months_inside_50']} of {n} months inside its 50% interval and {row['months_inside_90']} of {n} inside "
+             f"its 90% interval, mean CRPS {row['mean_crps']:.2f} months, mean PIT {row['mean_pit']:.2f}; "
+             if pd.notna(row["in90_share"]) else "")
+    what = "its median" if pd.notna(row["in90_share"]) else "the line"
+    return (head + f"{n} month(s) scored; {cover}{what} was off by {row['mean_abs_error_median']:.1f} months on "
+            f"average (at {row['last_scored_month'][:7]}: forecast {row['last_forecast_median']:.1f}, observed "
+            f"{row['last_observed_lag']:.1f}); {row['crossing_verdict']}.")
+
+
+def forecast_record_view(aa, settings, path: Path = RECORD_FILE, *, months_shown: int = 24) -> dict:
+    """Everything the record shows (the page, the CLI and the report): the stored record, its scored months, one
+    summary row per forecast and the observed lag on the newest version over the last ``months_shown`` months."""
+    from model.lags.engine import frontier_lag
+    from model.robustness.backtest import INDEX_VINTAGES
+
+    if not Path(path).is_file():
+        raise DataError(f"No forecast record at {path}; run python -m model record --update to make one.")
+    record = load_record(path)
+    scored = score_record(record, aa.scores, aa.benchmarks, settings)
+    versions = INDEX_VINTAGES[INDEX]
+    observed = frontier_lag(aa.scores, versions[max(versions)], benchmarks=aa.benchmarks,
+                            open_definition=settings.open_definition)
+    observed = observed[observed["date"] >= observed["date"].max() - pd.DateOffset(months=months_shown)]
+    return {"record": record, "scored": scored, "summary": record_summary(record, scored, aa.scores),
+            "observed": observed[["date", "lag_months", "status"]].reset_index(drop=True)}
