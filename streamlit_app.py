@@ -31,6 +31,8 @@ pages = [
 ]
 # Streamlit's own sidebar navigation: on a phone it closes the sidebar after a page is chosen (page links in the
 # sidebar left it open, covering 300 of 420 pixels).
-current = st.navigation(pages, position="sidebar")
+# An embedded page (?embed=true&nav=hidden: Streamlit's embed mode hides the toolbar, nav=hidden the navigation) shows
+# one page in an article's frame.
+current = st.navigation(pages, position="hidden" if st.query_params.get("nav") == "hidden" else "sidebar")
 with guard_page():
     current.run()

@@ -27,7 +27,7 @@ chart(fig, caption="Each point is one board (a board that repeats the one before
                    "intervals, where the board gives the two ratings' intervals (the daily copy before 2026-07-16 does "
                    "not). Triangles: boards listing only their top models with no open model among them, so the gap is "
                    "at least the distance to the last listed model. Each copy is its own line: the step between them "
-                   "spans a change of copy and of board method, so read trends within one line.")
+                   "spans a change of copy and of board method, so read trends within one line.", attribution=ARENA_CREDIT)
 st.session_state.setdefault(Key.FIGURES, {})["arena_gap"] = fig
 with st.expander("Every board"):
     shown = boards.assign(board_date=boards["board_date"].dt.strftime("%Y-%m-%d"))

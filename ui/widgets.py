@@ -150,7 +150,7 @@ def data_table(frame: pd.DataFrame, **kw) -> None:
     st.dataframe(shown, **kw)
 
 
-def chart(fig, *, caption: str | None = None, name: str | None = None, **kw) -> None:
+def chart(fig, *, caption: str | None = None, name: str | None = None, attribution: str = ATTRIBUTION, **kw) -> None:
     """A Plotly figure, its caption, and one click away under them the points it draws as a table, in an expander named
     after the chart (its title: what a reader who cannot see the chart reads instead); the toolbar shows on hover."""
     from model.presentation.plot_data import figure_name, figure_table
@@ -163,6 +163,25 @@ def chart(fig, *, caption: str | None = None, name: str | None = None, **kw) -> 
     if len(table):
         with st.expander(f"Chart data: {name}"):
             data_table(table, hide_index=True, width="stretch")
+            embed_chart(fig, name=name, caption=caption, table=table, attribution=attribution)
+
+
+def embed_chart(fig, *, name: str, caption: str | None, table: pd.DataFrame, attribution: str = ATTRIBUTION) -> None:
+    """This chart as a self-contained HTML file (figure, caption, data, attribution and the link that reproduces
+    it), built when asked; and the address of its page in Streamlit's embed mode, for an iframe."""
+    from urllib.parse import urlencode
+
+    from model.outputs.chart_html import chart_file_name, chart_html
+    from ui.links import DISPLAY_PARAMS
+
+    query = urlencode({k: st.query_params[k] for k in st.query_params if k not in DISPLAY_PARAMS}, safe=",")
+    link = f"{st.context.url or ''}" + (f"?{query}" if query else "")
+    st.download_button("This chart as a self-contained HTML file", file_name=chart_file_name(name), mime="text/html",
+                       data=lambda: chart_html(fig, name=name, caption=caption, attribution=attribution, link=link,
+                                               table=table), icon=":material/code:")
+    embed = link + ("&" if query else "?") + "embed=true&nav=hidden"
+    st.caption("To embed this page without the app's menus and navigation (Streamlit's embed mode), use this address "
+               f"in an iframe: `{embed}`")
 
 
 def people_table(frame: pd.DataFrame, ds: Dataset | None = None, **kw) -> None:

@@ -137,3 +137,19 @@ def test_backtest_page_shows_the_forecast_record():
     assert "The forecast record" in [h.value for h in at.header]
     lines = [m.value for m in at.markdown if "made on the" in m.value]
     assert len(lines) == 4 and any("June 2026" in line for line in lines)
+
+
+def test_every_chart_offers_itself_as_a_self_contained_html_file_and_an_embed_address():
+    at = app_at("pages/arena_gap.py")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "This chart as a self-contained HTML file" in labels
+    assert any("embed=true" in c.value for c in at.caption)
+
+
+def test_an_embedded_page_keeps_its_display_parameter_when_the_address_follows_the_settings():
+    at = AppTest.from_file(APP, default_timeout=APP_PATIENCE)
+    at.query_params["nav"] = "hidden"
+    at.run()
+    at.switch_page("pages/answer.py").run()  # its share link rewrites the address to the answer's settings
+    assert not at.exception
+    assert at.query_params.get("nav") in ("hidden", ["hidden"]) and "benchmark" in at.query_params
