@@ -11,6 +11,7 @@ compare     compare the trend models of one benchmark (PSIS-LOO and leave-future
 classes     public vs private test sets: the pooled lag now per class and their ratio
 anchors     each published figure, reproduced on its own definition and data, with its citation
 record      each data version's headline forecast, kept as made, scored as newer versions arrive
+refresh     fetch, validate and archive the public data (AA API, Epoch's export and ECI scores); what changed
 arena       the Arena points gap: best proprietary minus best open rating on each LMArena text board
 
 Bad input exits with status 2 and one line on stderr.
@@ -35,7 +36,16 @@ from model.data.openness import OPEN_DEFINITIONS
 from model.lag_commands import run_lags
 from model.lags.definitions import DEFINITIONS
 from model.lags.engine import GRIDS
-from model.robustness_commands import run_anchors, run_arena, run_backtest, run_classes, run_compare, run_multiverse, run_record
+from model.robustness_commands import (
+    run_anchors,
+    run_arena,
+    run_backtest,
+    run_classes,
+    run_compare,
+    run_multiverse,
+    run_record,
+    run_refresh,
+)
 
 #: Draws (and tuning steps), seeds and score tolerances as the fit settings bound them.
 DRAWS, SEED, TOLERANCE = whole(MIN_DRAWS, MAX_DRAWS), whole(0, MAX_SEED - 1), number(0, 1e6)
@@ -68,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     for add in (_add_data_parser, _add_lags_parser, _add_fit_parser, _add_backtest_parser, _add_multiverse_parser,
                 _add_compare_parser, _add_classes_parser, _add_anchors_parser, _add_arena_parser,
-                _add_record_parser):
+                _add_record_parser, _add_refresh_parser):
         add(sub)
     return parser
 
@@ -199,6 +209,20 @@ def _add_record_parser(sub) -> None:
     p.add_argument("--record", help="the record file (default data/forecast_record.csv)")
     p.add_argument("--out", help="output CSV of every scored forecast month (default: print the summary)")
     p.set_defaults(func=run_record, prepare=False)
+
+
+def _add_refresh_parser(sub) -> None:
+    from model.data.refresh import SOURCES
+
+    p = sub.add_parser("refresh", help="fetch, validate and archive the public data as dated snapshots; what changed")
+    p.add_argument("--sources", default=",".join(SOURCES),
+                   help=f"comma-separated, of {', '.join(SOURCES)} (aa_api needs AA_API_KEY)")
+    p.add_argument("--dry-run", action="store_true", help="fetch, check and compare; write nothing")
+    p.add_argument("--archive", help="the archive folder (default archive/ beside data/)")
+    p.add_argument("--aa-url", help="AA API address (default $AA_API_URL, else AA's endpoint)")
+    p.add_argument("--epoch-url", help="Epoch benchmark export (zip) address (default $EPOCH_EXPORT_URL, else Epoch's)")
+    p.add_argument("--eci-url", help="Epoch ECI scores (CSV) address (default $EPOCH_ECI_URL, else Epoch's)")
+    p.set_defaults(func=run_refresh, prepare=False)
 
 
 def _fit_args(p: argparse.ArgumentParser) -> None:

@@ -108,6 +108,10 @@ def list_options(command: str) -> dict[str, tuple[str, object, str]]:
         options |= {"models": ("--models", MODELS, "model"),  # the multiverse varies single trend models
                     "definitions": ("--definitions", DEFINITIONS, "lag definition"),
                     "groups_choices": ("--groups-choices", list(PRESETS), "group preset")}
+    if command == "refresh":
+        from model.data.refresh import SOURCES
+
+        options |= {"sources": ("--sources", list(SOURCES), "source")}
     return options
 
 

@@ -104,6 +104,21 @@ def run_record(args) -> int:
     return 0
 
 
+def run_refresh(args) -> int:
+    """``refresh``: fetch, validate and archive the public data; print what changed (one line per finding)."""
+    import os
+    from pathlib import Path
+
+    from model.data.refresh import ARCHIVE_DIR, refresh
+
+    urls = {"aa_api": args.aa_url, "epoch_export": args.epoch_url, "epoch_eci": args.eci_url}
+    for line in refresh(Path(args.archive or ARCHIVE_DIR), sources=tuple(args.sources.split(",")),
+                        urls={k: v for k, v in urls.items() if v}, key=os.environ.get("AA_API_KEY"),
+                        dry_run=args.dry_run):
+        print(line)
+    return 0
+
+
 def run_backtest(args, ds: Dataset) -> int:
     """``backtest``: forecasts from past cutoffs scored against what happened; prints calibration."""
     from model.bayes.sampling import SamplerSettings

@@ -119,6 +119,27 @@ def fetch_aa_api(api_key: str, *, url: str | None = None, timeout: float = 20.0,
     raise DataError("AA API: no answer.")
 
 
+def fetch_public(url: str, label: str, *, timeout: float = 20.0, retries: int = 3, backoff: float = 1.0) -> bytes:
+    """GET a public file (no key) with the API fetch's guards: one deadline per attempt, a capped body, same-origin
+    redirects, retries with back-off; errors are one line naming ``label`` (e.g. "Epoch export")."""
+    import re
+
+    request = urllib.request.Request(url, headers={"Accept": "*/*"})
+    cancel = threading.Event()
+    for attempt in range(retries + 1):
+        try:
+            return _get(request, timeout, cancel)
+        except _Retry as wait:
+            if attempt < retries:
+                cancel.wait(wait.seconds if wait.seconds is not None else backoff * 2**attempt)
+                continue
+            message = wait.final(attempt + 1)
+        except DataError as exc:
+            message = str(exc)
+        raise DataError(re.sub(r"^AA( API)?:? ?", f"{label}: ", message).replace("AA answered", "the server answered"))
+    raise DataError(f"{label}: no answer.")
+
+
 CANCELLED = "AA API: the fetch was cancelled; nothing was changed."
 
 
