@@ -222,6 +222,9 @@ def _add_refresh_parser(sub) -> None:
     p.add_argument("--aa-url", help="AA API address (default $AA_API_URL, else AA's endpoint)")
     p.add_argument("--epoch-url", help="Epoch benchmark export (zip) address (default $EPOCH_EXPORT_URL, else Epoch's)")
     p.add_argument("--eci-url", help="Epoch ECI scores (CSV) address (default $EPOCH_ECI_URL, else Epoch's)")
+    p.add_argument("--mirror", help="a mirror of the raw folder (manifest.json beside the files): pull it, archive it and "
+                                    "rebuild data/ with the build script")
+    p.add_argument("--data-dir", help="the data folder --mirror rebuilds (default data/)")
     p.set_defaults(func=run_refresh, prepare=False)
 
 

@@ -111,6 +111,17 @@ def run_refresh(args) -> int:
 
     from model.data.refresh import ARCHIVE_DIR, refresh
 
+    if args.mirror:
+        from model.core.paths import DATA_DIR
+        from model.data.raw_mirror import refresh_from_mirror
+
+        refuse(args, {f: "chooses a public source, and --mirror pulls the raw folder instead" for f in
+                      ("--sources", "--aa-url", "--epoch-url", "--eci-url")})
+        for line in refresh_from_mirror(args.mirror, Path(args.archive or ARCHIVE_DIR), Path(args.data_dir or DATA_DIR),
+                                        dry_run=args.dry_run):
+            print(line)
+        return 0
+    refuse(args, {"--data-dir": "is rebuilt only from a --mirror"})
     urls = {"aa_api": args.aa_url, "epoch_export": args.epoch_url, "epoch_eci": args.eci_url}
     for line in refresh(Path(args.archive or ARCHIVE_DIR), sources=tuple(args.sources.split(",")),
                         urls={k: v for k, v in urls.items() if v}, key=os.environ.get("AA_API_KEY"),

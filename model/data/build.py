@@ -87,8 +87,11 @@ def build_aa_newest(raw_dir: Path, known: pd.DataFrame) -> pd.DataFrame:
     """The 2026-10-10 index versions (``raw/aa/2026-10-10/DERIVED__aa_2026-10-10_merged.csv``), keyed by AA's model id.
 
     Models already in the 2026-08-22 page keep its licence; new ones are "Open weights (licence unknown)" or
-    "Proprietary" by the newest open flag."""
-    newest = pd.read_csv(raw_dir / "aa" / AA_NEWEST_SNAPSHOT / f"DERIVED__aa_{AA_NEWEST_SNAPSHOT}_merged.csv", dtype={"id": str})
+    "Proprietary" by the newest open flag. A raw folder without that state (the data as of 2026-08-22) gives none."""
+    path = raw_dir / "aa" / AA_NEWEST_SNAPSHOT / f"DERIVED__aa_{AA_NEWEST_SNAPSHOT}_merged.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    newest = pd.read_csv(path, dtype={"id": str})
     is_open = newest["is_open_weights"].astype(str).str.lower().eq("true")
     licences = known.drop_duplicates("model_id").set_index("model_id")["openness"]
     openness = [licences.get(i) if isinstance(licences.get(i), str) and bool(o) == (licences.get(i) != "Proprietary")

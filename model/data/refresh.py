@@ -6,9 +6,8 @@ refused key, a changed schema, a half-sent body) is one line and leaves the arch
 equal the newest one of its source is recorded as "unchanged" and not stored twice. Snapshots are never overwritten.
 ``--dry-run`` fetches and compares but writes nothing.
 
-Not yet: rebuilding ``data/`` from the newest snapshots. The build (``python -m model.data.build``) reads the raw
-folder layout of ``../shared/data/raw``; until it reads the archive too, a refresh reports what would change and
-archives, and ``data/`` stays the build's.
+``data/`` is rebuilt from a mirror of the raw folder (``--mirror``, :mod:`model.data.raw_mirror`): the build reads the
+raw folder's layout, which the individual API and export files do not have.
 """
 
 from __future__ import annotations
