@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.embedding import page_frame
 from ui.routing import guard_page, route_deep_links_through_entry_point
 from ui.theme import apply_contrast_fixes
 
@@ -32,7 +33,7 @@ pages = [
 # Streamlit's own sidebar navigation: on a phone it closes the sidebar after a page is chosen (page links in the
 # sidebar left it open, covering 300 of 420 pixels).
 # An embedded page (?embed=true&nav=hidden: Streamlit's embed mode hides the toolbar, nav=hidden the navigation) shows
-# one page in an article's frame.
+# one page in an article's frame; &chart=<name> shows one of its charts alone (ui/embedding.py).
 current = st.navigation(pages, position="hidden" if st.query_params.get("nav") == "hidden" else "sidebar")
-with guard_page():
+with guard_page(), page_frame():
     current.run()

@@ -8,17 +8,16 @@ from model.core.text import plain
 from model.data.dataset import Dataset
 from ui.state import Key
 
-#: Query parameters about how the app is shown, not what: kept when the address follows a page's settings.
-DISPLAY_PARAMS = {"nav": "hidden"}
-
 
 def follow_address(params: dict[str, str]) -> str:
-    """Keep the address bar equal to a link to what the page shows (only ``params``, and a display parameter such as
-    ``nav=hidden`` of an embedded page); returns the full link (the app's address when the browser gave it, else the
-    query alone)."""
+    """Keep the address bar equal to a link to what the page shows (only ``params``, and the display parameters of an
+    embedded page, :data:`ui.embedding.DISPLAY_PARAMS`); returns the full link (the app's address when the browser gave
+    it, else the query alone)."""
     from urllib.parse import urlencode
 
-    params = params | {k: v for k, v in DISPLAY_PARAMS.items() if st.query_params.get(k) == v}
+    from ui.embedding import DISPLAY_PARAMS
+
+    params = params | {k: st.query_params[k] for k in DISPLAY_PARAMS if k in st.query_params}
     if {k: st.query_params.get(k) for k in params} != params or set(st.query_params) - set(params):
         st.query_params.from_dict(params)
     return f"{st.context.url or ''}?{urlencode(params, safe=',')}"  # commas stay readable

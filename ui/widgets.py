@@ -154,8 +154,10 @@ def chart(fig, *, caption: str | None = None, name: str | None = None, attributi
     """A Plotly figure, its caption, and one click away under them the points it draws as a table, in an expander named
     after the chart (its title: what a reader who cannot see the chart reads instead); the toolbar shows on hover."""
     from model.presentation.plot_data import figure_name, figure_table
+    from ui.embedding import draw_alone
 
     name = name or figure_name(fig)
+    draw_alone(fig, name, caption, attribution)  # an embedded address asking for this chart alone
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": "hover"}, **kw)
     if caption:
         st.caption(caption)
@@ -171,8 +173,8 @@ def embed_chart(fig, *, name: str, caption: str | None, table: pd.DataFrame, att
     it), built when asked; and the address of its page in Streamlit's embed mode, for an iframe."""
     from urllib.parse import urlencode
 
-    from model.outputs.chart_html import chart_file_name, chart_html
-    from ui.links import DISPLAY_PARAMS
+    from model.outputs.chart_html import chart_file_name, chart_html, chart_slug
+    from ui.embedding import DISPLAY_PARAMS
 
     query = urlencode({k: st.query_params[k] for k in st.query_params if k not in DISPLAY_PARAMS}, safe=",")
     link = f"{st.context.url or ''}" + (f"?{query}" if query else "")
@@ -180,8 +182,8 @@ def embed_chart(fig, *, name: str, caption: str | None, table: pd.DataFrame, att
                        data=lambda: chart_html(fig, name=name, caption=caption, attribution=attribution, link=link,
                                                table=table), icon=":material/code:")
     embed = link + ("&" if query else "?") + "embed=true&nav=hidden"
-    st.caption("To embed this page without the app's menus and navigation (Streamlit's embed mode), use this address "
-               f"in an iframe: `{embed}`")
+    st.caption("To embed it in an article (an iframe; Streamlit's embed mode, no menus or navigation): this chart alone "
+               f"`{embed}&chart={chart_slug(name)}`, or its whole page `{embed}`")
 
 
 def people_table(frame: pd.DataFrame, ds: Dataset | None = None, **kw) -> None:

@@ -13,10 +13,14 @@ import pandas as pd
 from model.outputs.exports import neutralise_formulas
 
 
+def chart_slug(name: str) -> str:
+    """A chart's short name (its file name and its embed address): lower case, words joined by underscores, at most 80
+    characters."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:80] or "chart"
+
+
 def chart_file_name(name: str) -> str:
-    """A file name from a chart's name: lower case, words joined by underscores, at most 80 characters."""
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:80]
-    return f"{slug or 'chart'}.html"
+    return f"{chart_slug(name)}.html"
 
 
 def chart_html(fig, *, name: str, caption: str | None, attribution: str, link: str | None,

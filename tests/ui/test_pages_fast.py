@@ -153,3 +153,18 @@ def test_an_embedded_page_keeps_its_display_parameter_when_the_address_follows_t
     at.switch_page("pages/answer.py").run()  # its share link rewrites the address to the answer's settings
     assert not at.exception
     assert at.query_params.get("nav") in ("hidden", ["hidden"]) and "benchmark" in at.query_params
+
+
+def test_a_chart_alone_address_draws_that_chart_above_the_hidden_page_and_a_missing_one_says_so():
+    """Through the entry point (AppTest's page switch runs a page without it): the answer page, its yardstick chart."""
+    from model.outputs.chart_html import chart_slug
+
+    for wanted, drawn in ((chart_slug("The lag now depends on the yardstick"), True), ("no_such_chart", False)):
+        at = AppTest.from_file(APP, default_timeout=APP_PATIENCE)
+        at.query_params["chart"] = wanted
+        at.run()
+        assert not at.exception
+        slot = next(iter(at.main.children.values()))  # the slot above the hidden page
+        alone = [c for c in slot.children.values() if getattr(c, "type", "") == "plotly_chart"]
+        assert len(alone) == (1 if drawn else 0)
+        assert any("No chart of that name" in i.value for i in at.info) is not drawn
