@@ -12,13 +12,22 @@ from model.data.aa_api import load_aa_api
 from model.data.catalog import benchmark_classes
 from model.data.coverage import coverage_table
 from model.data.csv_upload import csv_template
+from model.data.refresh import aa_changes
 from model.data.uploads import UPLOAD_KINDS, load_upload
 from model.lags.across import new_since
 from model.outputs.exports import safe_csv
 from ui.data import current_dataset, embedded, fetch_live_aa
 from ui.routing import route_deep_links_through_entry_point
 from ui.state import Key, settings
-from ui.widgets import data_table, empty_overrides, footer, kept_radio, open_definition_picker, people_table
+from ui.widgets import (
+    data_table,
+    empty_overrides,
+    footer,
+    kept_radio,
+    live_fetch_report,
+    open_definition_picker,
+    people_table,
+)
 
 route_deep_links_through_entry_point()  # this page runs inside the entry point's guard
 
@@ -76,11 +85,15 @@ try:
                 try:
                     if (body := fetch_live_aa(key)) is not None:
                         st.session_state[Key.LIVE_AA] = load_aa_api(body, snapshot=dt.date.today().isoformat())
+                        st.session_state[Key.LIVE_AA_FETCHED] = (body, aa_changes(body, st.session_state[Key.LIVE_AA],
+                                                                                  embedded("aa", True, True)))
                 except DataError as exc:
                     st.warning(f"{plain(exc)} Showing the embedded AA data instead.")
                     st.session_state[Key.DATASET] = embedded("aa", include_estimated, corrections)
             if Key.LIVE_AA in st.session_state and upload is None:
                 st.session_state[Key.DATASET] = st.session_state[Key.LIVE_AA]
+            if Key.LIVE_AA_FETCHED in st.session_state:
+                live_fetch_report(*st.session_state[Key.LIVE_AA_FETCHED])
         if upload is not None:
             ds = _load_upload(choice, upload.getvalue(), upload.name)
             st.session_state[Key.DATASET] = ds

@@ -27,6 +27,7 @@ class Key:
     USER_OVERRIDES = PREFIX + "user_overrides"  # the user's open/closed corrections
     LIVE_AA = PREFIX + "live_aa"  # the data fetched from the AA API in this session
     LIVE_AA_CANCELLED = PREFIX + "live_aa_cancelled"  # the user cancelled the last AA API fetch
+    LIVE_AA_FETCHED = PREFIX + "live_aa_fetched"  # the last AA API fetch's bytes and what it changes (refresh report)
     RESULTS = PREFIX + "results"  # the latest fit of each label (the pages that quote one)
     SESSION_FITS = PREFIX + "session_fits"  # every distinct fit of the session, for Downloads
     FIGURES = PREFIX + "figures"  # the figures shown, for export

@@ -186,6 +186,22 @@ def embed_chart(fig, *, name: str, caption: str | None, table: pd.DataFrame, att
                f"`{embed}&chart={chart_slug(name)}`, or its whole page `{embed}`")
 
 
+def live_fetch_report(body: bytes, lines: list[str]) -> None:
+    """What the last live AA fetch changes against the embedded data (the refresh report), and, where the operator
+    allows the app to write to the archive, a button that keeps the fetch as a dated snapshot there."""
+    from model.data.aa_api import AA_API_URL
+    from model.data.refresh import ARCHIVE_DIR, archive_enabled, archive_fetched
+
+    with st.expander("What this fetch changes against the embedded data", expanded=True):
+        for line in lines:
+            st.markdown("- " + plain(line))
+        if archive_enabled() and st.button("Keep this fetch as a dated snapshot in the archive"):
+            try:
+                st.success(plain(archive_fetched(ARCHIVE_DIR, "aa_api", body, AA_API_URL)))
+            except (DataError, OSError) as exc:
+                st.error(plain(f"Not archived: {exc}"))
+
+
 def people_table(frame: pd.DataFrame, ds: Dataset | None = None, **kw) -> None:
     """A table with plain headers, units, display names and 2-3 significant figures; each header's help names its
     meaning and raw column (model.presentation.tables)."""

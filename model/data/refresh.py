@@ -158,6 +158,20 @@ def aa_changes(body: bytes, fetched, embedded) -> list[str]:
     return lines
 
 
+def archive_enabled() -> bool:
+    """Whether the app may write fetched snapshots to the archive: only where its operator says so
+    (``FRONTIER_LAG_ARCHIVE_FROM_APP=1``); a public deployment's visitors never write to the server."""
+    return os.environ.get("FRONTIER_LAG_ARCHIVE_FROM_APP") == "1"
+
+
+def archive_fetched(archive: Path, source: str, body: bytes, url: str, today: str | None = None) -> str:
+    """Archive one already fetched and validated file (the Data page's live AA fetch); the line to show."""
+    row = plan_snapshot(archive, SOURCES[source], body, url, today or dt.date.today().isoformat())
+    write_snapshots(archive, [(row, body)])
+    return (f"{SOURCES[source].label}: archived as {row['file']}" if row["status"] == "new"
+            else f"{SOURCES[source].label}: equal to the newest snapshot ({row['file']}); recorded as unchanged")
+
+
 def refresh(archive: Path = ARCHIVE_DIR, *, sources=tuple(SOURCES), urls: dict | None = None, key: str | None = None,
             dry_run: bool = False, retries: int = 3, today: str | None = None) -> list[str]:
     """Fetch, validate and (unless ``dry_run``) archive every source; the lines to print. Raises a one-line

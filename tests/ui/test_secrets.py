@@ -107,3 +107,33 @@ def test_pasted_keys_on_the_data_page(aa_api_server, monkeypatch, caplog, capsys
         assert any("copy it again" in w.value for w in list(at.warning) + list(at.error))
     for fragment in (KEY, KEY[-8:], KEY[:6]):
         assert fragment not in text
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_a_live_fetch_says_what_it_changes_and_is_archived_only_where_the_operator_allows(aa_api_server, monkeypatch,
+                                                                                         tmp_path, allowed):
+    import model.data.refresh as refresh
+
+    base, _ = aa_api_server
+    monkeypatch.setenv("AA_API_KEY", KEY)
+    monkeypatch.setenv("AA_API_URL", base + "/ok")
+    monkeypatch.setattr(refresh, "ARCHIVE_DIR", tmp_path / "archive")
+    if allowed:
+        monkeypatch.setenv("FRONTIER_LAG_ARCHIVE_FROM_APP", "1")
+    else:
+        monkeypatch.delenv("FRONTIER_LAG_ARCHIVE_FROM_APP", raising=False)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=APP_PATIENCE)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.radio[0].set_value("aa_api").run()
+    next(b for b in at.button if b.label.startswith("Fetch live")).click().run()
+    assert not at.exception
+    assert any("new model" in m.value for m in at.markdown)  # the refresh report of this fetch
+    keep = [b for b in at.button if b.label.startswith("Keep this fetch")]
+    assert bool(keep) is allowed
+    if allowed:
+        keep[0].click().run()
+        assert any("archived as" in s.value for s in at.success)
+        index = (tmp_path / "archive" / refresh.INDEX_FILE).read_text()
+        assert "aa_api" in index and KEY not in index
+    assert not (tmp_path / "archive").exists() or allowed
