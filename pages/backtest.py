@@ -97,12 +97,13 @@ st.caption("The answer's forecast from each embedded AA index version, kept as m
            "(python -m model record). The forecasts of the versions before this project existed were reconstructed on "
            "2026-12-07 from each version's own data (pseudo-real time: the method is today's); a new version's forecast "
            "is added when it arrives and never rewritten. The months of one forecast are not independent, so a few "
-           "months inside an interval say little yet.")
+           "months inside an interval say little yet. The pooled population (a typical benchmark) is scored against "
+           "the mean lag across its benchmarks; the chart shows the index's forecasts.")
 if is_embedded(ds) and s.source == "aa":
     view = forecast_record(ds.content_hash, ds)
     for _, row in view["summary"].iterrows():
         st.markdown("- " + plain(record_sentence(row)))
-    record_fig = forecast_record_figure(view["record"], view["observed"])
+    record_fig = forecast_record_figure(view["index_record"], view["observed"])
     chart(record_fig)
     st.session_state.setdefault(Key.FIGURES, {})["forecast_record"] = record_fig
     with st.expander("Every scored month"):

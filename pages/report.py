@@ -145,7 +145,7 @@ if is_embedded(ds) and s.source == "aa":
     sections.append(Section("The forecast record", [record_sentence(r) for _, r in record["summary"].iterrows()] + [
         "The forecasts of versions before this project existed were reconstructed on 2026-12-07 from each version's own "
         "data (pseudo-real time); each new version's forecast is added when it arrives and never rewritten."],
-        figure=forecast_record_figure(record["record"], record["observed"])))
+        figure=forecast_record_figure(record["index_record"], record["observed"])))
 
 # 5. Provenance.
 sections.append(Section("Data provenance and versions", [

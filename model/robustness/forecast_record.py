@@ -24,14 +24,14 @@ import pandas as pd
 from model.core.errors import DataError
 from model.core.paths import DATA_DIR
 from model.core.timeaxis import years_between
+from model.robustness.forecast_scores import LEVELS, crossing_verdict, pit_value, quantile_crps
 
 RECORD_FILE = DATA_DIR / "forecast_record.csv"
-#: The quantile levels stored per forecast month (every 5%): enough for a quantile CRPS within a few percent.
-LEVELS = tuple(round(0.05 * k, 2) for k in range(1, 20))
 QCOLS = [f"q{round(100 * level):02d}" for level in LEVELS]
 HORIZON_MONTHS = 18
 INDEX = "intelligence"
 STACKED_LABEL = "the answer (stacked trend)"
+POOLED_LABEL = "a typical benchmark (pooled population)"
 JUNE_LABEL = "June 2026 least-squares line"
 #: The published forecast the record starts from: a zero gap on this date (Doubleword, June 2026; see anchors.py).
 JUNE_PUBLISHED_ZERO = pd.Timestamp("2026-12-03")
@@ -63,6 +63,38 @@ def version_forecast(scores: pd.DataFrame, benchmarks: pd.DataFrame, version_dat
     frame.insert(0, "benchmark", benchmark)
     frame.insert(0, "version_date", c.date().isoformat())
     frame.insert(0, "forecast", STACKED_LABEL)
+    frame["p_zero"] = (draws <= 0).mean(axis=0)
+    for name in ("median", "lo90", "hi90"):
+        value = getattr(cross, name)
+        frame[f"crossing_{name}"] = None if value is None else pd.Timestamp(value).date().isoformat()
+    frame["p_never"] = cross.p_never
+    frame["made_on"] = dt.date.today().isoformat()
+    return frame
+
+
+def pooled_version_forecast(scores: pd.DataFrame, benchmarks: pd.DataFrame, version_date: str, *,
+                            horizon_months: int = HORIZON_MONTHS) -> pd.DataFrame:
+    """The pooled answer's forecast (the population: a typical benchmark's lag) as made on ``version_date``: the
+    distinct AA evaluations with enough lags in the models released before it, partially pooled."""
+    from model.analysis import run_analysis
+    from model.bayes.crossing import summarise_crossing
+    from model.bayes.summaries import crossing_draws
+    from model.data.dataset import Dataset
+    from model.data.schema import ValidationReport
+    from model.robustness.windows import pooled_answer_settings
+
+    c = pd.Timestamp(version_date)
+    past = Dataset(scores[scores["release_date"] < c], benchmarks, ValidationReport(), "past")
+    settings = pooled_answer_settings(past).model_copy(update={"end": str((c - pd.Timedelta(days=1)).date())})
+    fit = next(iter(run_analysis(past, settings).fits.values()))  # the fit path's own pooled design
+    ref, targets = fit.obs.reference, _months_after(c, horizon_months)
+    draws = np.maximum(fit.predictive_paths(years_between(targets, ref), seed=settings.seed), 0.0)
+    frame = pd.DataFrame(np.quantile(draws, LEVELS, axis=0).T, columns=QCOLS)
+    cross = summarise_crossing(crossing_draws(fit), ref)
+    frame.insert(0, "target_date", [t.date().isoformat() for t in targets])
+    frame.insert(0, "benchmark", ",".join(settings.benchmarks))
+    frame.insert(0, "version_date", c.date().isoformat())
+    frame.insert(0, "forecast", POOLED_LABEL)
     frame["p_zero"] = (draws <= 0).mean(axis=0)
     for name in ("median", "lo90", "hi90"):
         value = getattr(cross, name)
@@ -105,6 +137,9 @@ def update_record(scores: pd.DataFrame, benchmarks: pd.DataFrame, settings, path
         if (STACKED_LABEL, version) not in have:
             parts.append(version_forecast(scores, benchmarks, version, benchmark, settings))
             added.append(version)
+        if (POOLED_LABEL, version) not in have:
+            parts.append(pooled_version_forecast(scores, benchmarks, version))
+            added.append(f"{version} (pooled)")
     if (JUNE_LABEL, "2026-06-15") not in have:
         parts.append(june_line_forecast(scores, benchmarks))
         added.append("June 2026 line")
@@ -125,24 +160,8 @@ def load_record(path: Path = RECORD_FILE) -> pd.DataFrame:
                                     "crossing_hi90": "string", "made_on": "string"})
 
 
-def quantile_crps(y: float, quantiles, levels=LEVELS) -> float:
-    """The CRPS of a quantile forecast: twice the mean pinball loss over its levels (as forecast hubs score them)."""
-    q, tau = np.asarray(quantiles, dtype=float), np.asarray(levels, dtype=float)
-    return float(2.0 * np.mean(np.where(y < q, (1 - tau) * (q - y), tau * (y - q))))
 
 
-def pit_value(y: float, quantiles, levels=LEVELS) -> float:
-    """Where ``y`` falls in the forecast distribution, between the stored quantiles; below the lowest or above the
-    highest: halfway into that tail. At a point mass (the lag's floor at 0), the middle of the levels it spans."""
-    q, tau = np.maximum.accumulate(np.asarray(quantiles, dtype=float)), np.asarray(levels, dtype=float)
-    if y < q[0]:
-        return float(tau[0] / 2)
-    if y > q[-1]:
-        return float((1 + tau[-1]) / 2)
-    tied = tau[q == y]
-    if len(tied) > 1:
-        return float((tied[0] + tied[-1]) / 2 if tied[0] > tau[0] else tied[-1] / 2)
-    return float(np.interp(y, q, tau))
 
 
 def score_record(record: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.DataFrame, settings) -> pd.DataFrame:
@@ -153,9 +172,13 @@ def score_record(record: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.Data
     latest = versions[max(versions)]
     kw = realised_kw(scores, benchmarks, settings)
     observed = {d: realised_lag(scores, latest, pd.Timestamp(d), **kw) for d in record["target_date"].unique()}
+    mean = _mean_lags(record, scores, benchmarks, settings)
     out = record.copy()
-    out["observed_lag"] = [observed[d][0] for d in out["target_date"]]
-    out["observed_status"] = [observed[d][1] for d in out["target_date"]]
+    pooled = out["forecast"] == POOLED_LABEL
+    out["observed_lag"] = [mean.get(d, np.nan) if p else observed[d][0] for d, p in zip(out["target_date"], pooled,
+                                                                                         strict=True)]
+    out["observed_status"] = ["mean across the pooled benchmarks" if p else observed[d][1]
+                              for d, p in zip(out["target_date"], pooled, strict=True)]
     out = out[np.isfinite(out["observed_lag"])].reset_index(drop=True)
     q = out[QCOLS].to_numpy(dtype=float)
     has_interval = ~np.isnan(q).any(axis=1)
@@ -165,8 +188,22 @@ def score_record(record: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.Data
     out["pit"] = [pit_value(v, row) if ok else np.nan for v, row, ok in zip(y, q, has_interval, strict=True)]
     out["crps"] = [quantile_crps(v, row) if ok else np.nan for v, row, ok in zip(y, q, has_interval, strict=True)]
     out["abs_error_median"] = np.abs(y - out["q50"])
-    out["scored_against"] = latest
+    out["scored_against"] = np.where(out["forecast"] == POOLED_LABEL, "mean lag across its benchmarks", latest)
     return out
+
+
+def _mean_lags(record: pd.DataFrame, scores: pd.DataFrame, benchmarks: pd.DataFrame, settings) -> dict[str, float]:
+    """The monthly mean backward lag across the pooled forecasts' benchmarks (the newest data), by month start: what
+    a typical benchmark's forecast is scored against."""
+    from model.lags.across import lag_summary_by_date, lags_by_benchmark, quorum
+
+    pooled = record[record["forecast"] == POOLED_LABEL]
+    if pooled.empty:
+        return {}
+    names = sorted(set(",".join(pooled["benchmark"].unique()).split(",")))
+    lags = lags_by_benchmark(scores, benchmarks=benchmarks, names=names, open_definition=settings.open_definition)
+    summary = lag_summary_by_date(lags, min_benchmarks=quorum(len(names)))
+    return {d.date().isoformat(): float(v) for d, v in zip(summary["date"], summary["mean_lag"], strict=True)}
 
 
 def record_summary(record: pd.DataFrame, scored: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
@@ -198,19 +235,6 @@ def record_summary(record: pd.DataFrame, scored: pd.DataFrame, scores: pd.DataFr
     return pd.DataFrame(rows)
 
 
-def crossing_verdict(crossing: pd.Timestamp | None, scored: pd.DataFrame, data_end: pd.Timestamp, *,
-                     published: pd.Timestamp | None = None) -> str:
-    """What the newest data say about a forecast's crossing date, in words."""
-    closed = scored[scored["observed_lag"] <= 0]
-    when = published if published is not None else crossing
-    if len(closed):
-        return f"the gap closed by {closed['target_date'].iloc[0]}"
-    if when is None:
-        return "no crossing forecast (the median path never reaches zero)"
-    label = "the published zero date" if published is not None else "the median crossing date"
-    if when <= data_end:
-        return f"{label} ({when.date()}) has passed and the gap had not closed by the newest data ({data_end.date()})"
-    return f"{label} ({when.date()}) is after the newest data ({data_end.date()}): not yet testable"
 
 
 def record_sentence(row) -> str:
@@ -243,4 +267,5 @@ def forecast_record_view(aa, settings, path: Path = RECORD_FILE, *, months_shown
                             open_definition=settings.open_definition)
     observed = observed[observed["date"] >= observed["date"].max() - pd.DateOffset(months=months_shown)]
     return {"record": record, "scored": scored, "summary": record_summary(record, scored, aa.scores),
-            "observed": observed[["date", "lag_months", "status"]].reset_index(drop=True)}
+            "observed": observed[["date", "lag_months", "status"]].reset_index(drop=True),
+            "index_record": record[record["forecast"] != POOLED_LABEL]}  # what the chart draws over the index's lag

@@ -11,18 +11,16 @@ from scipy import stats
 from model.data.embedded import load_embedded
 from model.robustness.forecast_record import (
     JUNE_LABEL,
-    LEVELS,
+    POOLED_LABEL,
     RECORD_FILE,
     STACKED_LABEL,
-    crossing_verdict,
     forecast_record_view,
     load_record,
-    pit_value,
-    quantile_crps,
     record_sentence,
     update_record,
     write_record,
 )
+from model.robustness.forecast_scores import LEVELS, crossing_verdict, pit_value, quantile_crps
 from model.serving.first_view import first_view_settings
 from tests.cli.in_process import run_cli
 
@@ -62,7 +60,7 @@ def test_update_adds_a_missing_version_and_never_rewrites_a_recorded_one(tmp_pat
     write_record(kept, path)
     before = path.read_bytes()
     record, added = update_record(aa.scores, aa.benchmarks, settings, path)
-    assert added == ["2026-10-10"]
+    assert added == ["2026-10-10", "2026-10-10 (pooled)"]
     old = record[record["version_date"] != "2026-10-10"].reset_index(drop=True)
     pd.testing.assert_frame_equal(old, load_record(path))  # recorded rows kept exactly
     assert path.read_bytes() == before  # nothing written until asked
@@ -76,6 +74,10 @@ def test_the_shipped_record_is_scored_on_the_newest_version():
     summary = view["summary"].set_index(["forecast", "version_date"])
     assert summary.loc[(STACKED_LABEL, "2026-06-15"), "months_scored"] >= 3  # July to October 2026
     assert summary.loc[(STACKED_LABEL, "2026-10-10"), "months_scored"] == 0  # no newer data yet
+    pooled = view["scored"][view["scored"]["forecast"] == POOLED_LABEL]
+    assert summary.loc[(POOLED_LABEL, "2026-06-15"), "months_scored"] >= 1  # scored on the mean lag of its benchmarks
+    assert (pooled["scored_against"] == "mean lag across its benchmarks").all()
+    assert POOLED_LABEL not in set(view["index_record"]["forecast"])  # the chart draws the index's forecasts only
     june = summary.loc[(JUNE_LABEL, "2026-06-15")]
     assert "2026-12-03" in june["crossing_verdict"] and np.isnan(june["in90_share"])  # a point forecast
     scored = view["scored"]
