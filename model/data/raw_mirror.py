@@ -148,14 +148,23 @@ def refresh_from_mirror(base_url: str, archive: Path, data_dir: Path, *, dry_run
 
 
 def describe_changes(old_dir: Path, new_dir: Path) -> list[str]:
-    """New and removed benchmarks, and the model count, between two builds of data/."""
+    """Between two builds of data/: benchmarks added or removed, models added, and open flags that changed (a new
+    index version shows as a new dated benchmark, as the 2026-10-10 rescale did)."""
     import pandas as pd
 
-    def table(folder, name):
+    def table(folder, name, columns):
         path = folder / name
-        return pd.read_csv(path, dtype=str) if path.is_file() else pd.DataFrame(columns=["benchmark", "model_id"])
+        return pd.read_csv(path, dtype=str) if path.is_file() else pd.DataFrame(columns=columns)
 
-    old_b, new_b = set(table(old_dir, "benchmarks.csv")["benchmark"]), set(table(new_dir, "benchmarks.csv")["benchmark"])
-    old_m, new_m = table(old_dir, "scores.csv")["model_id"].nunique(), table(new_dir, "scores.csv")["model_id"].nunique()
+    old_b, new_b = (set(table(d, "benchmarks.csv", ["benchmark"])["benchmark"]) for d in (old_dir, new_dir))
+    old_s, new_s = (table(d, "scores.csv", ["model_id", "model_name", "open_weights"]).drop_duplicates("model_id")
+                    .set_index("model_id") for d in (old_dir, new_dir))
+    added = new_s.loc[new_s.index.difference(old_s.index), "model_name"]
+    both = new_s.index.intersection(old_s.index)
+    flipped = new_s.loc[both][new_s.loc[both, "open_weights"] != old_s.loc[both, "open_weights"]]
     return [f"benchmarks: {len(new_b)} (new: {', '.join(sorted(new_b - old_b)) or 'none'}; removed: "
-            f"{', '.join(sorted(old_b - new_b)) or 'none'}); models: {old_m} -> {new_m}"]
+            f"{', '.join(sorted(old_b - new_b)) or 'none'})",
+            f"models: {len(old_s)} -> {len(new_s)}; {len(added)} new" + (f", e.g. {', '.join(added.head(5))}" if len(added)
+                                                                         else ""),
+            f"open flags changed: {len(flipped)}" + (f" ({', '.join(flipped['model_name'].head(5))})" if len(flipped)
+                                                     else "")]

@@ -85,6 +85,8 @@ def test_the_mirror_turns_the_august_state_into_the_october_one_and_the_build_sc
     assert "intelligence_index_2026_10_10" not in (root / "data" / "benchmarks.csv").read_text()
     lines = refresh_from_mirror(url, root / "archive", root / "data", retries=0, today="2026-10-10")
     assert any("new: agentic_index_2026_10_10, intelligence_index_2026_10_10" in line for line in lines), lines
+    assert any(line.startswith("models: ") and " new, e.g. " in line for line in lines), lines  # the October models
+    assert any(line.startswith("open flags changed: ") for line in lines), lines
     for name in BUILT_FILES:  # the same data/ the build script wrote from the same raw files
         assert (root / "data" / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
     again = refresh_from_mirror(url, root / "archive", root / "data", retries=0, today="2026-10-11")
