@@ -6,15 +6,22 @@ speaks the protocol a browser speaks (``/_stcore/stream``: BackMsg rerun request
 rendering anything: a page's answer counts when the script run that carries its marker text has finished. What a
 deployment's visitors see, where the browsers run on their own machines.
 
-Each client loops: a new session on the answer page, Frontiers, Lag overview, Trend fit, then one step of Trend fit's
-slope prior mean (a refit), timing each until its answer is in.
+Each client loops: a new session on the answer page, Frontiers, Lag overview, Trend fit, then Trend fit opened by a
+shared link with a prior of its own (``--varied``: a slope prior mean no other client or loop asks for, so every refit
+is real, not shared), timing each until its answer is in.
 
-    .venv/bin/python bench/bench_server_load.py [--clients 6] [--seconds 120]
+``--processes 2`` serves the app from two processes behind nginx (deploy/nginx.conf, as tests/serving/test_proxy.py
+runs it); ``--compare`` runs one process, then two, with the same clients, and prints the p95 ratio (one run: this
+machine is noisy, so a ratio measured in one run is the figure to quote).
+
+    .venv/bin/python bench/bench_server_load.py [--clients 6] [--seconds 120] [--varied] [--processes 2 | --compare]
 """
 
 import argparse
 import asyncio
+import contextlib
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,7 +64,6 @@ class Session:
         """Ask for a script run of ``page`` with ``widgets`` (a WidgetStates, or None) and return the texts it showed.
         ``query``: a shared link's query string, opening ``page`` by its address (links apply on a session's first run)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         back = BackMsg()
         back.rerun_script.query_string = query
@@ -68,6 +74,13 @@ class Session:
         if widgets is not None:
             back.rerun_script.widget_states.CopyFrom(widgets)
         await self.ws.send(back.SerializeToString())
+        return await self.until_finished(timeout)
+
+    async def until_finished(self, timeout: float = 300) -> list[str]:
+        """The texts of the next script run the server finishes (a page's own rerun included: a fit in the queue
+        reruns its page when it is done)."""
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
         texts: list[str] = []
         deadline = time.perf_counter() + timeout
         while True:
@@ -96,48 +109,104 @@ class Session:
         return states
 
 
-async def client(url: str, deadline: float, latencies: list, errors: list) -> None:
+async def client(url: str, deadline: float, latencies: list, errors: list, *, prior: float | None = None) -> None:
     import websockets
 
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    loop = 0
     while time.perf_counter() < deadline:
+        loop += 1
         try:
             async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
                 session = Session(ws)
+                if prior is not None:  # a link with a prior of its own: a real fit every loop
+                    t0 = time.perf_counter()
+                    query = f"benchmark=intelligence_index_2026_10_10&p_slope_mean={prior - 0.01 * loop:.3f}&draws=300&chains=2"
+                    texts = await session.run("trend_fit", query=query)
+                    for _ in range(20):  # the fit may be queued: its page reruns when it is done
+                        if any(STEPS[-1][1] in t for t in texts):
+                            break
+                        texts = await session.until_finished(timeout=max(deadline - time.perf_counter(), 5))
+                    if not any(STEPS[-1][1] in t for t in texts):
+                        errors.append("no answer for a varied prior")
+                    latencies.append(time.perf_counter() - t0)
                 for page, marker in STEPS:
                     t0 = time.perf_counter()
                     texts = await session.run(page)
                     if not any(marker in t for t in texts):
                         errors.append(f"no answer on {page or 'the answer page'}")
                     latencies.append(time.perf_counter() - t0)
-                t0 = time.perf_counter()
-                texts = await session.run("trend_fit", session.nudged(SLIDER))
-                if not any(STEPS[-1][1] in t for t in texts):
-                    errors.append("no answer after the prior change")
-                latencies.append(time.perf_counter() - t0)
+                if prior is None:
+                    t0 = time.perf_counter()
+                    texts = await session.run("trend_fit", session.nudged(SLIDER))
+                    if not any(STEPS[-1][1] in t for t in texts):
+                        errors.append("no answer after the prior change")
+                    latencies.append(time.perf_counter() - t0)
         except Exception as exc:  # a timeout or a dropped connection counts as an error, the load goes on
             errors.append(f"{exc.__class__.__name__}: {str(exc)[:80]}")
 
 
-async def run_server_load(clients: int, seconds: float) -> tuple[list[float], list[str], float, dict]:
-    """(latencies, errors, server peak RSS in MB, CPU use) of ``clients`` protocol sessions looping for ``seconds``."""
-    info: dict = {}
-    with served_app(info=info) as (url, _):
+@contextlib.contextmanager
+def served(processes: int):
+    """(URL, server pids): one app process, or ``processes`` behind nginx sharing one cache and secret."""
+    if processes == 1:
+        info: dict = {}
+        with served_app(info=info) as (url, _):
+            yield url, [info["pid"]]
+        return
+    from tests.chromium import free_port
+    from tests.serving.test_proxy import nginx, render
+
+    root = Path(tempfile.mkdtemp(prefix="frontier-lag-proxy-"))
+    env = {"FRONTIER_LAG_CACHE": str(root / "cache"), "FRONTIER_LAG_SECRET_FILE": str(root / "secret" / "s")}
+    with contextlib.ExitStack() as stack:
+        infos = [{} for _ in range(processes)]
+        urls = [stack.enter_context(served_app(info=i, env=env))[0] for i in infos]
+        listen, prefix = free_port(), root / "nginx"
+        prefix.mkdir()
+        (prefix / "nginx.conf").write_text(render(listen, [int(u.rsplit(":", 1)[1]) for u in urls], prefix))
+        url = f"http://127.0.0.1:{listen}"
+        stack.enter_context(nginx(prefix / "nginx.conf", prefix, url))
+        yield url, [i["pid"] for i in infos]
+
+
+async def run_server_load(clients: int, seconds: float, *, processes: int = 1,
+                          varied: bool = False) -> tuple[list[float], list[str], float, dict]:
+    """(latencies, errors, the largest server peak RSS in MB, CPU use) of ``clients`` protocol sessions looping for
+    ``seconds`` against ``processes`` app processes."""
+    with served(processes) as (url, pids):
         latencies, errors = [], []
-        t0, server0, busy0 = time.perf_counter(), cpu_seconds(info["pid"]), machine_busy_seconds()
-        await asyncio.gather(*(client(url, t0 + seconds, latencies, errors) for _ in range(clients)))
-        cpu = {"wall": time.perf_counter() - t0, "server": cpu_seconds(info["pid"]) - server0,
+        t0, server0, busy0 = time.perf_counter(), sum(cpu_seconds(p) for p in pids), machine_busy_seconds()
+        await asyncio.gather(*(client(url, t0 + seconds, latencies, errors, prior=(-4.0 + 0.37 * i) if varied else None)
+                               for i in range(clients)))
+        cpu = {"wall": time.perf_counter() - t0, "server": sum(cpu_seconds(p) for p in pids) - server0,
                "machine": machine_busy_seconds() - busy0}
-        rss = peak_rss_mb(info["pid"])
+        rss = max(peak_rss_mb(p) for p in pids)
     return latencies, errors, rss, cpu
 
 
 def main():
+    from bench.bench_load import p95
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--varied", action="store_true", help="each client's own prior: every refit is real")
+    parser.add_argument("--compare", action="store_true", help="one process, then two behind nginx; the p95 ratio")
     args = parser.parse_args()
-    print_load(args.clients, args.seconds, *asyncio.run(run_server_load(args.clients, args.seconds)))
+    runs = (1, 2) if args.compare else (args.processes,)
+    p95s = {}
+    for n in runs:
+        print(f"--- {n} process(es){' behind nginx' if n > 1 else ''}")
+        result = asyncio.run(run_server_load(args.clients, args.seconds, processes=n, varied=args.varied))
+        if not result[0]:
+            print(f"no page answered; errors: {sorted(set(result[1]))[:10]}")
+            return
+        print_load(args.clients, args.seconds, *result)
+        p95s[n] = p95(result[0])
+    if args.compare:
+        print(f"p95 with two processes / p95 with one: {p95s[2] / p95s[1]:.2f} (target <= 0.6)")
 
 
 if __name__ == "__main__":
