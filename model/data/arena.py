@@ -147,7 +147,11 @@ def arena_gap_summary(frame: pd.DataFrame) -> dict:
     """The newest exact gap, the first one, and their change, as numbers a page or the CLI words."""
     exact = frame[~frame["gap_is_lower_bound"]]
     first, last = exact.iloc[0], exact.iloc[-1]
+    full = exact[~exact["top_n_only"]]
     return {"first_date": first["board_date"], "first_gap": first["gap_points"], "last_date": last["board_date"],
+            "last_preliminary": bool(last["preliminary_leader"]), "last_top_n_only": bool(last["top_n_only"]),
+            "full_date": full["board_date"].iloc[-1] if len(full) else None,
+            "full_gap": full["gap_points"].iloc[-1] if len(full) else np.nan,
             "last_gap": last["gap_points"], "last_lo95": last["gap_lo95"], "last_hi95": last["gap_hi95"],
             "last_closed": last["best_closed_model"], "last_open": last["best_open_model"],
             "boards": len(frame), "lower_bounds": int(frame["gap_is_lower_bound"].sum()),
@@ -156,10 +160,15 @@ def arena_gap_summary(frame: pd.DataFrame) -> dict:
 
 def arena_gap_sentence(summary: dict) -> str:
     """The summary in one plain sentence (model names are data: the caller shows it as plain text)."""
-    interval = (f" (95% interval about {summary['last_lo95']:.0f} to {summary['last_hi95']:.0f})"
-                if pd.notna(summary["last_lo95"]) else "")
+    notes = ([f"95% interval about {summary['last_lo95']:.0f} to {summary['last_hi95']:.0f}"]
+             if pd.notna(summary["last_lo95"]) else [])
+    notes += ["a leader's rating there is preliminary, on few votes"] if summary.get("last_preliminary") else []
+    full = (f"; on the newest board listing every model ({summary['full_date']:%Y-%m-%d}) the lead was "
+            f"{summary['full_gap']:.0f} points" if summary.get("last_top_n_only") and summary.get("full_date") is not None
+            else "")
     return (f"On the newest board with an open model listed ({summary['last_date']:%Y-%m-%d}), the best proprietary "
             f"model ({summary['last_closed']}) led the best open one ({summary['last_open']}) by "
-            f"{summary['last_gap']:.0f} rating points{interval}; on the first board ({summary['first_date']:%Y-%m-%d}) "
-            f"the lead was {summary['first_gap']:.0f} points. {summary['boards']} boards, {summary['lower_bounds']} of "
-            "them top-N views with no open model listed (lower bounds).")
+            f"{summary['last_gap']:.0f} rating points" + (f" ({'; '.join(notes)})" if notes else "") + full
+            + f"; on the first board ({summary['first_date']:%Y-%m-%d}) the lead was {summary['first_gap']:.0f} points. "
+            f"{summary['boards']} boards, {summary['lower_bounds']} of them top-N views with no open model listed "
+            "(lower bounds).")

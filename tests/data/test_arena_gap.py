@@ -70,6 +70,8 @@ def test_the_shipped_table_loads_and_its_sentence_names_the_newest_exact_board()
     assert summary["last_gap"] == exact["gap_points"].iloc[-1]
     sentence = arena_gap_sentence(summary)
     assert f"{summary['last_gap']:.0f} rating points" in sentence and summary["last_open"] in sentence
+    # the newest exact board is a top-N view with a preliminary leader: the sentence says so and gives the full board
+    assert "preliminary" in sentence and f"the lead was {summary['full_gap']:.0f} points" in sentence
     # every lower bound comes from a top-N view (a full board always lists an open model)
     assert table.loc[table["gap_is_lower_bound"], "top_n_only"].all()
 
