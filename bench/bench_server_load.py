@@ -158,7 +158,8 @@ def served(processes: int):
     from tests.serving.test_proxy import nginx, render
 
     root = Path(tempfile.mkdtemp(prefix="frontier-lag-proxy-"))
-    env = {"FRONTIER_LAG_CACHE": str(root / "cache"), "FRONTIER_LAG_SECRET_FILE": str(root / "secret" / "s")}
+    env = {"FRONTIER_LAG_CACHE": str(root / "cache"), "FRONTIER_LAG_SECRET_FILE": str(root / "secret" / "s"),
+           "FRONTIER_LAG_TRUSTED_PROXIES": "127.0.0.1"}  # as deploy/frontier-lag@.service sets it
     with contextlib.ExitStack() as stack:
         infos = [{} for _ in range(processes)]
         urls = [stack.enter_context(served_app(info=i, env=env))[0] for i in infos]

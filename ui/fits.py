@@ -56,7 +56,9 @@ def _worker_results() -> dict:
 def fit_in_worker(ds: Dataset, fit_settings, status, label: str):
     """Fit through the worker pool, showing the queue position; a session that moves on leaves its place."""
     import concurrent.futures
+    import os
 
+    from model.serving.fit_queue import reader_address
     from model.serving.stored_results import load_result
 
     memo, key = _worker_results(), fit_key(ds, fit_settings)
@@ -72,7 +74,9 @@ def fit_in_worker(ds: Dataset, fit_settings, status, label: str):
     session = st.session_state.setdefault(Key.SESSION_ID, uuid.uuid4().hex)
     queue = fit_queue()
     # QueueBusy (a DataError) when this visitor's address or the whole queue has too many fits waiting
-    job = queue.submit(session, key, data, fit_settings.to_json(), persist=persist, client=st.context.ip_address,
+    client = reader_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"),
+                            os.environ.get("FRONTIER_LAG_TRUSTED_PROXIES"))
+    job = queue.submit(session, key, data, fit_settings.to_json(), persist=persist, client=client,
                        limit=fit_settings.max_seconds)
     try:
         while not job.future.done():

@@ -52,6 +52,19 @@ WATCHDOG_MARGIN = 60.0
 MAX_FINISHED = 64
 
 
+def reader_address(ip: str | None, forwarded_for: str | None, trusted_proxies: str | None) -> str | None:
+    """The reader's address the per-client cap counts: the connection's own, except from a trusted reverse proxy
+    (``trusted_proxies``: comma-separated addresses, e.g. ``FRONTIER_LAG_TRUSTED_PROXIES=127.0.0.1`` behind
+    deploy/nginx.conf), where it is the last address the proxy added to ``X-Forwarded-For``. Behind a proxy every
+    reader connects from the proxy: without this, all readers shared one client's cap. A header from anyone else is
+    ignored (a reader cannot choose their own address)."""
+    trusted = {a.strip() for a in (trusted_proxies or "").split(",") if a.strip()}
+    if ip is None or ip not in trusted:
+        return ip
+    hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
+    return hops[-1][:64] if hops else ip
+
+
 class QueueBusy(DataError):
     """The queue refused a new job: too many are waiting (from this client, or in all)."""
 

@@ -185,3 +185,15 @@ def test_finished_jobs_nobody_waits_for_are_not_kept_and_records_stay_bounded():
         assert "left" not in q._jobs
     finally:
         q.shutdown()
+
+
+def test_behind_a_trusted_proxy_each_reader_counts_by_the_forwarded_address():
+    from model.serving.fit_queue import reader_address
+
+    # behind deploy/nginx.conf: every reader connects from 127.0.0.1; the proxy appends the reader's address
+    assert reader_address("127.0.0.1", "203.0.113.7", "127.0.0.1") == "203.0.113.7"
+    assert reader_address("127.0.0.1", "10.9.9.9, 203.0.113.7", "127.0.0.1") == "203.0.113.7"  # the hop nginx saw
+    assert reader_address("127.0.0.1", None, "127.0.0.1") == "127.0.0.1"
+    # a header from anyone not trusted is ignored: a reader cannot pick an address to escape the per-client cap
+    assert reader_address("198.51.100.4", "203.0.113.7", "127.0.0.1") == "198.51.100.4"
+    assert reader_address("127.0.0.1", "203.0.113.7", None) == "127.0.0.1"  # no proxy declared: the connection's own

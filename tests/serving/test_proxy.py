@@ -60,7 +60,8 @@ def nginx(conf: Path, prefix: Path, url: str):
 def proxy(tmp_path_factory):
     root = tmp_path_factory.mktemp("proxy")
     env = {"FRONTIER_LAG_CACHE": str(root / "cache"), "FRONTIER_LAG_SECRET_FILE": str(root / "secret" / "cache-secret"),
-           "FRONTIER_LAG_NO_WARMUP": "1", "FRONTIER_LAG_NO_RESULT_STORE": ""}  # (the suite turns the store off)
+           "FRONTIER_LAG_NO_WARMUP": "1", "FRONTIER_LAG_NO_RESULT_STORE": "",  # (the suite turns the store off)
+           "FRONTIER_LAG_TRUSTED_PROXIES": "127.0.0.1"}  # as deploy/frontier-lag@.service sets it
     with served_app(env=env) as (a, _), served_app(env=env) as (b, _):
         ports = [int(u.rsplit(":", 1)[1]) for u in (a, b)]
         listen, prefix = free_port(), root / "nginx"
