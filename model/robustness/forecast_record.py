@@ -47,29 +47,12 @@ def version_forecast(scores: pd.DataFrame, benchmarks: pd.DataFrame, version_dat
                      *, horizon_months: int = HORIZON_MONTHS) -> pd.DataFrame:
     """The answer's forecast as it would have been made on ``version_date`` from that version alone."""
     from model.analysis import fit_observations
-    from model.bayes.crossing import summarise_crossing
-    from model.bayes.summaries import crossing_draws
     from model.robustness.backtest import observe_before
 
     c = pd.Timestamp(version_date)
     obs = observe_before(scores, benchmarks, settings, benchmark, c)
     fit = fit_observations(obs, settings.model_copy(update={"benchmarks": [benchmark]}))
-    targets = _months_after(c, horizon_months)
-    draws = np.maximum(fit.predictive_paths(years_between(targets, c), seed=settings.seed), 0.0)
-    q = np.quantile(draws, LEVELS, axis=0)
-    cross = summarise_crossing(crossing_draws(fit), c)
-    frame = pd.DataFrame(q.T, columns=QCOLS)
-    frame.insert(0, "target_date", [t.date().isoformat() for t in targets])
-    frame.insert(0, "benchmark", benchmark)
-    frame.insert(0, "version_date", c.date().isoformat())
-    frame.insert(0, "forecast", STACKED_LABEL)
-    frame["p_zero"] = (draws <= 0).mean(axis=0)
-    for name in ("median", "lo90", "hi90"):
-        value = getattr(cross, name)
-        frame[f"crossing_{name}"] = None if value is None else pd.Timestamp(value).date().isoformat()
-    frame["p_never"] = cross.p_never
-    frame["made_on"] = dt.date.today().isoformat()
-    return frame
+    return _forecast_frame(fit, c, c, STACKED_LABEL, benchmark, settings.seed, horizon_months)
 
 
 def pooled_version_forecast(scores: pd.DataFrame, benchmarks: pd.DataFrame, version_date: str, *,
@@ -77,8 +60,6 @@ def pooled_version_forecast(scores: pd.DataFrame, benchmarks: pd.DataFrame, vers
     """The pooled answer's forecast (the population: a typical benchmark's lag) as made on ``version_date``: the
     distinct AA evaluations with enough lags in the models released before it, partially pooled."""
     from model.analysis import run_analysis
-    from model.bayes.crossing import summarise_crossing
-    from model.bayes.summaries import crossing_draws
     from model.data.dataset import Dataset
     from model.data.schema import ValidationReport
     from model.robustness.windows import pooled_answer_settings
@@ -87,14 +68,25 @@ def pooled_version_forecast(scores: pd.DataFrame, benchmarks: pd.DataFrame, vers
     past = Dataset(scores[scores["release_date"] < c], benchmarks, ValidationReport(), "past")
     settings = pooled_answer_settings(past).model_copy(update={"end": str((c - pd.Timedelta(days=1)).date())})
     fit = next(iter(run_analysis(past, settings).fits.values()))  # the fit path's own pooled design
-    ref, targets = fit.obs.reference, _months_after(c, horizon_months)
-    draws = np.maximum(fit.predictive_paths(years_between(targets, ref), seed=settings.seed), 0.0)
+    return _forecast_frame(fit, fit.obs.reference, c, POOLED_LABEL, ",".join(settings.benchmarks), settings.seed,
+                           horizon_months)
+
+
+def _forecast_frame(fit, reference: pd.Timestamp, version: pd.Timestamp, label: str, benchmark: str, seed: int,
+                    horizon_months: int) -> pd.DataFrame:
+    """A fit's stored forecast: predictive quantiles of the lag (floored at 0) at each month start after ``version``,
+    P(zero) and the crossing quantiles, on a time axis with x = 0 at ``reference``."""
+    from model.bayes.crossing import summarise_crossing
+    from model.bayes.summaries import crossing_draws
+
+    targets = _months_after(version, horizon_months)
+    draws = np.maximum(fit.predictive_paths(years_between(targets, reference), seed=seed), 0.0)
     frame = pd.DataFrame(np.quantile(draws, LEVELS, axis=0).T, columns=QCOLS)
-    cross = summarise_crossing(crossing_draws(fit), ref)
+    cross = summarise_crossing(crossing_draws(fit), reference)
     frame.insert(0, "target_date", [t.date().isoformat() for t in targets])
-    frame.insert(0, "benchmark", ",".join(settings.benchmarks))
-    frame.insert(0, "version_date", c.date().isoformat())
-    frame.insert(0, "forecast", POOLED_LABEL)
+    frame.insert(0, "benchmark", benchmark)
+    frame.insert(0, "version_date", version.date().isoformat())
+    frame.insert(0, "forecast", label)
     frame["p_zero"] = (draws <= 0).mean(axis=0)
     for name in ("median", "lo90", "hi90"):
         value = getattr(cross, name)
