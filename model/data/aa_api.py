@@ -106,6 +106,11 @@ def fetch_aa_api(api_key: str, *, url: str | None = None, timeout: float = 20.0,
     cancel = cancel or threading.Event()
     sleep = sleep or cancel.wait  # a back-off ends early when the user cancels
     request = urllib.request.Request(url, headers={"x-api-key": key, "Accept": "application/json"})
+    return _with_retries(request, timeout, retries, backoff, sleep, cancel)
+
+
+def _with_retries(request, timeout: float, retries: int, backoff: float, sleep, cancel: threading.Event) -> bytes:
+    """GET ``request``, retrying what :func:`_get` says is retryable with exponential back-off (a cancel ends it)."""
     for attempt in range(retries + 1):
         try:
             return _get(request, timeout, cancel)
@@ -127,18 +132,11 @@ def fetch_public(url: str, label: str, *, timeout: float = 20.0, retries: int = 
 
     request = urllib.request.Request(url, headers={"Accept": "*/*"})
     cancel = threading.Event()
-    for attempt in range(retries + 1):
-        try:
-            return _get(request, timeout, cancel)
-        except _Retry as wait:
-            if attempt < retries:
-                cancel.wait(wait.seconds if wait.seconds is not None else backoff * 2**attempt)
-                continue
-            message = wait.final(attempt + 1)
-        except DataError as exc:
-            message = str(exc)
-        raise DataError(re.sub(r"^AA( API)?:? ?", f"{label}: ", message).replace("AA answered", "the server answered"))
-    raise DataError(f"{label}: no answer.")
+    try:
+        return _with_retries(request, timeout, retries, backoff, cancel.wait, cancel)
+    except DataError as exc:  # the API fetch's messages, named for this file
+        raise DataError(re.sub(r"^AA( API)?:? ?", f"{label}: ", str(exc)).replace("AA answered", "the server answered")) \
+            from None
 
 
 CANCELLED = "AA API: the fetch was cancelled; nothing was changed."
