@@ -63,9 +63,10 @@ def checked_manifest(body: bytes) -> list[dict]:
     return files
 
 
-def pull(base_url: str, archive: Path, staging: Path, *, retries: int = 3) -> tuple[Path, str, int]:
+def pull(base_url: str, archive: Path, staging: Path, *, retries: int = 3) -> tuple[Path, str, int, dict[str, str]]:
     """Fetch the manifest and every file not already archived into ``staging`` (checked against the manifest);
-    assemble the raw tree there. Returns the tree, the manifest's hash and how many files were fetched."""
+    assemble the raw tree there. Returns the tree, the manifest's hash, how many files were fetched and each path's
+    SHA-256 (every file in the tree was checked against it)."""
     from model.data.aa_api import fetch_public
 
     base = base_url.rstrip("/")
@@ -84,7 +85,7 @@ def pull(base_url: str, archive: Path, staging: Path, *, retries: int = 3) -> tu
             raise DataError(f"mirror: {f['path']} does not match the manifest (truncated or changed); nothing written.")
         target.write_bytes(data)
         fetched += 1
-    return tree, hashlib.sha256(body).hexdigest(), fetched
+    return tree, hashlib.sha256(body).hexdigest(), fetched, {f["path"]: f["sha256"] for f in files}
 
 
 def build_into(tree: Path, out: Path) -> None:
@@ -114,7 +115,7 @@ def refresh_from_mirror(base_url: str, archive: Path, data_dir: Path, *, dry_run
     today = today or dt.date.today().isoformat()
     with tempfile.TemporaryDirectory(prefix="frontier-lag-mirror-") as tmp:
         staging = Path(tmp)
-        tree, manifest_sha, fetched = pull(base_url, archive, staging, retries=retries)
+        tree, manifest_sha, fetched, hashes = pull(base_url, archive, staging, retries=retries)
         build_into(tree, staging / "data")
         changed = [name for name in BUILT_FILES
                    if not (data_dir / name).is_file()
@@ -125,20 +126,17 @@ def refresh_from_mirror(base_url: str, archive: Path, data_dir: Path, *, dry_run
         lines += describe_changes(data_dir, staging / "data") if changed else []
         if dry_run:
             return [*lines, "dry run: nothing written"]
-        for path in sorted(tree.rglob("*")):  # content-addressed blobs: the same bytes are stored once
-            if path.is_file():
-                blob = archive / "blobs" / hashlib.sha256(path.read_bytes()).hexdigest()
-                if not blob.exists():
-                    blob.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomic(blob, path.read_bytes())
+        for path, sha in sorted(hashes.items()):  # content-addressed blobs (each checked by pull): stored once
+            blob = archive / "blobs" / sha
+            if not blob.exists():
+                blob.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(blob, (tree / path).read_bytes())
         manifests = archive / "manifests"
         manifests.mkdir(parents=True, exist_ok=True)
         record = manifests / f"{today}__{manifest_sha[:16]}.json"
         if not any(manifests.glob(f"*__{manifest_sha[:16]}.json")):
             write_atomic(record, json.dumps({"fetched_on": today, "url": base_url, "sha256": manifest_sha,
-                                             "files": {p.relative_to(tree).as_posix(): hashlib.sha256(
-                                                 p.read_bytes()).hexdigest() for p in sorted(tree.rglob("*"))
-                                                 if p.is_file()}}, indent=1) + "\n")
+                                             "files": dict(sorted(hashes.items()))}, indent=1) + "\n")
         else:
             lines.append("mirror: this manifest is archived already (unchanged)")
         data_dir.mkdir(parents=True, exist_ok=True)
