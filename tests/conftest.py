@@ -119,7 +119,7 @@ UNIT_MODULES = {"test_architecture", "test_compiled_callbacks", "test_conflict",
                 "test_every_flag", "test_groups", "test_lag_definitions", "test_lag_uncertainty", "test_lags",
                 "test_lags_properties", "test_limits", "test_loaders", "test_network", "test_one_answer", "test_plot_data",
                 "test_published_figures", "test_tables", "test_page_data", "test_sealed_store", "test_names",
-                "test_argument_checks", "test_arena_gap", "test_chart_html"}
+                "test_argument_checks", "test_arena_gap", "test_chart_html", "test_engine_numerics"}
 
 
 #: Seconds each of the longest modules took in a quiet 2-core run (tests/ paths; measured 2026-12-07 with

@@ -36,8 +36,10 @@ DEFENSIVE, DEFENSIVE_WIDEN = 0.1, 3.0
 PILOT_ROWS, ADAPT_STEPS, ADAPT_WIDEN = 1_500, 1, 1.2
 #: Per proposal row, each benchmark's log noise scale is proposed on a grid of this many cells spanning this many
 #: standard deviations (of its conditional's Gaussian approximation) either side of that approximation's mean: a grid
-#: that follows the row, so a narrow prior (a small spread of noise scales) is resolved as well as a wide one.
-GRID_CELLS, GRID_HALF_WIDTH = 16, 6.0
+#: that follows the row, so a narrow prior (a small spread of noise scales) is resolved as well as a wide one. Eight
+#: cells: on the pooled answer about 15% less effective sample size than sixteen at about 60% of the time (the piecewise
+#: exponential follows a smooth density closely; the weights correct the rest).
+GRID_CELLS, GRID_HALF_WIDTH = 8, 6.0
 #: Newton steps for the intercept and slope given a noise scale (the censored lags make them non-Gaussian).
 NEWTON_STEPS, GRID_NEWTON_STEPS = 2, 0
 #: Rows per block of the grid computations.
@@ -106,7 +108,7 @@ class NestedProposal:
         width = u[..., 1:2] - u[..., :1]  # (rows, G, 1): an even grid
         slope = np.diff(log_f, axis=-1) / width
         log_mass = log_f[..., :-1] + np.log(width) + _log_expm1_ratio(slope * width)
-        return u, log_f, slope, log_mass, logsumexp(log_mass, axis=-1)
+        return u, log_f, slope, log_mass, _logsumexp_last(log_mass)
 
     def log_marginal(self, h: np.ndarray) -> np.ndarray:
         """The approximate log marginal posterior of population rows (the benchmarks integrated out)."""
@@ -150,6 +152,13 @@ def _solve2(p, q, r, b0, b1):
     """[[p, q], [q, r]]^-1 (b0, b1), elementwise."""
     det = p * r - q**2
     return (r * b0 - q * b1) / det, (p * b1 - q * b0) / det
+
+
+def _logsumexp_last(x: np.ndarray) -> np.ndarray:
+    """log(sum(exp(x))) over the last axis (scipy's logsumexp without its checks: a third of the grid's cost)."""
+    top = np.max(x, axis=-1)
+    top = np.where(np.isfinite(top), top, 0.0)
+    return top + np.log(np.exp(x - top[..., None]).sum(axis=-1))
 
 
 def _log_expm1_ratio(x: np.ndarray) -> np.ndarray:

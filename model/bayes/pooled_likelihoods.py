@@ -5,13 +5,16 @@ censored lags kept as they are (with their Gaussian at the likelihood's mode as 
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.special import log_ndtr
 
 from model.bayes.importance import laplace
-from model.bayes.likelihood import LOG_2PI
 from model.bayes.observations import LOWER_BOUND_STATUSES
 from model.bayes.pooled_density import PooledDensity
 
@@ -20,6 +23,7 @@ from model.bayes.pooled_density import PooledDensity
 TABLE_POINTS, TABLE_BELOW, TABLE_ABOVE = 512, 4.0, 3.0
 #: The wide prior under which a benchmark's likelihood is approximated (then taken out): intercept, slope, log noise.
 WIDE_MEAN, WIDE_SD = np.array([0.0, 0.0, np.log(3.0)]), np.array([100.0, 100.0, 3.0])
+HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
 
 
 @dataclass(frozen=True)
@@ -48,19 +52,22 @@ class CensoredLags:
         return (self.group[:, None] == np.arange(self.n_groups)[None, :]).astype(float)
 
     def terms(self, a: np.ndarray, b: np.ndarray, u: np.ndarray):
-        """Per benchmark (rows, G, ...): the censored lags' log-likelihood, its gradient in (a, b) and Hessian entries."""
-        from scipy.special import log_ndtr
-
+        """Per benchmark (rows, G, ...): the censored lags' log-likelihood, its gradient in (a, b) and Hessian entries
+        (written into one array, then summed per benchmark by one matrix product)."""
         shape = (1, -1) + (1,) * (a.ndim - 2)
         x, thr, sign = (v.reshape(shape) for v in (self.x, self.threshold, self.sign))
-        sd = np.sqrt(np.exp(2 * u[:, self.group]) + self.me2.reshape(shape))
-        z = sign * (a[:, self.group] + b[:, self.group] * x - thr) / sd
-        value = log_ndtr(z)
-        mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - value)  # phi(z) / Phi(z)
-        g, h = mills * sign / sd, -mills * (z + mills) / sd**2
-        stacked = np.stack([value, g, g * x, h, h * x, h * x**2])  # (6, rows, C, ...)
-        summed = np.moveaxis(np.moveaxis(stacked, 2, -1) @ self.one_hot, -1, 2)  # (6, rows, G, ...)
-        return list(summed)
+        inv_sd = 1 / np.sqrt(np.exp(2 * u[:, self.group]) + self.me2.reshape(shape))
+        z = sign * (a[:, self.group] + b[:, self.group] * x - thr) * inv_sd
+        out = np.empty((6,) + z.shape)
+        value, g, gx, h, hx, hxx = out
+        log_ndtr(z, out=value)
+        mills = np.exp(-0.5 * z**2 - HALF_LOG_2PI - value)  # phi(z) / Phi(z)
+        np.multiply(mills * sign, inv_sd, out=g)
+        np.multiply(g, x, out=gx)
+        np.multiply(-mills * (z + mills), inv_sd**2, out=h)
+        np.multiply(h, x, out=hx)
+        np.multiply(hx, x, out=hxx)
+        return list(np.moveaxis(np.moveaxis(out, 2, -1) @ self.one_hot, -1, 2))  # (6, rows, G, ...)
 
 
 @dataclass(frozen=True)
@@ -79,17 +86,26 @@ class GroupLikelihoods:
     start_quad: np.ndarray  # (G, 3): the censored lags' Gaussian at the mode, where each Newton solve starts
     start_lin: np.ndarray  # (G, 2)
 
+    @cached_property
+    def _table(self) -> np.ndarray:
+        """(G * T, 6): quad, lin and const side by side, one row per benchmark and table point."""
+        g, t = self.table_u.shape
+        return np.concatenate([self.quad, self.lin, self.const[..., None]], axis=-1).reshape(g * t, 6)
+
     def at(self, u: np.ndarray):
-        """(quad, lin, const) at log noise scales ``u`` (rows, G[, K]), linearly interpolated in the table."""
-        quad, lin, const = np.empty(u.shape + (3,)), np.empty(u.shape + (2,)), np.empty(u.shape)
-        for g in range(u.shape[1]):
-            grid, ug = self.table_u[g], u[:, g]
-            for j in range(3):
-                quad[:, g, ..., j] = np.interp(ug, grid, self.quad[g, :, j])
-            for j in range(2):
-                lin[:, g, ..., j] = np.interp(ug, grid, self.lin[g, :, j])
-            const[:, g] = np.interp(ug, grid, self.const[g])
-        return quad, lin, const
+        """(quad, lin, const) at log noise scales ``u`` (rows, G[, K]), linearly interpolated in the table (evenly
+        spaced, so the cell is found by arithmetic; held at the end values outside it, as np.interp)."""
+        n_g, n_t = self.table_u.shape
+        shape = (1, -1) + (1,) * (u.ndim - 2)
+        lo, step = self.table_u[:, 0].reshape(shape), (self.table_u[:, 1] - self.table_u[:, 0]).reshape(shape)
+        pos = np.clip((u - lo) / step, 0.0, n_t - 1.0)
+        missing = np.isnan(pos)
+        cell = np.minimum(np.where(missing, 0.0, pos).astype(np.intp), n_t - 2)
+        frac = np.where(missing, np.nan, pos - cell)[..., None]  # a NaN scale gives NaN, as np.interp
+        row = cell + (np.arange(n_g) * n_t).reshape(shape)
+        left = self._table[row]
+        v = left + frac * (self._table[row + 1] - left)
+        return v[..., :3], v[..., 3:5], v[..., 5]
 
 
 def _flat_start(sub: PooledDensity) -> np.ndarray:
@@ -116,9 +132,32 @@ def _likelihood_mode(sub: PooledDensity):
 
 
 def group_likelihoods(density: PooledDensity) -> GroupLikelihoods | str:
-    """The benchmarks' likelihoods on their noise grids, or why one has no proper approximation."""
+    """The benchmarks' likelihoods on their noise grids, or why one has no proper approximation; kept for the last few
+    data sets (they depend on the lags alone, so a refit with other priors, a prior slider's move, reuses them)."""
     if density.likelihood != "normal":
         return "the fast pooled engine covers the Normal likelihood"
+    key = hashlib.sha256(b"".join(np.ascontiguousarray(v, dtype=float).tobytes()
+                                  for v in (density.x, density.y, density.me, density.group))
+                         + "\x00".join(map(str, density.status)).encode()).hexdigest()
+    with _LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    found = _group_likelihoods(density)
+    with _LOCK:
+        _KEPT[key] = found
+        while len(_KEPT) > KEPT_DATA_SETS:
+            _KEPT.popitem(last=False)
+    return found
+
+
+#: Data sets whose benchmark likelihoods are kept in memory (each a few hundred kB).
+KEPT_DATA_SETS = 8
+_KEPT: OrderedDict[str, GroupLikelihoods | str] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _group_likelihoods(density: PooledDensity) -> GroupLikelihoods | str:
     parts = []
     for g in range(density.n_groups):
         pick = density.group == g
