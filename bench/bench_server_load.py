@@ -10,7 +10,8 @@ Each client loops: a new session on the answer page, Frontiers, Lag overview, Tr
 shared link with a prior of its own (``--varied``: a slope prior mean no other client or loop asks for, so every refit
 is real, not shared), timing each until its answer is in.
 
-``--processes 2`` serves the app from two processes behind nginx (deploy/nginx.conf, as tests/serving/test_proxy.py
+Each process is warmed first (one client's loop on its own port, not timed). ``--processes 2`` serves the app from two
+processes behind nginx (deploy/nginx.conf, as tests/serving/test_proxy.py
 runs it); ``--compare`` runs one process, then two, with the same clients, and prints the p95 ratio (one run: this
 machine is noisy, so a ratio measured in one run is the figure to quote).
 
@@ -148,11 +149,12 @@ async def client(url: str, deadline: float, latencies: list, errors: list, *, pr
 
 @contextlib.contextmanager
 def served(processes: int):
-    """(URL, server pids): one app process, or ``processes`` behind nginx sharing one cache and secret."""
+    """(URL, server pids, each process's own URL): one app process, or ``processes`` behind nginx sharing one cache and
+    secret."""
     if processes == 1:
         info: dict = {}
         with served_app(info=info) as (url, _):
-            yield url, [info["pid"]]
+            yield url, [info["pid"]], [url]
         return
     from tests.chromium import free_port
     from tests.serving.test_proxy import nginx, render
@@ -168,14 +170,17 @@ def served(processes: int):
         (prefix / "nginx.conf").write_text(render(listen, [int(u.rsplit(":", 1)[1]) for u in urls], prefix))
         url = f"http://127.0.0.1:{listen}"
         stack.enter_context(nginx(prefix / "nginx.conf", prefix, url))
-        yield url, [i["pid"] for i in infos]
+        yield url, [i["pid"] for i in infos], urls
 
 
 async def run_server_load(clients: int, seconds: float, *, processes: int = 1,
                           varied: bool = False) -> tuple[list[float], list[str], float, dict]:
     """(latencies, errors, the largest server peak RSS in MB, CPU use) of ``clients`` protocol sessions looping for
     ``seconds`` against ``processes`` app processes."""
-    with served(processes) as (url, pids):
+    with served(processes) as (url, pids, own_urls):
+        # Each process warmed first, straight to its own port (data loaded, fit worker started, first fits made): a
+        # deployment serves readers warm; the cold start is bench_first_page.py's business, not the load's.
+        await asyncio.gather(*(client(u, time.perf_counter() + 1, [], [], prior=-9.9 if varied else None) for u in own_urls))
         latencies, errors = [], []
         t0, server0, busy0 = time.perf_counter(), sum(cpu_seconds(p) for p in pids), machine_busy_seconds()
         await asyncio.gather(*(client(url, t0 + seconds, latencies, errors, prior=(-4.0 + 0.37 * i) if varied else None)
