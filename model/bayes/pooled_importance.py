@@ -36,10 +36,11 @@ DEFENSIVE, DEFENSIVE_WIDEN = 0.1, 3.0
 PILOT_ROWS, ADAPT_STEPS, ADAPT_WIDEN = 1_500, 1, 1.2
 #: Per proposal row, each benchmark's log noise scale is proposed on a grid of this many cells spanning this many
 #: standard deviations (of its conditional's Gaussian approximation) either side of that approximation's mean: a grid
-#: that follows the row, so a narrow prior (a small spread of noise scales) is resolved as well as a wide one. Eight
-#: cells: on the pooled answer about 15% less effective sample size than sixteen at about 60% of the time (the piecewise
-#: exponential follows a smooth density closely; the weights correct the rest).
-GRID_CELLS, GRID_HALF_WIDTH = 8, 6.0
+#: that follows the row, so a narrow prior (a small spread of noise scales) is resolved as well as a wide one. Twelve
+#: cells: on the pooled answer 3% less effective sample size than sixteen at about three quarters of the time; eight
+#: were faster still but resampled the population's rare crossing draws up to 28 times (sixteen: 15, twelve: 17), which
+#: the crossing-date histogram showed as spikes.
+GRID_CELLS, GRID_HALF_WIDTH = 12, 6.0
 #: Newton steps for the intercept and slope given a noise scale (the censored lags make them non-Gaussian).
 NEWTON_STEPS, GRID_NEWTON_STEPS = 2, 0
 #: Rows per block of the grid computations.
