@@ -47,9 +47,11 @@ def page_frame():
 def draw_alone(fig, name: str, caption: str | None, attribution: str) -> bool:
     """Draw the chart in the chart-alone slot if the address asks for it; whether it was drawn there."""
     current = _SLOT.get()
-    if current is None or current[0] != chart_slug(name) or current[2]["drawn"]:
+    if current is None:
         return False
     wanted, slot, found = current
+    if wanted != chart_slug(name) or found["drawn"]:
+        return False
     with slot:
         st.plotly_chart(fig, width="stretch", config={"displayModeBar": "hover"}, key="frontier_lag_chart_alone")
         if caption:
