@@ -6,15 +6,14 @@ censored lags kept as they are (with their Gaussian at the likelihood's mode as 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy.special import log_ndtr
 
 from model.bayes.importance import laplace
+from model.bayes.likelihood import LOG_2PI
 from model.bayes.observations import LOWER_BOUND_STATUSES
 from model.bayes.pooled_density import PooledDensity
 
@@ -23,7 +22,6 @@ from model.bayes.pooled_density import PooledDensity
 TABLE_POINTS, TABLE_BELOW, TABLE_ABOVE = 512, 4.0, 3.0
 #: The wide prior under which a benchmark's likelihood is approximated (then taken out): intercept, slope, log noise.
 WIDE_MEAN, WIDE_SD = np.array([0.0, 0.0, np.log(3.0)]), np.array([100.0, 100.0, 3.0])
-HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ class CensoredLags:
         out = np.empty((6,) + z.shape)
         value, g, gx, h, hx, hxx = out
         log_ndtr(z, out=value)
-        mills = np.exp(-0.5 * z**2 - HALF_LOG_2PI - value)  # phi(z) / Phi(z)
+        mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - value)  # phi(z) / Phi(z)
         np.multiply(mills * sign, inv_sd, out=g)
         np.multiply(g, x, out=gx)
         np.multiply(-mills * (z + mills), inv_sd**2, out=h)
@@ -139,22 +137,24 @@ def group_likelihoods(density: PooledDensity) -> GroupLikelihoods | str:
     key = hashlib.sha256(b"".join(np.ascontiguousarray(v, dtype=float).tobytes()
                                   for v in (density.x, density.y, density.me, density.group))
                          + "\x00".join(map(str, density.status)).encode()).hexdigest()
-    with _LOCK:
-        if key in _KEPT:
-            _KEPT.move_to_end(key)
-            return _KEPT[key]
-    found = _group_likelihoods(density)
-    with _LOCK:
-        _KEPT[key] = found
-        while len(_KEPT) > KEPT_DATA_SETS:
-            _KEPT.popitem(last=False)
-    return found
+    return _kept(_ByLags(key, density))
+
+
+@dataclass(frozen=True)
+class _ByLags:
+    """A density that hashes and compares by its lags' digest alone (the key of :func:`_kept`)."""
+
+    key: str
+    density: PooledDensity = field(compare=False)
 
 
 #: Data sets whose benchmark likelihoods are kept in memory (each a few hundred kB).
 KEPT_DATA_SETS = 8
-_KEPT: OrderedDict[str, GroupLikelihoods | str] = OrderedDict()
-_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=KEPT_DATA_SETS)
+def _kept(by_lags: _ByLags) -> GroupLikelihoods | str:
+    return _group_likelihoods(by_lags.density)
 
 
 def _group_likelihoods(density: PooledDensity) -> GroupLikelihoods | str:

@@ -39,8 +39,7 @@ def test_table_lookup_is_np_interp_including_the_ends_and_nan(likelihoods):
 
 def test_censored_terms_are_the_derivatives_of_their_value(likelihoods):
     censored = likelihoods.censored
-    if len(censored.group) == 0:
-        pytest.skip("the simulated benchmarks have no censored lags")
+    assert len(censored.group) > 0  # the fixture's lags reach zero lately: some are censored
     rng = np.random.default_rng(1)
     n_g = censored.n_groups
     a, b, u = rng.normal(10, 3, (4, n_g)), rng.normal(-1, 1, (4, n_g)), rng.normal(1, 0.3, (4, n_g))
