@@ -39,12 +39,15 @@ def needs_worker(fit_settings) -> bool:
 
 @st.cache_resource(show_spinner=False)
 def fit_queue():
-    """The server's fit worker pool (model.serving.fit_queue), or None when FRONTIER_LAG_FIT_WORKERS=0."""
+    """The server's fit worker pool (model.serving.fit_queue), or None when FRONTIER_LAG_FIT_WORKERS=0; its workers
+    share the host's fit slots with every other app process using the same cache folder."""
+    from model.core.paths import cache_dir
     from model.serving.fit_queue import FitQueue
     from model.serving.fit_workers import workers_from_env
+    from model.serving.host_slots import HostSlots, slots_from_env
 
     workers = workers_from_env()
-    return FitQueue(workers) if workers else None
+    return FitQueue(workers, host_slots=HostSlots(cache_dir("fit-slots"), slots_from_env())) if workers else None
 
 
 @st.cache_resource(show_spinner=False)

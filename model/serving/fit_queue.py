@@ -19,6 +19,8 @@ own interpreters, at lower priority), one queue feeds them, and each session see
   :mod:`model.serving.fit_workers`.
 * **Leaving cancels.** :meth:`FitQueue.leave` detaches a session from a job; a waiting job nobody waits for any more is
   dropped before it starts, and a finished job nobody waits for is not kept (a stored fit is on disk already).
+* **One pool per host.** With ``host_slots`` (:mod:`model.serving.host_slots`) a worker takes one of the host's fit
+  slots before its job starts: however many app processes run behind the proxy, the host runs at most that many fits.
 * **Warm workers.** A worker lives as long as the server (compiled models and loaded data stay warm); the embedded
   data is loaded in it by name, an upload is sent with the job.
 
@@ -27,6 +29,7 @@ No Streamlit here: the pages poll :meth:`FitQueue.status` and show it (``ui.fits
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections import Counter, deque
@@ -38,6 +41,7 @@ from dataclasses import dataclass, field
 from model.core.errors import DataError
 from model.core.limits import MAX_FIT_SECONDS
 from model.serving.fit_workers import StoppedWorker, kill_workers, new_worker_pool, run_job, wait_watched
+from model.serving.host_slots import HostSlots
 
 #: Most jobs one session may have waiting at once (a newer one replaces the oldest).
 PER_SESSION = 1
@@ -102,10 +106,12 @@ class JobStatus:
 class FitQueue:
     """Jobs in fair order, ``workers`` processes taking them one at a time each (each dispatcher owns its worker, so
     the watchdog replaces one stuck worker without touching the others). ``runner`` is the job function (a test
-    passes its own)."""
+    passes its own); ``host_slots``, where given, bounds the fits running at once across every process on the host."""
 
-    def __init__(self, workers: int = 1, *, start: bool = True, runner=None, watchdog_margin: float = WATCHDOG_MARGIN):
+    def __init__(self, workers: int = 1, *, start: bool = True, runner=None, watchdog_margin: float = WATCHDOG_MARGIN,
+                 host_slots: HostSlots | None = None):
         self.workers = max(1, workers)
+        self.host_slots = host_slots
         self.runner = runner or run_job
         self.watchdog_margin = watchdog_margin
         self._lock = threading.Lock()
@@ -239,41 +245,43 @@ class FitQueue:
                     self._wake.wait()
                 if self._stopping:
                     return
-                job = self._order()[0]
-                self._waiting.remove(job)
-                self._served[job.client] += 1
-                job.state = "running"
-                job.future.set_running_or_notify_cancel()
-            patience = job.limit + self.watchdog_margin
-            try:
-                result = wait_watched(self._pools[slot], self._pools[slot].submit(self.runner, job.data, job.settings_json,
-                                                                   job.persist), patience)
-            except StoppedWorker:  # stopped by the system: no point waiting out the limit
-                self._replace_worker(slot)
-                with self._lock:
-                    self._finish(job, "failed")
-                job.future.set_exception(DataError(
-                    "The fit worker was stopped by the system; it was replaced. Try again."))
-                continue
-            except FutureTimeout:  # the worker did not answer: stopped, swapping, or stuck
-                self._replace_worker(slot)
-                with self._lock:
-                    self._finish(job, "failed")
-                job.future.set_exception(DataError(
-                    f"The fit worker did not answer within {patience:.0f} s (the fit's limit plus "
-                    f"{self.watchdog_margin:.0f} s); it was replaced. Try again."))
-                continue
-            except BrokenProcessPool as exc:  # a worker died (e.g. out of memory): a fresh worker for the next jobs
-                self._replace_worker(slot)
-                with self._lock:
-                    self._finish(job, "failed")
-                job.future.set_exception(RuntimeError(f"the fit worker stopped unexpectedly ({exc})"))
-                continue
-            except BaseException as exc:  # noqa: BLE001  (the asker re-raises it: DataError becomes a one-line message)
-                with self._lock:
-                    self._finish(job, "failed")
-                job.future.set_exception(exc)
-                continue
+            with self.host_slots.held(lambda: self._stopping) if self.host_slots else contextlib.nullcontext(True) as held:
+                with self._lock:  # the fair order is taken now: a job that arrived while the host was busy counts
+                    if self._stopping or not held:
+                        return
+                    if not self._waiting:
+                        continue
+                    job = self._order()[0]
+                    self._waiting.remove(job)
+                    self._served[job.client] += 1
+                    job.state = "running"
+                    job.future.set_running_or_notify_cancel()
+                self._run(slot, job)
+
+    def _run(self, slot: int, job: Job) -> None:
+        """Run ``job`` on the slot's worker and record its outcome (a stuck or dead worker is replaced)."""
+        patience = job.limit + self.watchdog_margin
+        try:
+            result = wait_watched(self._pools[slot], self._pools[slot].submit(self.runner, job.data, job.settings_json,
+                                                                               job.persist), patience)
+        except StoppedWorker:  # stopped by the system: no point waiting out the limit
+            self._replace_worker(slot)
+            self._fail(job, DataError("The fit worker was stopped by the system; it was replaced. Try again."))
+        except FutureTimeout:  # the worker did not answer: stopped, swapping, or stuck
+            self._replace_worker(slot)
+            self._fail(job, DataError(f"The fit worker did not answer within {patience:.0f} s (the fit's limit plus "
+                                      f"{self.watchdog_margin:.0f} s); it was replaced. Try again."))
+        except BrokenProcessPool as exc:  # a worker died (e.g. out of memory): a fresh worker for the next jobs
+            self._replace_worker(slot)
+            self._fail(job, RuntimeError(f"the fit worker stopped unexpectedly ({exc})"))
+        except BaseException as exc:  # noqa: BLE001  (the asker re-raises it: DataError becomes a one-line message)
+            self._fail(job, exc)
+        else:
             with self._lock:
                 self._finish(job, "done")
             job.future.set_result(result)
+
+    def _fail(self, job: Job, exc: BaseException) -> None:
+        with self._lock:
+            self._finish(job, "failed")
+        job.future.set_exception(exc)

@@ -25,3 +25,13 @@ def sleep_forever(pid_file, settings_json: str, persist: bool) -> str:
         f.write(str(os.getpid()))
     while True:
         time.sleep(60)
+
+
+def record_interval(log_file, settings_json: str, persist: bool) -> str:
+    """Append when this job started and ended (a short fit's stand-in) to ``log_file``: the host-slot test reads back
+    whether two jobs ever ran at once."""
+    start = time.time()
+    time.sleep(0.3)
+    with open(log_file, "a") as f:
+        f.write(f"{settings_json} {start!r} {time.time()!r}\n")
+    return settings_json
