@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from bench.bench_load import cpu_seconds, machine_busy_seconds, peak_rss_mb, print_load  # noqa: E402
 from tests.chromium import served_app  # noqa: E402
 
@@ -110,8 +112,15 @@ class Session:
         return states
 
 
-async def client(url: str, deadline: float, latencies: list, errors: list, *, prior: float | None = None) -> None:
+async def client(url: str, deadline: float, latencies: list, errors: list, *, prior: float | None = None,
+                 by_step: dict | None = None) -> None:
     import websockets
+
+    by_step = {} if by_step is None else by_step
+
+    def took(step: str, t0: float) -> None:
+        latencies.append(time.perf_counter() - t0)
+        by_step.setdefault(step, []).append(latencies[-1])
 
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     loop = 0
@@ -130,19 +139,19 @@ async def client(url: str, deadline: float, latencies: list, errors: list, *, pr
                         texts = await session.until_finished(timeout=max(deadline - time.perf_counter(), 5))
                     if not any(STEPS[-1][1] in t for t in texts):
                         errors.append("no answer for a varied prior")
-                    latencies.append(time.perf_counter() - t0)
+                    took("new session: trend_fit by a link with its own prior", t0)
                 for page, marker in STEPS:
                     t0 = time.perf_counter()
                     texts = await session.run(page)
                     if not any(marker in t for t in texts):
                         errors.append(f"no answer on {page or 'the answer page'}")
-                    latencies.append(time.perf_counter() - t0)
+                    took(page or "answer page", t0)
                 if prior is None:
                     t0 = time.perf_counter()
                     texts = await session.run("trend_fit", session.nudged(SLIDER))
                     if not any(STEPS[-1][1] in t for t in texts):
                         errors.append("no answer after the prior change")
-                    latencies.append(time.perf_counter() - t0)
+                    took("trend_fit after a prior change", t0)
         except Exception as exc:  # a timeout or a dropped connection counts as an error, the load goes on
             errors.append(f"{exc.__class__.__name__}: {str(exc)[:80]}")
 
@@ -174,17 +183,17 @@ def served(processes: int):
 
 
 async def run_server_load(clients: int, seconds: float, *, processes: int = 1,
-                          varied: bool = False) -> tuple[list[float], list[str], float, dict]:
+                          varied: bool = False, by_step: dict | None = None) -> tuple[list[float], list[str], float, dict]:
     """(latencies, errors, the largest server peak RSS in MB, CPU use) of ``clients`` protocol sessions looping for
-    ``seconds`` against ``processes`` app processes."""
+    ``seconds`` against ``processes`` app processes; ``by_step`` collects the latencies by step as well."""
     with served(processes) as (url, pids, own_urls):
         # Each process warmed first, straight to its own port (data loaded, fit worker started, first fits made): a
         # deployment serves readers warm; the cold start is bench_first_page.py's business, not the load's.
         await asyncio.gather(*(client(u, time.perf_counter() + 1, [], [], prior=-9.9 if varied else None) for u in own_urls))
         latencies, errors = [], []
         t0, server0, busy0 = time.perf_counter(), sum(cpu_seconds(p) for p in pids), machine_busy_seconds()
-        await asyncio.gather(*(client(url, t0 + seconds, latencies, errors, prior=(-4.0 + 0.37 * i) if varied else None)
-                               for i in range(clients)))
+        await asyncio.gather(*(client(url, t0 + seconds, latencies, errors, prior=(-4.0 + 0.37 * i) if varied else None,
+                                      by_step=by_step) for i in range(clients)))
         cpu = {"wall": time.perf_counter() - t0, "server": sum(cpu_seconds(p) for p in pids) - server0,
                "machine": machine_busy_seconds() - busy0}
         rss = max(peak_rss_mb(p) for p in pids)
@@ -205,11 +214,14 @@ def main():
     p95s = {}
     for n in runs:
         print(f"--- {n} process(es){' behind nginx' if n > 1 else ''}")
-        result = asyncio.run(run_server_load(args.clients, args.seconds, processes=n, varied=args.varied))
+        by_step: dict = {}
+        result = asyncio.run(run_server_load(args.clients, args.seconds, processes=n, varied=args.varied, by_step=by_step))
         if not result[0]:
             print(f"no page answered; errors: {sorted(set(result[1]))[:10]}")
             return
         print_load(args.clients, args.seconds, *result)
+        for step, values in by_step.items():
+            print(f"  {step}: {len(values)} answered, p50 {np.median(values):.2f} s, p95 {p95(values):.2f} s")
         p95s[n] = p95(result[0])
     if args.compare:
         print(f"p95 with two processes / p95 with one: {p95s[2] / p95s[1]:.2f} (target <= 0.6)")
