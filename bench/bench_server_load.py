@@ -15,12 +15,19 @@ processes behind nginx (deploy/nginx.conf, as tests/serving/test_proxy.py
 runs it); ``--compare`` runs one process, then two, with the same clients, and prints the p95 ratio (one run: this
 machine is noisy, so a ratio measured in one run is the figure to quote).
 
+``--pooled-clients N`` adds N clients that each open the Pooled page by a link with a population prior of their own
+(a fit in the worker pool every loop); ``--host-fit-slots S`` sets the host's fit slots (model/serving/host_slots.py)
+for the app processes: with two processes, 1 (the default on two cores) against 2 (as if each process had its own
+pool) shows what sharing them does to the other readers' pages and to the pooled fits.
+
     .venv/bin/python bench/bench_server_load.py [--clients 6] [--seconds 120] [--varied] [--processes 2 | --compare]
+                                                [--pooled-clients 4] [--host-fit-slots 1]
 """
 
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 import tempfile
 import time
@@ -38,6 +45,7 @@ from tests.chromium import served_app  # noqa: E402
 STEPS = [("", "by the end of 2027"), ("frontiers", "Show the lag at"), ("lag_overview", "Every benchmark"),
          ("trend_fit", "probability it never closes")]
 SLIDER = "Slope prior mean (months of lag per year)"
+POOLED_MARKER = "Population and a new benchmark"
 
 
 def element_texts(msg, texts: list, sliders: dict) -> None:
@@ -112,8 +120,32 @@ class Session:
         return states
 
 
+async def answer_by_link(session: Session, page: str, query: str, marker: str, deadline: float) -> bool:
+    """Open ``page`` by a shared link; has its answer (``marker``) arrived? A fit in the queue reruns its page when done."""
+    texts = await session.run(page, query=query)
+    for _ in range(40):
+        if any(marker in t for t in texts):
+            return True
+        texts = await session.until_finished(timeout=max(deadline - time.perf_counter(), 30))
+    return any(marker in t for t in texts)
+
+
+def pooled_query() -> str:
+    """The Pooled page's link to the pooled answer's settings (its population prior added by each client)."""
+    from urllib.parse import urlencode
+
+    from model.analysis import FitSettings
+    from model.data.embedded import load_embedded
+    from model.presentation.links import link_params
+    from model.robustness.windows import pooled_answer_settings
+
+    return urlencode(link_params(pooled_answer_settings(load_embedded("aa")), page="pooled", base=FitSettings()))
+
+
 async def client(url: str, deadline: float, latencies: list, errors: list, *, prior: float | None = None,
-                 by_step: dict | None = None) -> None:
+                 by_step: dict | None = None, pooled: bool = False) -> None:
+    """One reader's loop until ``deadline``; ``pooled``: the Pooled page by a link with a population prior of its own
+    (``prior``) instead."""
     import websockets
 
     by_step = {} if by_step is None else by_step
@@ -129,15 +161,17 @@ async def client(url: str, deadline: float, latencies: list, errors: list, *, pr
         try:
             async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
                 session = Session(ws)
+                if pooled:  # the Pooled page by a link with a population prior of its own: a worker fit every loop
+                    t0 = time.perf_counter()
+                    query = f"{pooled_query()}&pp_pop_slope_mean={prior - 0.01 * loop:.3f}"
+                    if not await answer_by_link(session, "pooled", query, POOLED_MARKER, deadline):
+                        errors.append("no answer on Pooled for a varied prior")
+                    took("new session: pooled by a link with its own population prior", t0)
+                    continue
                 if prior is not None:  # a link with a prior of its own: a real fit every loop
                     t0 = time.perf_counter()
                     query = f"benchmark=intelligence_index_2026_10_10&p_slope_mean={prior - 0.01 * loop:.3f}&draws=300&chains=2"
-                    texts = await session.run("trend_fit", query=query)
-                    for _ in range(20):  # the fit may be queued: its page reruns when it is done
-                        if any(STEPS[-1][1] in t for t in texts):
-                            break
-                        texts = await session.until_finished(timeout=max(deadline - time.perf_counter(), 5))
-                    if not any(STEPS[-1][1] in t for t in texts):
+                    if not await answer_by_link(session, "trend_fit", query, STEPS[-1][1], deadline):
                         errors.append("no answer for a varied prior")
                     took("new session: trend_fit by a link with its own prior", t0)
                 for page, marker in STEPS:
@@ -183,17 +217,22 @@ def served(processes: int):
 
 
 async def run_server_load(clients: int, seconds: float, *, processes: int = 1,
-                          varied: bool = False, by_step: dict | None = None) -> tuple[list[float], list[str], float, dict]:
+                          varied: bool = False, by_step: dict | None = None, pooled_clients: int = 0
+                          ) -> tuple[list[float], list[str], float, dict]:
     """(latencies, errors, the largest server peak RSS in MB, CPU use) of ``clients`` protocol sessions looping for
     ``seconds`` against ``processes`` app processes; ``by_step`` collects the latencies by step as well."""
     with served(processes) as (url, pids, own_urls):
         # Each process warmed first, straight to its own port (data loaded, fit worker started, first fits made): a
         # deployment serves readers warm; the cold start is bench_first_page.py's business, not the load's.
-        await asyncio.gather(*(client(u, time.perf_counter() + 1, [], [], prior=-9.9 if varied else None) for u in own_urls))
+        await asyncio.gather(*(client(u, time.perf_counter() + 1, [], [], prior=-9.9 if varied else None) for u in own_urls),
+                             *(client(u, time.perf_counter() + 1, [], [], prior=-9.9, pooled=True)  # its fit worker too
+                               for u in (own_urls if pooled_clients else [])))
         latencies, errors = [], []
         t0, server0, busy0 = time.perf_counter(), sum(cpu_seconds(p) for p in pids), machine_busy_seconds()
         await asyncio.gather(*(client(url, t0 + seconds, latencies, errors, prior=(-4.0 + 0.37 * i) if varied else None,
-                                      by_step=by_step) for i in range(clients)))
+                                      by_step=by_step) for i in range(clients)),
+                             *(client(url, t0 + seconds, latencies, errors, prior=-2.0 + 0.29 * i, by_step=by_step, pooled=True)
+                               for i in range(pooled_clients)))
         cpu = {"wall": time.perf_counter() - t0, "server": sum(cpu_seconds(p) for p in pids) - server0,
                "machine": machine_busy_seconds() - busy0}
         rss = max(peak_rss_mb(p) for p in pids)
@@ -209,19 +248,26 @@ def main():
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--varied", action="store_true", help="each client's own prior: every refit is real")
     parser.add_argument("--compare", action="store_true", help="one process, then two behind nginx; the p95 ratio")
+    parser.add_argument("--pooled-clients", type=int, default=0,
+                        help="more clients, each opening the Pooled page by a link with its own population prior")
+    parser.add_argument("--host-fit-slots", type=int, default=0, help="FRONTIER_LAG_HOST_FIT_SLOTS for the app processes")
     args = parser.parse_args()
+    if args.host_fit_slots:
+        os.environ["FRONTIER_LAG_HOST_FIT_SLOTS"] = str(args.host_fit_slots)
     runs = (1, 2) if args.compare else (args.processes,)
     p95s = {}
     for n in runs:
         print(f"--- {n} process(es){' behind nginx' if n > 1 else ''}")
         by_step: dict = {}
-        result = asyncio.run(run_server_load(args.clients, args.seconds, processes=n, varied=args.varied, by_step=by_step))
+        result = asyncio.run(run_server_load(args.clients, args.seconds, processes=n, varied=args.varied, by_step=by_step,
+                                             pooled_clients=args.pooled_clients))
         if not result[0]:
             print(f"no page answered; errors: {sorted(set(result[1]))[:10]}")
             return
         print_load(args.clients, args.seconds, *result)
         for step, values in by_step.items():
-            print(f"  {step}: {len(values)} answered, p50 {np.median(values):.2f} s, p95 {p95(values):.2f} s")
+            print(f"  {step}: {len(values)} answered, p50 {np.median(values):.2f} s, p95 {np.quantile(values, 0.95):.2f} s, "
+                  f"max {max(values):.2f} s")
         p95s[n] = p95(result[0])
     if args.compare:
         print(f"p95 with two processes / p95 with one: {p95s[2] / p95s[1]:.2f} (target <= 0.6)")

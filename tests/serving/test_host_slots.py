@@ -3,6 +3,8 @@ process that dies gives its slot back."""
 
 import subprocess
 import sys
+import threading
+import time
 
 from model.serving.fit_queue import FitQueue
 from model.serving.host_slots import HostSlots, slots_from_env
@@ -60,3 +62,25 @@ def test_two_app_processes_queues_never_run_more_fits_at_once_than_the_host_has_
     runs = sorted((float(start), float(end), name) for name, start, end in lines)
     assert {name for *_, name in runs} == {"q0", "q1"} and len(runs) == 4
     assert all(later[0] >= earlier[1] for earlier, later in zip(runs, runs[1:], strict=False)), runs
+
+
+def test_a_holder_letting_go_leaves_the_slot_to_the_job_waiting_for_it(tmp_path):
+    """The lock is not fair by itself (the holder that lets go would win it straight back, and the other process's
+    readers would wait for minutes): letting go, a holder waits until the waiting job has the slot."""
+    slots, order = HostSlots(tmp_path, 1), []
+
+    def other():
+        with slots.held(give_up=lambda: False):
+            order.append("other")
+
+    with slots.held(give_up=lambda: False):
+        order.append("first")
+        waiter = threading.Thread(target=other)
+        waiter.start()
+        while not slots.others_waiting():  # the other job is waiting for the slot
+            time.sleep(0.01)
+    with slots.held(give_up=lambda: False):  # the same holder, straight back for its next job
+        order.append("second")
+    waiter.join()
+    assert order == ["first", "other", "second"]
+    assert not slots.others_waiting() and slots.taken() == 0
