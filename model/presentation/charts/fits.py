@@ -206,9 +206,11 @@ def prior_preview_figure(dates, draws: np.ndarray, obs_frame: pd.DataFrame | Non
     """A few prior-predictive trend lines, so a prior's meaning is visible before fitting."""
     lines, q = prior_preview_lines(dates, draws)
     fig = go.Figure()
-    for _, line in lines.groupby("line"):
-        fig.add_trace(go.Scatter(x=line["date"], y=line["lag"], mode="lines", line={"color": "#999999", "width": 1}, opacity=0.5,
-                                 showlegend=False, hoverinfo="skip"))
+    # Every line in one trace, each ended by a gap (a trace per line was a sixth of the Trend fit page's time).
+    gaps = lines.drop_duplicates("line").assign(date=pd.NaT, lag=np.nan)
+    joined = pd.concat([lines, gaps]).sort_values("line", kind="stable")
+    fig.add_trace(go.Scatter(x=joined["date"], y=joined["lag"], mode="lines", connectgaps=False,
+                             line={"color": "#999999", "width": 1}, opacity=0.5, showlegend=False, hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=q["date"], y=q["q50"], mode="lines", line={"color": INK, "width": 2}, name="prior median"))
     if obs_frame is not None:
         fig.add_trace(go.Scatter(x=obs_frame["date"], y=obs_frame["lag_months"], mode="markers", name="data",
