@@ -267,7 +267,7 @@ def benchmark_names(ds: Dataset, settings: FitSettings) -> list[str]:
     names = list(settings.benchmarks)
     if names == ["all"]:
         names = list(ds.benchmarks["benchmark"])
-    if message := unknown_names(names, sorted(set(ds.scores["benchmark"])), "benchmark"):
+    if message := unknown_names(names, sorted(ds.scores["benchmark"].unique()), "benchmark"):  # unique(): no Python loop
         raise DataError(message[0].upper() + message[1:] + ".")
     if len(names) > MAX_BENCHMARKS_PER_FIT:  # "all" of a large upload: the same cap as a list
         raise DataError(f"This data set has {len(names)} benchmarks; a fit takes at most {MAX_BENCHMARKS_PER_FIT}: name "

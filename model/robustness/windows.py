@@ -33,10 +33,10 @@ def pooled_answer_settings(ds, source: str = "aa"):
     from model.analysis import FitSettings, observations_for
     from model.data.catalog import distinct_benchmarks
 
-    def enough(name: str) -> bool:
+    def enough(name: str) -> bool:  # a count of lags: without their errors' bootstrap (it does not change the count)
         try:
-            return len(observations_for(ds, FitSettings(source=source, benchmarks=[name], start=ANSWER_START))) >= \
-                MIN_POOLED_LAGS
+            return len(observations_for(ds, FitSettings(source=source, benchmarks=[name], start=ANSWER_START,
+                                                        measurement_error=False))) >= MIN_POOLED_LAGS
         except DataError:
             return False
 
